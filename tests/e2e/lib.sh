@@ -1,0 +1,380 @@
+# shellcheck shell=bash
+# Shared helpers for the end-to-end tests. Each tests/e2e/test_*.sh starts with
+#
+#     source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# Environment (set by CTest, see tests/CMakeLists.txt; defaults for a manual run):
+#   JVMINIT             the binary under test         (default: $JVMINIT_SOURCE_DIR/build/jvminit)
+#   JVMINIT_SOURCE_DIR  the source tree               (default: two levels above this file)
+#   JVMINIT_BUILD_DIR   the build tree; compiled sample apps are cached in $JVMINIT_BUILD_DIR/apps
+#
+# Conventions: a test prints what it checks ("check: ..."), exits 0 on pass, 1 on failure
+# ("FAIL: ..."), 77 on skip ("skip: <reason>"). Every process a test starts runs under `timeout`
+# and is SIGKILLed by the EXIT trap, so a test never hangs and never leaves anything behind.
+#
+# Running processes:
+#   run_pid1 ARGS...     jvminit ARGS... as PID 1 of a new pid namespace, in the foreground
+#   run_plain ARGS...    jvminit ARGS... as a plain process (not PID 1)
+#       both set RC (exit status), OUT and ERR (files with stdout and stderr); stdin is $RUN_STDIN
+#       (default /dev/null); bounded by $RUN_TIMEOUT seconds (default 60): a timeout fails the test.
+#   start_pid1 ARGS... / start_plain ARGS...
+#       the same in the background; they set BG_PID (the launcher), INIT_PID (jvminit's pid as seen
+#       from here), OUT and ERR. Then: signal_init SIG, wait_done (sets RC), child_pids, ...
+#
+# PID 1 runs use `unshare --pid --fork --mount-proc --kill-child "$JVMINIT" ARGS...`. unshare --fork
+# forks: its child is the namespace's PID 1, found from here as the descendant whose /proc/PID/exe is
+# the jvminit binary. --kill-child makes jvminit die (and with it the whole namespace) if unshare is
+# killed, e.g. by the `timeout` bound. Every run starts with default signal dispositions
+# (`env --default-signal`): bash starts background jobs with SIGINT and SIGQUIT ignored, and an
+# ignored signal cannot be trapped by a shell child, which would falsify the signal tests.
+
+set -euo pipefail
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TEST_NAME=$(basename "$0" .sh)
+: "${JVMINIT_SOURCE_DIR:=$(cd "$E2E_DIR/../.." && pwd)}"
+: "${JVMINIT:=$JVMINIT_SOURCE_DIR/build/jvminit}"
+export JVMINIT JVMINIT_SOURCE_DIR
+
+# Settings a developer may have exported must not leak into the runs: each test sets what it needs.
+unset JVMINIT_DEBUG JVMINIT_DEBUG_PORT JVMINIT_STOP_TIMEOUT JVMINIT_LOG_LEVEL \
+      JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
+ulimit -c 0 # the signal tests kill shells with SIGSEGV/SIGABRT: no core files
+
+RUN_TIMEOUT=${RUN_TIMEOUT:-60}
+RUN_STDIN=${RUN_STDIN:-/dev/null}
+RC=
+OUT=
+ERR=
+BG_PID=
+INIT_PID=
+_RUN_N=0
+_CLEANUP_PIDS=()
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/jvminit-e2e.$TEST_NAME.XXXXXX")
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+say() { printf '%s\n' "$*"; }
+check() { printf 'check: %s\n' "$*"; }
+ok() { printf '  ok: %s\n' "$*"; }
+skip() {
+  printf 'skip: %s\n' "$*"
+  exit 77
+}
+# A part of a test that cannot be checked (yet); the rest of the test still runs.
+skip_part() { printf '  skip-part: %s\n' "$*"; }
+
+# Prints the last run's output files (bounded) to help diagnose a failure.
+dump_run() {
+  local f
+  for f in "$OUT" "$ERR"; do
+    [[ -n $f && -f $f ]] || continue
+    printf -- '--- %s (last 40 lines) ---\n' "$(basename "$f")"
+    tail -n 40 "$f" | sed 's/^/  | /'
+  done
+}
+
+fail() {
+  printf 'FAIL: %s\n' "$*"
+  dump_run
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Assertions
+
+assert_eq() { # EXPECTED ACTUAL [WHAT]
+  [[ $1 == "$2" ]] || fail "${3:-value}: expected '$1', got '$2'"
+}
+assert_ne() { # UNEXPECTED ACTUAL [WHAT]
+  [[ $1 != "$2" ]] || fail "${3:-value}: expected anything but '$1'"
+}
+assert_contains() { # HAYSTACK NEEDLE [WHAT]   (fixed string)
+  [[ $1 == *"$2"* ]] || fail "${3:-text} does not contain '$2'; it is: '$1'"
+}
+assert_not_contains() { # HAYSTACK NEEDLE [WHAT]
+  [[ $1 != *"$2"* ]] || fail "${3:-text} contains '$2' but must not; it is: '$1'"
+}
+assert_file_contains() { # FILE NEEDLE [WHAT]  (fixed string, any line)
+  grep -qF -- "$2" "$1" || fail "${3:-$(basename "$1")} has no line containing '$2'"
+}
+assert_file_not_contains() { # FILE NEEDLE [WHAT]
+  ! grep -qF -- "$2" "$1" || fail "${3:-$(basename "$1")} has a line containing '$2' but must not"
+}
+assert_exists() { # PATH [WHAT]
+  [[ -e $1 ]] || fail "${2:-file} $1 does not exist"
+}
+assert_absent() { # PATH [WHAT]
+  [[ ! -e $1 ]] || fail "${2:-file} $1 exists but must not"
+}
+assert_rc() { # EXPECTED [WHAT]: checks RC of the last run
+  [[ $RC == "$1" ]] || fail "${2:-exit status}: expected $1, got $RC"
+}
+# Number of non-empty lines in a file.
+nlines() { grep -c . "$1" || true; }
+
+# ---------------------------------------------------------------------------------------------
+# Preconditions
+
+need_cmd() {
+  local c
+  for c in "$@"; do command -v "$c" >/dev/null 2>&1 || skip "'$c' is not installed"; done
+}
+
+need_jvminit() {
+  [[ -x $JVMINIT ]] || fail "jvminit binary not found or not executable: $JVMINIT (build it first)"
+  JVMINIT_REAL=$(readlink -f "$JVMINIT")
+}
+
+need_pidns() {
+  need_cmd unshare nsenter timeout env pgrep ps
+  unshare --pid --fork --mount-proc --kill-child true >/dev/null 2>&1 ||
+    skip "cannot create a pid namespace here (unshare --pid --fork --mount-proc fails; needs root or user namespaces)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Time and polling
+
+now_ms() { date +%s%3N; }
+
+# wait_until SECONDS CMD...: polls CMD every 20 ms until it succeeds; returns 1 after SECONDS.
+wait_until() {
+  local limit_ms=$(($(now_ms) + ${1%.*} * 1000)) # whole seconds
+  shift
+  until "$@"; do
+    (($(now_ms) < limit_ms)) || return 1
+    sleep 0.02
+  done
+}
+
+# file_has_line FILE ERE: a line of FILE matches the extended regex.
+file_has_line() { [[ -f $1 ]] && grep -qE -- "$2" "$1"; }
+
+# wait_for_line FILE ERE [SECONDS=30]: fails the test unless a line matching ERE appears in FILE.
+wait_for_line() {
+  wait_until "${3:-30}" file_has_line "$1" "$2" || fail "no line matching /$2/ in $(basename "$1") within ${3:-30} s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes (all pids are as seen from the test, i.e. in the initial pid namespace)
+
+# proc_state PID: one-letter state (R, S, D, T, Z, ...) or empty if gone.
+proc_state() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  s=${s##*) }
+  printf '%s\n' "${s%% *}"
+}
+
+# proc_stat_field PID N: field N of /proc/PID/stat (N >= 3, counting as in proc(5)).
+proc_stat_field() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  s=${s##*) }
+  local -a f
+  read -r -a f <<<"$s"
+  printf '%s\n' "${f[$(($2 - 3))]}"
+}
+
+# is_running PID: exists and is not a zombie.
+is_running() {
+  local s
+  s=$(proc_state "$1")
+  [[ -n $s && $s != Z ]]
+}
+
+is_gone() { ! is_running "$1"; }
+
+# cmdline PID: the command line with spaces between arguments.
+cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/ $//' || true; }
+
+# descendants PID: every descendant pid of PID, breadth first (parents before children).
+descendants() {
+  local -a queue=("$1")
+  local p c
+  while ((${#queue[@]})); do
+    p=${queue[0]}
+    queue=("${queue[@]:1}")
+    for c in $(pgrep -P "$p" 2>/dev/null || true); do
+      printf '%s\n' "$c"
+      queue+=("$c")
+    done
+  done
+}
+
+# child_pids PID: direct children of PID.
+child_pids() { pgrep -P "$1" 2>/dev/null || true; }
+
+# find_init ROOT: prints the pid of the jvminit process among ROOT and its descendants (the first
+# one whose executable is the jvminit binary; its own forked children come later in the walk).
+find_init() {
+  local root=$1 p limit_ms=$(($(now_ms) + 10000))
+  while :; do
+    for p in "$root" $(descendants "$root"); do
+      if [[ $(readlink "/proc/$p/exe" 2>/dev/null) == "$JVMINIT_REAL" ]]; then
+        printf '%s\n' "$p"
+        return 0
+      fi
+    done
+    is_running "$root" || return 1
+    (($(now_ms) < limit_ms)) || return 1
+    sleep 0.01
+  done
+}
+
+# kill_tree PID: SIGKILL PID and all its descendants.
+kill_tree() {
+  local -a pids
+  mapfile -t pids < <(descendants "$1")
+  kill -KILL "$1" "${pids[@]}" 2>/dev/null || true
+}
+
+# ns_pids PID: pids (as seen from here) of every process in the pid namespace of PID, zombies
+# included. Reads /proc here, so the listing itself adds no process to the namespace.
+ns_pids() {
+  local ns d
+  ns=$(readlink "/proc/$1/ns/pid" 2>/dev/null) || return 0
+  for d in /proc/[0-9]*; do
+    [[ $(readlink "$d/ns/pid" 2>/dev/null) == "$ns" ]] && printf '%s\n' "${d#/proc/}"
+  done
+  return 0
+}
+
+# ns_ps PID: `ps` of the pid namespace of PID, as seen from inside it (for messages).
+ns_ps() { nsenter -t "$1" -p -m ps -eo pid,ppid,pgid,stat,args 2>&1 || true; }
+
+# count_zombies_in_ns PID: number of processes in state Z in the pid namespace of PID, from `ps`
+# run inside that namespace (its own line is never a zombie).
+count_zombies_in_ns() {
+  nsenter -t "$1" -p -m ps -eo stat= | grep -c '^Z' || true
+}
+
+# ns_find PID ERE: host pids of processes in PID's namespace whose command line matches ERE.
+ns_find() {
+  local p
+  for p in $(ns_pids "$1"); do
+    [[ $(cmdline "$p") =~ $2 ]] && printf '%s\n' "$p"
+  done
+  return 0
+}
+ns_has() { [[ -n $(ns_find "$1" "$2") ]]; }
+
+# ---------------------------------------------------------------------------------------------
+# Running jvminit
+
+_next_files() {
+  _RUN_N=$((_RUN_N + 1))
+  OUT=$T/run$_RUN_N.out
+  ERR=$T/run$_RUN_N.err
+}
+
+# Timeout's own message (--verbose) tells a timeout apart from jvminit's exit status.
+_check_not_timed_out() {
+  if grep -q '^timeout: sending signal' "$ERR" 2>/dev/null; then
+    fail "the run did not end within its time bound (${1}s): jvminit hung"
+  fi
+}
+
+_run() { # LIMIT CMD...
+  local limit=$1
+  shift
+  _next_files
+  RC=0
+  env --default-signal timeout --verbose -k 5 "$limit" "$@" <"$RUN_STDIN" >"$OUT" 2>"$ERR" || RC=$?
+  _check_not_timed_out "$limit"
+}
+
+run_pid1() { _run "$RUN_TIMEOUT" unshare --pid --fork --mount-proc --kill-child "$JVMINIT" "$@"; }
+run_plain() { _run "$RUN_TIMEOUT" "$JVMINIT" "$@"; }
+
+_start() { # CMD...
+  _next_files
+  RC=
+  env --default-signal timeout --verbose -k 5 "$RUN_TIMEOUT" "$@" <"$RUN_STDIN" >"$OUT" 2>"$ERR" &
+  BG_PID=$!
+  _CLEANUP_PIDS+=("$BG_PID")
+  INIT_PID=$(find_init "$BG_PID") || fail "jvminit did not start (or ended at once)"
+  _CLEANUP_PIDS+=("$INIT_PID")
+}
+
+start_pid1() { _start unshare --pid --fork --mount-proc --kill-child "$JVMINIT" "$@"; }
+start_plain() { _start "$JVMINIT" "$@"; }
+
+# register_cleanup PID...: SIGKILL these too (with their descendants) when the test ends.
+register_cleanup() { _CLEANUP_PIDS+=("$@"); }
+
+# signal_init SIG: sends SIG to the jvminit started last.
+signal_init() { kill -s "$1" "$INIT_PID" || fail "cannot send SIG$1 to jvminit ($INIT_PID)"; }
+
+# wait_done: waits for the run started last (bounded by its timeout) and sets RC.
+wait_done() {
+  RC=0
+  wait "$BG_PID" || RC=$?
+  _check_not_timed_out "$RUN_TIMEOUT"
+}
+
+# elapsed_since MS: milliseconds since MS (from now_ms).
+elapsed_since() { echo $(($(now_ms) - $1)); }
+
+# free_port: a TCP port nobody listens on now.
+free_port() {
+  local p i
+  for i in $(seq 1 50); do
+    p=$((20000 + RANDOM % 40000))
+    if [[ -z $(ss -ltnH "sport = :$p" 2>/dev/null) ]]; then
+      printf '%s\n' "$p"
+      return 0
+    fi
+  done
+  fail "no free TCP port found"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Java sample apps
+
+# compile_apps: compiles examples/apps/*.java once (cached in $JVMINIT_BUILD_DIR/apps when set,
+# recompiled when a source is newer) and sets APPS_DIR. Skips the test without a JDK.
+compile_apps() {
+  need_cmd java javac
+  local dir src stale=0
+  if [[ -n ${JVMINIT_BUILD_DIR:-} ]]; then
+    dir=$JVMINIT_BUILD_DIR/apps
+  else
+    dir=$T/apps
+  fi
+  mkdir -p "$dir"
+  (
+    flock 9 # tests may run in parallel (ctest -j)
+    [[ -f $dir/.stamp ]] || stale=1
+    for src in "$JVMINIT_SOURCE_DIR"/examples/apps/*.java; do
+      [[ $src -nt $dir/.stamp ]] && stale=1
+    done
+    if ((stale)); then
+      javac -d "$dir" "$JVMINIT_SOURCE_DIR"/examples/apps/*.java || exit 1
+      touch "$dir/.stamp"
+    fi
+  ) 9>"$dir/.lock" || fail "javac failed on examples/apps"
+  APPS_DIR=$dir
+}
+
+# ---------------------------------------------------------------------------------------------
+# Cleanup: SIGKILL everything started (a namespace's PID 1 takes its whole namespace with it).
+
+_e2e_cleanup() {
+  local rc=$? p
+  set +e
+  exec 2>/dev/null # no "Killed" job notices from bash
+  for p in "${_CLEANUP_PIDS[@]}"; do
+    [[ -n $p ]] && is_running "$p" && kill_tree "$p"
+  done
+  for p in "${_CLEANUP_PIDS[@]}"; do
+    [[ -n $p ]] && wait "$p" 2>/dev/null
+  done
+  rm -rf "$T"
+  exit "$rc"
+}
+trap _e2e_cleanup EXIT
+
+say "== $TEST_NAME (jvminit: $JVMINIT)"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Signal forwarding (issue 2, behaviour 4; pid1-behaviour.md scenario 10; jvm facts on SIGQUIT):
+# each signal sent to jvminit reaches the child; the child starts with no blocked and no ignored
+# signal; SIGQUIT makes a JVM print a thread dump and go on.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_jvminit
+need_pidns
+need_cmd bash
+
+check "the child starts with an empty signal mask and no ignored signal"
+run_pid1 -- sh -c 'grep -E "^Sig(Blk|Ign):" /proc/self/status'
+assert_rc 0 "exit status"
+blk=$(awk '/^SigBlk:/ {print $2}' "$OUT")
+ign=$(awk '/^SigIgn:/ {print $2}' "$OUT")
+assert_eq 0000000000000000 "$blk" "the child's blocked signals (SigBlk)"
+assert_eq 0000000000000000 "$ign" "the child's ignored signals (SigIgn)"
+ok "SigBlk=$blk SigIgn=$ign"
+
+# The child traps SIG, says "ready", and exits 0 from the trap. Waiting with `sleep & wait` lets
+# the trap run at once, and keeps bash free of a stopped foreground job should a stop signal also
+# reach the sleep.
+for sig in TERM INT HUP QUIT USR1 USR2 WINCH CONT ABRT TSTP; do
+  check "SIG$sig sent to jvminit reaches the child"
+  # shellcheck disable=SC2016
+  start_pid1 -- bash -c 'trap "echo got '"$sig"'; exit 0" '"$sig"'; echo ready; while :; do sleep 0.05 & wait $!; done'
+  wait_for_line "$OUT" '^ready$' 10
+  signal_init "$sig"
+  wait_for_line "$OUT" "^got $sig\$" 5
+  wait_done
+  assert_rc 0 "exit status after the child's trap for SIG$sig"
+  ok "got $sig, exit 0"
+done
+
+compile_apps
+check "SIGQUIT to jvminit makes the JVM print a thread dump, and the JVM goes on"
+start_pid1 -- java -Dhook.ms=0 -cp "$APPS_DIR" Sleeper
+wait_for_line "$OUT" '^ready$' 30
+signal_init QUIT
+wait_for_line "$OUT" 'Full thread dump' 10
+ok "thread dump printed"
+# The dump is printed by the JVM's signal thread; give an (unwanted) exit a moment to happen.
+sleep 0.5
+is_running "$INIT_PID" || fail "jvminit ended after SIGQUIT"
+[[ -n $(ns_find "$INIT_PID" 'Sleeper') ]] || fail "the JVM ended after SIGQUIT"
+assert_file_not_contains "$OUT" "hook done" "stdout"
+ok "JVM still running"
+signal_init TERM
+wait_done
+assert_rc 143 "exit status after SIGTERM"
+assert_file_contains "$OUT" "hook done" "stdout"
+ok "stopped with 143"
+
+say "pass"
