@@ -1,0 +1,122 @@
+#include "app/explain.hpp"
+
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "app/logging.hpp"
+
+namespace jvminit::app {
+
+std::string describe_memory_limit(const ContainerLimits& limits) {
+    if (!limits.memory_limit_bytes) return "unlimited";
+    return std::to_string(*limits.memory_limit_bytes >> 20) + " MiB (" + std::to_string(*limits.memory_limit_bytes) +
+           " bytes)";
+}
+
+std::string describe_cpu_limit(const ContainerLimits& limits) {
+    if (!limits.cpu_limit) return "unlimited";
+    std::ostringstream out;
+    out << std::setprecision(3) << *limits.cpu_limit;
+    return out.str();
+}
+
+namespace {
+std::string jdk_line(const Preparation& p) {
+    if (!p.jdk.version)
+        return (p.jdk.home.empty() ? std::string("not found") : p.jdk.home) + ": version unknown (" + p.jdk.problem +
+               "); assuming JDK " + std::to_string(jvm::kAssumedJdkMajor);
+    return p.jdk.home + " (" + p.jdk.how_found + "): JAVA_VERSION " + p.jdk.version->text + ", major " +
+           std::to_string(p.jdk.version->major);
+}
+}  // namespace
+
+std::string explanation_text(const Preparation& p) {
+    std::ostringstream out;
+    out << "program:            ";
+    if (p.program.empty()) out << "(none given)\n";
+    else out << p.executable << (p.program_is_java ? " (java)" : "") << "\n";
+    out << "JDK:                " << jdk_line(p) << "\n";
+    out << "memory limit:       " << describe_memory_limit(p.limits);
+    if (p.limits.cgroup_version) out << " (cgroup v" << p.limits.cgroup_version << " " << p.limits.memory_cgroup_dir << ")";
+    out << "\n";
+    out << "CPU limit:          " << describe_cpu_limit(p.limits) << "\n";
+    if (p.expected_max_heap_bytes) out << "expected max heap:  " << (*p.expected_max_heap_bytes >> 20) << " MiB\n";
+    out << "\nsettings:\n";
+    for (const auto& spec : config::setting_specs()) {
+        std::string value = spec.show(p.settings.values);
+        out << "  " << std::left << std::setw(28) << spec.name() << " = " << std::setw(10)
+            << (value.empty() ? "\"\"" : value) << "  " << p.settings.sources.at(spec.name()).describe() << "\n";
+    }
+    out << "\nJAVA_TOOL_OPTIONS=" << p.plan.value.value_or("(unset)") << "\n";
+    for (const auto& added : p.plan.added) out << "  + " << added.option << "    <- " << added.reason << "\n";
+    for (const auto& suppressed : p.plan.suppressed)
+        out << "  - " << suppressed.option << "    not added: " << suppressed.why << "\n";
+    for (const auto& warning : p.plan.warnings) out << "warning: " << warning << "\n";
+    for (const auto& warning : p.warnings) out << "warning: " << warning << "\n";
+    for (const auto& warning : p.output.warnings) out << "warning: " << warning << "\n";
+    for (const auto& note : p.settings.notes) out << "note: " << note << "\n";
+    for (const auto& note : p.limits.notes) out << "note: " << note << "\n";
+    return out.str();
+}
+
+nlohmann::json explanation_json(const Preparation& p) {
+    using nlohmann::json;
+    json j;
+    j["program"] = p.program.empty() ? json(nullptr) : json(p.executable);
+    j["program_is_java"] = p.program_is_java;
+    j["jdk"] = {{"home", p.jdk.home},
+                {"found_by", p.jdk.how_found},
+                {"version", p.jdk.version ? json(p.jdk.version->text) : json(nullptr)},
+                {"major", p.jdk.version ? json(p.jdk.version->major) : json(nullptr)},
+                {"assumed_major", p.jdk.effective_major()},
+                {"problem", p.jdk.problem}};
+    j["container"] = {{"cgroup_version", p.limits.cgroup_version},
+                      {"memory_cgroup", p.limits.memory_cgroup_dir},
+                      {"memory_limit_bytes", p.limits.memory_limit_bytes ? json(*p.limits.memory_limit_bytes) : json(nullptr)},
+                      {"cpu_limit", p.limits.cpu_limit ? json(*p.limits.cpu_limit) : json(nullptr)},
+                      {"notes", p.limits.notes}};
+    j["expected_max_heap_bytes"] = p.expected_max_heap_bytes ? json(*p.expected_max_heap_bytes) : json(nullptr);
+    json settings = json::object();
+    for (const auto& spec : config::setting_specs()) {
+        const auto& source = p.settings.sources.at(spec.name());
+        settings[spec.name()] = {{"value", spec.show(p.settings.values)},
+                                 {"source", source.describe()},
+                                 {"env", spec.env},
+                                 {"flag", spec.flag}};
+    }
+    j["settings"] = settings;
+    j["java_tool_options"] = p.plan.value ? json(*p.plan.value) : json(nullptr);
+    json added = json::array();
+    for (const auto& a : p.plan.added) added.push_back({{"option", a.option}, {"reason", a.reason}});
+    json suppressed = json::array();
+    for (const auto& s : p.plan.suppressed) suppressed.push_back({{"option", s.option}, {"why", s.why}});
+    j["added"] = added;
+    j["suppressed"] = suppressed;
+    std::vector<std::string> warnings = p.plan.warnings;
+    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
+    warnings.insert(warnings.end(), p.output.warnings.begin(), p.output.warnings.end());
+    j["warnings"] = warnings;
+    j["notes"] = p.settings.notes;
+    return j;
+}
+
+int explain(const cli::CommandLine& command_line, const Environment& environment) {
+    auto loaded = load_settings(command_line, environment);
+    if (auto* failure = std::get_if<Failure>(&loaded)) {
+        for (const auto& line : failure->lines) print_error(line);
+        return failure->exit_code;
+    }
+    auto prepared = prepare(std::get<config::ResolvedSettings>(std::move(loaded)), command_line.program, environment,
+                            /*dry_run=*/true);
+    if (auto* failure = std::get_if<Failure>(&prepared)) {
+        for (const auto& line : failure->lines) print_error(line);
+        return failure->exit_code;
+    }
+    const auto& p = std::get<Preparation>(prepared);
+    if (command_line.json) std::cout << explanation_json(p).dump(2) << "\n";
+    else std::cout << explanation_text(p);
+    return 0;
+}
+
+}  // namespace jvminit::app

@@ -1,0 +1,43 @@
+#include "app/logging.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <string>
+
+namespace jvminit::app {
+
+namespace {
+spdlog::level::level_enum to_spdlog(config::LogLevel level) {
+    switch (level) {
+        case config::LogLevel::Trace: return spdlog::level::trace;
+        case config::LogLevel::Debug: return spdlog::level::debug;
+        case config::LogLevel::Info: return spdlog::level::info;
+        case config::LogLevel::Warn: return spdlog::level::warn;
+        case config::LogLevel::Error: return spdlog::level::err;
+        case config::LogLevel::Off: return spdlog::level::off;
+    }
+    return spdlog::level::info;
+}
+}  // namespace
+
+void setup_logging(config::LogLevel level) {
+    static bool installed = false;
+    if (!installed) {
+        // The single-threaded stderr sink writes and flushes each line; jvminit has one thread.
+        auto logger = spdlog::stderr_logger_st("jvminit");
+        logger->set_pattern("[jvminit %l] %v");
+        spdlog::set_default_logger(logger);
+        installed = true;
+    }
+    spdlog::set_level(to_spdlog(level));
+}
+
+void print_error(std::string_view message) {
+    std::string line = "[jvminit error] " + std::string(message) + "\n";
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+}
+
+}  // namespace jvminit::app

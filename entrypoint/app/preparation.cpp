@@ -1,0 +1,133 @@
+#include "app/preparation.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "jvm/java_options_tokenizer.hpp"
+#include "sys/paths.hpp"
+
+namespace jvminit::app {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> get_env(const Environment& environment, std::string_view name) {
+    std::optional<std::string> value;
+    for (const auto& [key, v] : environment)
+        if (key == name) value = v;  // the last one, as getenv of a duplicated name is unspecified
+    return value;
+}
+
+std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
+                                                              const Environment& environment) {
+    config::SettingsInput input;
+    input.environment = environment;
+    input.flags = command_line.flags;
+
+    std::optional<std::string> path = command_line.config_path;
+    std::string named_by = "--config";
+    if (!path) {
+        path = get_env(environment, config::kConfigEnv);
+        named_by = std::string(config::kConfigEnv);
+        if (path && path->empty()) path.reset();
+    }
+    bool must_exist = path.has_value();
+    if (!path) path = std::string(config::kDefaultConfigPath);
+    std::error_code ec;
+    if (must_exist || fs::exists(*path, ec)) {
+        std::ifstream in(*path);
+        if (!in) {
+            return Failure{kExitBadInput,
+                           {*path + ": cannot read the configuration file" +
+                            (must_exist ? " named by " + named_by : std::string()) + ": " + std::strerror(errno)}};
+        }
+        std::ostringstream content;
+        content << in.rdbuf();
+        input.file = config::ConfigFile{*path, content.str()};
+    }
+    config::SettingsResult result = config::resolve_settings(input);
+    if (!result.errors.empty()) return Failure{kExitBadInput, result.errors};
+    return result.settings;
+}
+
+std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, const std::vector<std::string>& program,
+                                           const Environment& environment, bool dry_run) {
+    Preparation p;
+    p.settings = std::move(settings);
+    p.program = program;
+    const auto path_env = get_env(environment, "PATH");
+
+    if (!program.empty()) {
+        // execvp(3) searches "/bin:/usr/bin" when PATH is unset.
+        auto found = sys::find_on_path(program.front(), path_env.value_or("/bin:/usr/bin"));
+        if (!found) return Failure{kExitNotFound, {program.front() + ": not found (PATH=" + path_env.value_or("") + ")"}};
+        if (found->error != 0)
+            return Failure{kExitNotExecutable, {program.front() + ": cannot be executed: " + found->path +
+                                                    " is not an executable file (Permission denied)"}};
+        p.executable = found->path;
+        std::error_code ec;
+        p.program_is_java = fs::canonical(p.executable, ec).filename() == "java";
+    }
+
+    p.jdk = jvm::find_jdk(p.executable, get_env(environment, "JAVA_HOME"), path_env);
+    if (!p.jdk.version)
+        p.warnings.push_back("JDK version unknown (" + p.jdk.problem + "); assuming JDK " +
+                             std::to_string(jvm::kAssumedJdkMajor) + " behaviour");
+    p.limits = read_container_limits();
+
+    jvm::JavaToolOptionsInput input;
+    input.settings = p.settings;
+    input.jdk_major = p.jdk.effective_major();
+    input.jdk_update = p.jdk.version ? p.jdk.version->update : 0;
+    input.user.java_tool_options = get_env(environment, "JAVA_TOOL_OPTIONS");
+    input.user.jdk_java_options = get_env(environment, "JDK_JAVA_OPTIONS");
+    input.user.java_options = get_env(environment, "_JAVA_OPTIONS");
+    if (p.program_is_java) input.user.command_line.assign(program.begin() + 1, program.end());
+
+    // The heap the JVM will have: the user's -Xmx, else the percentage of the memory limit (or of RAM).
+    std::vector<std::string> user_options;
+    for (const auto& text : {input.user.java_tool_options, input.user.jdk_java_options, input.user.java_options}) {
+        if (!text) continue;
+        auto tokens = tokenize_java_options(*text, input.jdk_major);
+        user_options.insert(user_options.end(), tokens.options.begin(), tokens.options.end());
+    }
+    auto launcher_options = jvm::java_launcher_options(input.user.command_line);
+    user_options.insert(user_options.end(), launcher_options.begin(), launcher_options.end());
+    auto user_heap = jvm::user_max_heap(user_options);
+    if (user_heap) {
+        p.expected_max_heap_bytes = user_heap;
+        if (p.limits.memory_limit_bytes && *user_heap > *p.limits.memory_limit_bytes)
+            p.warnings.push_back("the maximum heap set by the user (" + std::to_string(*user_heap >> 20) +
+                                 " MiB) is above the container memory limit (" +
+                                 std::to_string(*p.limits.memory_limit_bytes >> 20) +
+                                 " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError");
+    } else {
+        std::uint64_t memory = p.limits.memory_limit_bytes.value_or(0);
+        if (memory == 0) {
+            long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+            if (pages > 0 && page_size > 0) memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+        }
+        if (memory > 0)
+            p.expected_max_heap_bytes = memory / 100 * static_cast<std::uint64_t>(p.settings.values.max_ram_percentage);
+    }
+
+    const auto& s = p.settings.values;
+    p.output = jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, p.expected_max_heap_bytes,
+                                   dry_run);
+    if (p.output.error) return Failure{kExitBadInput, {*p.output.error}};
+    input.files = p.output.files;
+
+    p.plan = jvm::plan_java_tool_options(input);
+    if (p.plan.error) return Failure{kExitBadInput, {*p.plan.error}};
+
+    for (const auto& [name, value] : environment)
+        if (name != "JAVA_TOOL_OPTIONS") p.child_environment.push_back(name + "=" + value);
+    if (p.plan.value) p.child_environment.push_back("JAVA_TOOL_OPTIONS=" + *p.plan.value);
+    return p;
+}
+
+}  // namespace jvminit::app

@@ -1,0 +1,140 @@
+#include "app/run.hpp"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "app/explain.hpp"
+#include "app/logging.hpp"
+#include "app/preparation.hpp"
+#include "config/values.hpp"
+#include "supervise/exit_status.hpp"
+#include "supervise/launcher.hpp"
+#include "supervise/supervisor.hpp"
+#include "sys/signals.hpp"
+
+namespace jvminit::app {
+
+namespace {
+
+Environment read_environment(char** envp) {
+    Environment environment;
+    for (char** entry = envp; entry && *entry; ++entry) {
+        std::string_view text = *entry;
+        auto eq = text.find('=');
+        if (eq == std::string_view::npos) continue;
+        environment.emplace_back(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+    }
+    return environment;
+}
+
+int fail(const Failure& failure) {
+    for (const auto& line : failure.lines) print_error(line);
+    return failure.exit_code;
+}
+
+void log_preparation(const Preparation& p) {
+    for (const auto& note : p.settings.notes) spdlog::info("{}", note);
+    if (p.jdk.version)
+        spdlog::debug("JDK {} (major {}) at {} ({})", p.jdk.version->text, p.jdk.version->major, p.jdk.home,
+                      p.jdk.how_found);
+    spdlog::info("container limits: memory {}, CPUs {} (cgroup v{})", describe_memory_limit(p.limits),
+                 describe_cpu_limit(p.limits), p.limits.cgroup_version);
+    for (const auto& path : p.output.deleted) spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
+    for (const auto& warning : p.output.warnings) spdlog::warn("{}", warning);
+    for (const auto& warning : p.warnings) spdlog::warn("{}", warning);
+    for (const auto& warning : p.plan.warnings) spdlog::warn("{}", warning);
+    for (const auto& suppressed : p.plan.suppressed)
+        spdlog::debug("not adding {}: {}", suppressed.option, suppressed.why);
+}
+
+std::string added_options_text(const Preparation& p) {
+    if (p.plan.added.empty()) return "none";
+    std::string text;
+    for (const auto& added : p.plan.added) text += (text.empty() ? "" : " ") + added.option;
+    return text;
+}
+
+int run_program(const cli::CommandLine& command_line, const Environment& environment) {
+    // Block every signal first: from here on they queue in the signalfd and reach the child once it runs.
+    std::optional<sys::SignalFd> signals;
+    try {
+        signals.emplace();
+    } catch (const std::exception& e) {
+        print_error(std::string("cannot set up signal handling: ") + e.what());
+        return kExitInternalError;
+    }
+
+    auto loaded = load_settings(command_line, environment);
+    if (auto* failure = std::get_if<Failure>(&loaded)) return fail(*failure);
+    auto settings = std::get<config::ResolvedSettings>(std::move(loaded));
+    setup_logging(settings.values.log_level);
+
+    auto prepared = prepare(std::move(settings), command_line.program, environment, /*dry_run=*/false);
+    if (auto* failure = std::get_if<Failure>(&prepared)) return fail(*failure);
+    auto& p = std::get<Preparation>(prepared);
+    log_preparation(p);
+
+    const bool is_pid1 = ::getpid() == 1;
+    if (!is_pid1 && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+        spdlog::warn("cannot become child subreaper (prctl: {}); orphans will not be reaped by jvminit",
+                     std::strerror(errno));
+
+    supervise::LaunchRequest request;
+    request.executable = p.executable;
+    request.argv = p.program;
+    request.environment = p.child_environment;
+    request.signal_mask = signals->original_mask();
+    request.take_terminal = supervise::owns_foreground_terminal();
+    supervise::LaunchResult launched = supervise::launch(request);
+    if (launched.pid <= 0) {
+        int code = launched.error == ENOENT ? kExitNotFound : kExitNotExecutable;
+        print_error(p.program.front() + ": cannot be executed: " + std::strerror(launched.error));
+        return code;
+    }
+    spdlog::info("started {} (pid {}){}; JAVA_TOOL_OPTIONS additions: {}", p.program.front(), launched.pid,
+                 is_pid1 ? " as PID 1" : " as child subreaper", added_options_text(p));
+    if (::chdir("/") != 0) spdlog::debug("chdir(/) failed: {}", std::strerror(errno));  // keep no mount busy
+
+    supervise::SupervisorOptions options;
+    options.grace_period = p.settings.values.stop_timeout;
+    options.is_pid1 = is_pid1;
+    supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
+
+    const int exit_code = supervise::exit_code_for(outcome.wait_status);
+    spdlog::info("{} (pid {}) {} ({}); exiting with {}", p.program.front(), outcome.pid,
+                 supervise::describe_wait_status(outcome.wait_status),
+                 supervise::to_string(supervise::classify_end(outcome)), exit_code);
+    return exit_code;
+}
+
+}  // namespace
+
+int main(const std::vector<std::string>& argv, char** envp) {
+    try {
+        setup_logging(config::LogLevel::Info);
+        cli::ParseResult parsed = cli::parse_command_line(argv);
+        if (parsed.error) {
+            print_error(*parsed.error);
+            return kExitBadInput;
+        }
+        const cli::CommandLine& command_line = parsed.command_line;
+        Environment environment = read_environment(envp);
+        switch (command_line.command) {
+            case cli::Command::Help: std::cout << cli::help_text(); return 0;
+            case cli::Command::Version: std::cout << "jvminit " << JVMINIT_VERSION << "\n"; return 0;
+            case cli::Command::Explain: return explain(command_line, environment);
+            case cli::Command::Run: return run_program(command_line, environment);
+        }
+    } catch (const std::exception& e) {
+        print_error(std::string("internal error: ") + e.what());
+    }
+    return kExitInternalError;
+}
+
+}  // namespace jvminit::app

@@ -1,0 +1,127 @@
+#include "cli/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+
+#include "config/settings.hpp"
+
+namespace jvminit::cli {
+
+namespace {
+
+constexpr const char* kDescription =
+    "jvminit: PID 1 and launcher for Java containers. Starts PROGRAM as its child, reaps zombies, forwards "
+    "signals, stops within a grace period and builds the child's JAVA_TOOL_OPTIONS.";
+
+struct Parser {
+    CLI::App app{kDescription, "jvminit"};
+    CLI::App* explain = nullptr;
+    std::string config_path;
+    bool json = false;
+    bool version = false;
+    // Flag texts, one slot per setting, filled by CLI11.
+    std::vector<std::pair<const config::SettingSpec*, CLI::Option*>> setting_options;
+    std::vector<std::string> values;
+
+    Parser() {
+        app.set_help_flag("-h,--help", "Print this help and exit");
+        app.add_flag("--version", version, "Print jvminit's version and exit");
+        app.add_option("--config", config_path, "TOML configuration file (also JVMINIT_CONFIG; default " +
+                                                    std::string(config::kDefaultConfigPath) + " if present)")
+            ->type_name("PATH");
+        auto specs = config::setting_specs();
+        values.resize(specs.size());
+        std::size_t i = 0;
+        config::Settings defaults;
+        for (const auto& spec : specs) {
+            std::string name(spec.flag);
+            std::string description = std::string(spec.meaning) + " [" + std::string(spec.env) +
+                                      ", default: " + (spec.show(defaults).empty() ? "unset" : spec.show(defaults)) +
+                                      "]";
+            CLI::Option* option = nullptr;
+            if (spec.type == config::ValueType::Bool) {
+                // `--debug` alone means true; `--debug=false` is accepted too.
+                option = app.add_flag(name + "{true}", values[i], description)->type_name("[=BOOL]");
+            } else {
+                option = app.add_option(name, values[i], description)->type_name("VALUE");
+            }
+            option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+            setting_options.emplace_back(&spec, option);
+            ++i;
+        }
+        app.prefix_command();  // PROGRAM and everything after it are PROGRAM's, options included
+
+        explain = app.add_subcommand("explain",
+                                     "Print the JDK found, the container limits, every setting with its source "
+                                     "and the JAVA_TOOL_OPTIONS jvminit would build; starts nothing");
+        explain->fallthrough();  // setting flags may follow `explain`
+        explain->add_flag("--json", json, "Print the same as JSON");
+        explain->prefix_command();
+        app.footer(
+            "Exit codes: the child's exit code; 128+N when signal N killed it; 127 PROGRAM not found; "
+            "126 PROGRAM not executable; 2 bad input (nothing started); 1 internal error before start.\n"
+            "Environment variables, flags and TOML keys: see README.md, section Settings.");
+    }
+};
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+ParseResult parse_command_line(const std::vector<std::string>& argv) {
+    ParseResult result;
+    Parser parser;
+    // Everything after the first `--` is PROGRAM's; CLI11 sees only what comes before it.
+    auto separator = std::find(argv.begin() + (argv.empty() ? 0 : 1), argv.end(), std::string("--"));
+    std::vector<const char*> before;
+    for (auto it = argv.begin(); it != separator; ++it) before.push_back(it->c_str());
+    if (before.empty()) before.push_back("jvminit");
+    try {
+        parser.app.parse(static_cast<int>(before.size()), before.data());
+    } catch (const CLI::CallForHelp&) {
+        result.command_line.command = Command::Help;
+        return result;
+    } catch (const CLI::ParseError& e) {
+        result.error = first_line(e.what()) + " (jvminit --help lists the accepted options)";
+        return result;
+    }
+    CommandLine& out = result.command_line;
+    if (parser.version) {
+        out.command = Command::Version;
+        return result;
+    }
+    if (!parser.config_path.empty()) out.config_path = parser.config_path;
+    for (std::size_t i = 0; i < parser.setting_options.size(); ++i) {
+        auto [spec, option] = parser.setting_options[i];
+        if (option->count() > 0) out.flags.emplace_back(std::string(spec->flag), parser.values[i]);
+    }
+    // With prefix_command, CLI11 leaves the first argument it does not know, and all after it, unparsed.
+    std::vector<std::string> rest = parser.explain->remaining();
+    if (rest.empty()) rest = parser.app.remaining();
+    if (parser.explain->parsed()) {
+        out.command = Command::Explain;
+        out.json = parser.json;
+    }
+    if (!rest.empty() && rest.front().size() > 1 && rest.front().front() == '-') {
+        result.error = "unknown option " + rest.front() + " (jvminit --help lists the accepted options; "
+                       "PROGRAM goes after --)";
+        return result;
+    }
+    out.program = rest;
+    if (separator != argv.end()) {
+        // `jvminit sh -- x`: the `--` after PROGRAM is one of PROGRAM's arguments.
+        if (!out.program.empty()) out.program.emplace_back("--");
+        out.program.insert(out.program.end(), separator + 1, argv.end());
+    }
+    if (out.command == Command::Run && out.program.empty())
+        result.error = "no PROGRAM given: usage: jvminit [OPTIONS] -- PROGRAM [ARGS...]";
+    return result;
+}
+
+std::string help_text() {
+    Parser parser;
+    return parser.app.help();
+}
+
+}  // namespace jvminit::cli

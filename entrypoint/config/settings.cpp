@@ -1,0 +1,358 @@
+#include "config/settings.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+
+#include "config/values.hpp"
+
+namespace jvminit::config {
+
+namespace {
+
+std::string bool_text(bool value) { return value ? "true" : "false"; }
+
+// Stores a boolean setting. One helper per value kind keeps the table below one line per setting.
+template <bool Settings::*Member>
+bool apply_bool(Settings& s, std::string_view text) {
+    auto value = parse_bool(text);
+    if (!value) return false;
+    s.*Member = *value;
+    return true;
+}
+template <bool Settings::*Member>
+std::string show_bool(const Settings& s) { return bool_text(s.*Member); }
+
+template <int Settings::*Member, int Min, int Max>
+bool apply_int(Settings& s, std::string_view text) {
+    auto value = parse_integer(text, Min, Max);
+    if (!value) return false;
+    s.*Member = static_cast<int>(*value);
+    return true;
+}
+template <int Settings::*Member>
+std::string show_int(const Settings& s) { return std::to_string(s.*Member); }
+
+template <std::string Settings::*Member>
+bool apply_path(Settings& s, std::string_view text) {
+    // Absolute paths only: the JVM resolves relative ones against its own working directory, which may differ.
+    if (!text.empty() && text.front() != '/') return false;
+    if (text.find('\0') != std::string_view::npos || text.find('\n') != std::string_view::npos) return false;
+    s.*Member = std::string(text);
+    return true;
+}
+template <std::string Settings::*Member>
+std::string show_text(const Settings& s) { return s.*Member; }
+
+bool apply_bind(Settings& s, std::string_view text) {
+    // A host part for JDWP's address=HOST:PORT: "*", an IPv4/IPv6 address or a host name; no spaces, no ':' ports.
+    if (text.empty() || text.size() > 253) return false;
+    for (char c : text) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                  c == '-' || c == '*' || c == ':' || c == '[' || c == ']';
+        if (!ok) return false;
+    }
+    if (text.find('*') != std::string_view::npos && text != "*") return false;
+    s.debug_bind = std::string(text);
+    return true;
+}
+
+bool apply_on_oom(Settings& s, std::string_view text) {
+    if (text == "exit") s.on_oom = OomAction::Exit;
+    else if (text == "crash") s.on_oom = OomAction::Crash;
+    else if (text == "none") s.on_oom = OomAction::None;
+    else return false;
+    return true;
+}
+std::string show_on_oom(const Settings& s) { return std::string(to_string(s.on_oom)); }
+
+bool apply_stop_timeout(Settings& s, std::string_view text) {
+    auto value = parse_duration(text);
+    if (!value) return false;
+    s.stop_timeout = *value;
+    return true;
+}
+std::string show_stop_timeout(const Settings& s) { return format_duration(s.stop_timeout); }
+
+bool apply_log_level(Settings& s, std::string_view text) {
+    for (LogLevel level : {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error,
+                           LogLevel::Off}) {
+        if (text == to_string(level)) {
+            s.log_level = level;
+            return true;
+        }
+    }
+    return false;
+}
+std::string show_log_level(const Settings& s) { return std::string(to_string(s.log_level)); }
+
+// The one table of settings. A row is added together with the feature it controls.
+const std::array kSpecs = {
+    SettingSpec{"debug", "enabled", "JVMINIT_DEBUG", "--debug", ValueType::Bool, kBoolForm,
+                "start the JDWP debug agent in the JVM", &apply_bool<&Settings::debug>,
+                &show_bool<&Settings::debug>},
+    SettingSpec{"debug", "port", "JVMINIT_DEBUG_PORT", "--debug-port", ValueType::Integer,
+                "an integer from 1 to 65535", "TCP port of the JDWP agent",
+                &apply_int<&Settings::debug_port, 1, 65535>, &show_int<&Settings::debug_port>},
+    SettingSpec{"debug", "suspend", "JVMINIT_DEBUG_SUSPEND", "--debug-suspend", ValueType::Bool, kBoolForm,
+                "JVM waits before main until a debugger attaches (JDWP suspend=y)",
+                &apply_bool<&Settings::debug_suspend>, &show_bool<&Settings::debug_suspend>},
+    SettingSpec{"debug", "bind", "JVMINIT_DEBUG_BIND", "--debug-bind", ValueType::String,
+                "* (all interfaces), an IP address or a host name",
+                "interface the JDWP agent listens on; anyone who reaches it can run code in the JVM",
+                &apply_bind, &show_text<&Settings::debug_bind>},
+    SettingSpec{"oom", "action", "JVMINIT_ON_OOM", "--on-oom", ValueType::String, "exit, crash or none",
+                "on the first OutOfMemoryError: exit (-XX:+ExitOnOutOfMemoryError), crash "
+                "(-XX:+CrashOnOutOfMemoryError, hs_err file) or none",
+                &apply_on_oom, &show_on_oom},
+    SettingSpec{"heap_dump", "dir", "JVMINIT_HEAP_DUMP_DIR", "--heap-dump-dir", ValueType::String,
+                "an absolute directory path, or empty for no heap dumps",
+                "directory for heap dumps on OutOfMemoryError (one unique file per JVM start) and hs_err files",
+                &apply_path<&Settings::heap_dump_dir>, &show_text<&Settings::heap_dump_dir>},
+    SettingSpec{"heap_dump", "keep", "JVMINIT_HEAP_DUMP_KEEP", "--heap-dump-keep", ValueType::Integer,
+                "an integer from 1 to 1000",
+                "heap dumps kept in the directory; older ones are deleted before the JVM starts",
+                &apply_int<&Settings::heap_dump_keep, 1, 1000>, &show_int<&Settings::heap_dump_keep>},
+    SettingSpec{"gc_log", "enabled", "JVMINIT_GC_LOG", "--gc-log", ValueType::Bool, kBoolForm,
+                "write a rotated GC log", &apply_bool<&Settings::gc_log>, &show_bool<&Settings::gc_log>},
+    SettingSpec{"gc_log", "dir", "JVMINIT_GC_LOG_DIR", "--gc-log-dir", ValueType::String,
+                "an absolute directory path, or empty",
+                "directory for GC logs; empty: the heap dump directory, else the working directory",
+                &apply_path<&Settings::gc_log_dir>, &show_text<&Settings::gc_log_dir>},
+    SettingSpec{"memory", "max_ram_percentage", "JVMINIT_MAX_RAM_PERCENTAGE", "--max-ram-percentage",
+                ValueType::Integer, "an integer from 1 to 100",
+                "maximum heap as a percentage of the container memory limit (-XX:MaxRAMPercentage), "
+                "unless the user sizes the heap",
+                &apply_int<&Settings::max_ram_percentage, 1, 100>, &show_int<&Settings::max_ram_percentage>},
+    SettingSpec{"stop", "timeout", "JVMINIT_STOP_TIMEOUT", "--stop-timeout", ValueType::String, kDurationForm,
+                "grace period after a stop signal or the main child's exit before remaining processes get SIGKILL",
+                &apply_stop_timeout, &show_stop_timeout},
+    SettingSpec{"log", "level", "JVMINIT_LOG_LEVEL", "--log-level", ValueType::String,
+                "trace, debug, info, warn, error or off", "jvminit's own log level (stderr)", &apply_log_level,
+                &show_log_level},
+};
+
+const std::array kAliases = {
+    EnvAlias{"JAVA_DEBUG", "debug.enabled", "run-java.sh"},
+    EnvAlias{"JAVA_DEBUG_PORT", "debug.port", "run-java.sh"},
+    EnvAlias{"JAVA_DEBUG_SUSPEND", "debug.suspend", "run-java.sh"},
+    EnvAlias{"BPL_DEBUG_ENABLED", "debug.enabled", "Paketo"},
+    EnvAlias{"BPL_DEBUG_PORT", "debug.port", "Paketo"},
+    EnvAlias{"BPL_DEBUG_SUSPEND", "debug.suspend", "Paketo"},
+    EnvAlias{"BPL_HEAP_DUMP_PATH", "heap_dump.dir", "Paketo"},
+    EnvAlias{"JAVA_MAX_MEM_RATIO", "memory.max_ram_percentage", "run-java.sh"},
+};
+
+const SettingSpec* find_by_name(std::string_view name) {
+    for (const auto& spec : kSpecs)
+        if (spec.name() == name) return &spec;
+    return nullptr;
+}
+
+std::string with_hint(std::string message, const std::optional<std::string>& hint) {
+    if (hint) message += "; did you mean " + *hint + "?";
+    return message;
+}
+
+std::string toml_position(const std::string& path, const toml::source_region& where) {
+    return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
+}
+
+std::string_view type_name(ValueType type) {
+    switch (type) {
+        case ValueType::Bool: return "a boolean (true or false)";
+        case ValueType::Integer: return "an integer";
+        case ValueType::String: return "a string in quotes";
+    }
+    return "a value";
+}
+
+// The TOML layer: every key must be known and of the right TOML type; its text then takes the same parser
+// as the environment and the flags.
+void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::string>& errors) {
+    toml::table root;
+    try {
+        root = toml::parse(file.content, file.path);
+    } catch (const toml::parse_error& e) {
+        errors.push_back(toml_position(file.path, e.source()) + ": invalid TOML: " + std::string(e.description()));
+        return;
+    }
+    std::vector<std::string> tables;
+    for (const auto& spec : kSpecs)
+        if (std::find(tables.begin(), tables.end(), spec.table) == tables.end()) tables.emplace_back(spec.table);
+
+    for (auto&& [table_key, table_node] : root) {
+        std::string table_name(table_key.str());
+        std::string where = toml_position(file.path, table_key.source());
+        if (std::find(tables.begin(), tables.end(), table_name) == tables.end()) {
+            errors.push_back(with_hint(where + ": unknown table or key '" + table_name + "'",
+                                       closest_match(table_name, tables)));
+            continue;
+        }
+        const toml::table* table = table_node.as_table();
+        if (!table) {
+            errors.push_back(where + ": '" + table_name + "' must be a table: [" + table_name + "]");
+            continue;
+        }
+        std::vector<std::string> keys;
+        for (const auto& spec : kSpecs)
+            if (spec.table == table_name) keys.emplace_back(spec.key);
+        for (auto&& [key, node] : *table) {
+            std::string key_name(key.str());
+            std::string key_where = toml_position(file.path, key.source());
+            const SettingSpec* spec = find_by_name(table_name + "." + key_name);
+            if (!spec) {
+                errors.push_back(with_hint(key_where + ": unknown key '" + key_name + "' in [" + table_name + "]",
+                                           closest_match(key_name, keys)));
+                continue;
+            }
+            std::optional<std::string> text;
+            if (spec->type == ValueType::Bool && node.is_boolean()) text = bool_text(**node.as_boolean());
+            if (spec->type == ValueType::Integer && node.is_integer()) text = std::to_string(**node.as_integer());
+            if (spec->type == ValueType::String && node.is_string()) text = **node.as_string();
+            std::string setting = "[" + table_name + "] " + key_name;
+            if (!text) {
+                errors.push_back(key_where + ": " + setting + " must be " + std::string(type_name(spec->type)) +
+                                 ": " + std::string(spec->accepted));
+                continue;
+            }
+            if (!spec->apply(out.values, *text)) {
+                errors.push_back(key_where + ": " + setting + " = " + *text + ": expected " +
+                                 std::string(spec->accepted));
+                continue;
+            }
+            out.sources[spec->name()] = Source{SourceKind::File, key_where};
+        }
+    }
+}
+
+void apply_environment(const std::vector<std::pair<std::string, std::string>>& environment, ResolvedSettings& out,
+                       std::vector<std::string>& errors) {
+    std::vector<std::string> known{std::string(kConfigEnv)};
+    for (const auto& spec : kSpecs) known.emplace_back(spec.env);
+
+    // Aliases first, so that the JVMINIT_ name, applied next, wins when both are set.
+    for (const auto& alias : kAliases) {
+        auto it = std::find_if(environment.begin(), environment.end(),
+                               [&](const auto& kv) { return kv.first == alias.alias; });
+        if (it == environment.end()) continue;
+        const SettingSpec* spec = find_by_name(alias.setting);
+        std::string value = it->second;
+        // run-java.sh takes JAVA_DEBUG_SUSPEND=y/n.
+        if (spec->type == ValueType::Bool && (value == "y" || value == "n")) value = value == "y" ? "true" : "false";
+        if (!spec->apply(out.values, value)) {
+            errors.push_back(std::string(alias.alias) + "=" + it->second + ": expected " +
+                             std::string(spec->accepted) + " (alias of " + std::string(spec->env) + ")");
+            continue;
+        }
+        out.sources[spec->name()] = Source{SourceKind::Environment, std::string(alias.alias)};
+        out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) + ") is read as " +
+                            std::string(spec->env) + "; the JVMINIT_ name is preferred");
+    }
+    for (const auto& [name, value] : environment) {
+        if (name.rfind("JVMINIT_", 0) != 0 || name == kConfigEnv) continue;
+        const SettingSpec* spec = find_setting_by_env(name);
+        if (!spec) {
+            errors.push_back(with_hint(name + ": unknown jvminit variable (jvminit --help lists them)",
+                                       closest_match(name, known)));
+            continue;
+        }
+        if (!spec->apply(out.values, value)) {
+            errors.push_back(name + "=" + value + ": expected " + std::string(spec->accepted));
+            continue;
+        }
+        out.sources[spec->name()] = Source{SourceKind::Environment, name};
+    }
+}
+
+void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, ResolvedSettings& out,
+                 std::vector<std::string>& errors) {
+    for (const auto& [flag, value] : flags) {
+        const SettingSpec* spec = find_setting_by_flag(flag);
+        if (!spec) {
+            errors.push_back(flag + ": unknown option (jvminit --help lists them)");
+            continue;
+        }
+        if (!spec->apply(out.values, value)) {
+            errors.push_back(flag + " " + value + ": expected " + std::string(spec->accepted));
+            continue;
+        }
+        out.sources[spec->name()] = Source{SourceKind::Flag, flag};
+    }
+}
+
+}  // namespace
+
+std::string SettingSpec::name() const { return std::string(table) + "." + std::string(key); }
+
+std::span<const SettingSpec> setting_specs() { return kSpecs; }
+std::span<const EnvAlias> env_aliases() { return kAliases; }
+
+const SettingSpec* find_setting_by_env(std::string_view env) {
+    for (const auto& spec : kSpecs)
+        if (spec.env == env) return &spec;
+    return nullptr;
+}
+
+const SettingSpec* find_setting_by_flag(std::string_view flag) {
+    for (const auto& spec : kSpecs)
+        if (spec.flag == flag) return &spec;
+    return nullptr;
+}
+
+std::string Source::describe() const {
+    switch (kind) {
+        case SourceKind::Default: return "default";
+        case SourceKind::File: return "file " + where;
+        case SourceKind::Environment: return "environment " + where;
+        case SourceKind::Flag: return "flag " + where;
+    }
+    return "default";
+}
+
+SettingsResult resolve_settings(const SettingsInput& input) {
+    SettingsResult result;
+    for (const auto& spec : kSpecs) result.settings.sources[spec.name()] = Source{};
+    if (input.file) apply_file(*input.file, result.settings, result.errors);
+    apply_environment(input.environment, result.settings, result.errors);
+    apply_flags(input.flags, result.settings, result.errors);
+    return result;
+}
+
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+    for (const auto& candidate : candidates) {
+        std::size_t distance = edit_distance(word, candidate);
+        if (distance < best_distance) {
+            best_distance = distance;
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+std::string_view to_string(OomAction action) {
+    switch (action) {
+        case OomAction::Exit: return "exit";
+        case OomAction::Crash: return "crash";
+        case OomAction::None: return "none";
+    }
+    return "exit";
+}
+
+std::string_view to_string(LogLevel level) {
+    switch (level) {
+        case LogLevel::Trace: return "trace";
+        case LogLevel::Debug: return "debug";
+        case LogLevel::Info: return "info";
+        case LogLevel::Warn: return "warn";
+        case LogLevel::Error: return "error";
+        case LogLevel::Off: return "off";
+    }
+    return "info";
+}
+
+}  // namespace jvminit::config

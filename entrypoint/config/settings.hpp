@@ -1,0 +1,112 @@
+// jvminit's settings: one model, reachable as a TOML key, an environment variable and a command-line flag.
+// Precedence: flag > environment > TOML file > built-in default (ccache's order).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace jvminit::config {
+
+// What the JVM does on its first OutOfMemoryError (HotSpot flags ExitOnOutOfMemoryError, CrashOnOutOfMemoryError).
+enum class OomAction { Exit, Crash, None };
+enum class LogLevel { Trace, Debug, Info, Warn, Error, Off };
+
+struct Settings {
+    bool debug = false;                      // start the JDWP agent
+    int debug_port = 5005;                   // 1-65535
+    bool debug_suspend = false;              // JDWP suspend=y: the JVM waits for a debugger before main
+    std::string debug_bind = "*";            // JDWP host part; "*" = all interfaces (JDK 9+)
+    OomAction on_oom = OomAction::Exit;
+    std::string heap_dump_dir;               // empty: no heap dumps
+    int heap_dump_keep = 3;                  // 1-1000 dumps kept in heap_dump_dir
+    bool gc_log = false;
+    std::string gc_log_dir;                  // empty: heap_dump_dir, else the working directory
+    int max_ram_percentage = 75;             // 1-100, -XX:MaxRAMPercentage
+    std::chrono::milliseconds stop_timeout{8000};  // grace period, 0 ms to 24 h
+    LogLevel log_level = LogLevel::Info;
+};
+
+// The TOML type a key takes in the file; durations and paths are strings.
+enum class ValueType { Bool, Integer, String };
+
+struct SettingSpec {
+    std::string_view table;     // TOML table, e.g. "debug"
+    std::string_view key;       // TOML key in the table, e.g. "port"
+    std::string_view env;       // e.g. "JVMINIT_DEBUG_PORT"
+    std::string_view flag;      // e.g. "--debug-port"
+    ValueType type;
+    std::string_view accepted;  // the accepted form, for error messages
+    std::string_view meaning;   // one line for --help, the README and the reference file
+    // Parses `text` and stores it; false when `text` is not in the accepted form.
+    bool (*apply)(Settings& settings, std::string_view text);
+    // The current value as text, in a form `apply` accepts.
+    std::string (*show)(const Settings& settings);
+
+    std::string name() const;   // "debug.port"
+};
+
+// Every setting, in documentation order.
+std::span<const SettingSpec> setting_specs();
+const SettingSpec* find_setting_by_env(std::string_view env);
+const SettingSpec* find_setting_by_flag(std::string_view flag);
+
+// Environment variables of other images accepted for a setting, with a log note that the JVMINIT_ name is preferred.
+struct EnvAlias {
+    std::string_view alias;    // e.g. "JAVA_DEBUG_PORT" (run-java.sh), "BPL_DEBUG_PORT" (Paketo)
+    std::string_view setting;  // SettingSpec::name()
+    std::string_view origin;   // where users know it from
+};
+std::span<const EnvAlias> env_aliases();
+
+// JVMINIT_CONFIG names the TOML file; it is not a setting itself.
+inline constexpr std::string_view kConfigEnv = "JVMINIT_CONFIG";
+inline constexpr std::string_view kDefaultConfigPath = "/etc/jvminit/jvminit.toml";
+
+enum class SourceKind { Default, File, Environment, Flag };
+struct Source {
+    SourceKind kind = SourceKind::Default;
+    std::string where;  // "JVMINIT_DEBUG_PORT", "/etc/jvminit/jvminit.toml:3:8", "--debug-port"; empty for defaults
+    std::string describe() const;  // "default", "environment JVMINIT_DEBUG_PORT", "file jvminit.toml:3:8", "flag --debug-port"
+};
+
+struct ConfigFile {
+    std::string path;     // as shown in messages
+    std::string content;  // the whole file
+};
+
+struct SettingsInput {
+    std::optional<ConfigFile> file;
+    std::vector<std::pair<std::string, std::string>> environment;  // NAME, VALUE (all of the process's variables)
+    std::vector<std::pair<std::string, std::string>> flags;        // "--debug-port", "6000" in command-line order
+};
+
+struct ResolvedSettings {
+    Settings values;
+    std::map<std::string, Source> sources;  // by SettingSpec::name(); every setting has an entry
+    std::vector<std::string> notes;         // things worth a log line (aliases used)
+};
+
+struct SettingsResult {
+    ResolvedSettings settings;
+    std::vector<std::string> errors;  // one line each; empty when valid
+};
+
+// Applies the defaults, then the file, the environment and the flags. Every problem of every layer is
+// collected (unknown TOML keys and JVMINIT_ variables with a "did you mean", wrong TOML types, values
+// outside their accepted form), so the user sees them all at once. Pure: no I/O.
+SettingsResult resolve_settings(const SettingsInput& input);
+
+// The closest candidate within edit distance 2 (or a third of the word), for "did you mean" hints.
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+std::string_view to_string(OomAction action);
+std::string_view to_string(LogLevel level);
+
+}  // namespace jvminit::config

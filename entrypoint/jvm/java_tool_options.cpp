@@ -1,0 +1,284 @@
+#include "jvm/java_tool_options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <functional>
+#include <limits>
+
+#include "jvm/java_options_tokenizer.hpp"
+
+namespace jvminit::jvm {
+
+namespace {
+
+using config::OomAction;
+
+struct UserOption {
+    std::string option;
+    std::string where;  // "JAVA_TOOL_OPTIONS", "the java command line", ...
+};
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// -XX:+Name, -XX:-Name or -XX:Name=value for the flag `name`.
+bool is_xx_flag(std::string_view option, std::string_view name) {
+    if (!starts_with(option, "-XX:")) return false;
+    std::string_view rest = option.substr(4);
+    if (!rest.empty() && (rest.front() == '+' || rest.front() == '-')) rest.remove_prefix(1);
+    if (!starts_with(rest, name)) return false;
+    rest.remove_prefix(name.size());
+    return rest.empty() || rest.front() == '=';
+}
+
+bool is_oom_flag(std::string_view o) {
+    return is_xx_flag(o, "ExitOnOutOfMemoryError") || is_xx_flag(o, "CrashOnOutOfMemoryError");
+}
+bool is_heap_dump_flag(std::string_view o) {
+    return is_xx_flag(o, "HeapDumpOnOutOfMemoryError") || is_xx_flag(o, "HeapDumpPath");
+}
+bool is_error_file_flag(std::string_view o) { return is_xx_flag(o, "ErrorFile"); }
+bool is_gc_log_flag(std::string_view o) {
+    if (starts_with(o, "-Xloggc") || o == "-verbose:gc" || o == "-Xlog:disable") return true;
+    if (is_xx_flag(o, "PrintGC") || is_xx_flag(o, "PrintGCDetails") || is_xx_flag(o, "UseGCLogFileRotation"))
+        return true;
+    if (o == "-Xlog" || starts_with(o, "-Xlog:")) {
+        // -Xlog[:what[:output...]]: GC logging when the selection names the gc tag (or is the default).
+        std::string_view what = o.size() > 6 ? o.substr(6) : std::string_view("all");
+        what = what.substr(0, what.find(':'));
+        if (what.empty() || what == "all") return true;
+        std::size_t start = 0;
+        while (start <= what.size()) {
+            std::size_t end = what.find(',', start);
+            std::string_view selector = what.substr(start, end == std::string_view::npos ? what.npos : end - start);
+            if (starts_with(selector, "gc")) return true;
+            if (end == std::string_view::npos) break;
+            start = end + 1;
+        }
+    }
+    return false;
+}
+bool is_heap_size_flag(std::string_view o) {
+    return starts_with(o, "-Xmx") || is_xx_flag(o, "MaxHeapSize") || is_xx_flag(o, "MaxRAM") ||
+           is_xx_flag(o, "MaxRAMPercentage") || is_xx_flag(o, "MaxRAMFraction");
+}
+bool is_jdwp_flag(std::string_view o) {
+    if (starts_with(o, "-agentlib:jdwp") || starts_with(o, "-Xrunjdwp") || starts_with(o, "-Xdebug")) {
+        return o != "-Xdebug";  // -Xdebug alone does nothing on modern JVMs
+    }
+    return starts_with(o, "-agentpath:") && o.find("jdwp") != std::string_view::npos;
+}
+
+struct Planner {
+    const JavaToolOptionsInput& in;
+    JavaToolOptionsPlan plan;
+    std::vector<UserOption> user;
+
+    std::string reason(std::string_view setting) const {
+        const config::SettingSpec* spec = nullptr;
+        for (const auto& s : config::setting_specs())
+            if (s.name() == setting) spec = &s;
+        const auto& source = in.settings.sources.at(std::string(setting));
+        std::string value = spec->show(in.settings.values);
+        return std::string(spec->env) + "=" + (value.empty() ? "\"\"" : value) + " (" + source.describe() + ")";
+    }
+
+    // The user's option deciding `matches`, if any (the last one: the one the JVM obeys).
+    std::optional<UserOption> user_choice(const std::function<bool(std::string_view)>& matches) const {
+        std::optional<UserOption> found;
+        for (const auto& u : user)
+            if (matches(u.option)) found = u;
+        return found;
+    }
+
+    // Adds `options` for `setting` unless the user decided it already.
+    void add_unless_user(const std::vector<std::string>& options, std::string_view setting,
+                         const std::function<bool(std::string_view)>& user_decides) {
+        if (auto choice = user_choice(user_decides)) {
+            for (const auto& option : options)
+                plan.suppressed.push_back({option, "the user set " + choice->option + " in " + choice->where});
+            return;
+        }
+        for (const auto& option : options) plan.added.push_back({option, reason(setting)});
+    }
+
+    void collect_user_options() {
+        auto take = [&](const std::optional<std::string>& text, const std::string& where, int major) {
+            if (!text) return true;
+            TokenizeResult tokens = tokenize_java_options(*text, major);
+            if (tokens.error) {
+                plan.error = where + "=" + *text + ": " + *tokens.error +
+                             " (the JVM would refuse to start; balance the quotes or quote the value)";
+                return false;
+            }
+            for (auto& option : tokens.options) user.push_back({std::move(option), where});
+            return true;
+        };
+        if (!take(in.user.java_tool_options, "JAVA_TOOL_OPTIONS", in.jdk_major)) return;
+        // JDK_JAVA_OPTIONS exists from JDK 9; its errors are the java launcher's to report, not ours.
+        if (in.jdk_major >= 9 && in.user.jdk_java_options) {
+            TokenizeResult tokens = tokenize_java_options(*in.user.jdk_java_options, in.jdk_major);
+            for (auto& option : tokens.options) user.push_back({std::move(option), "JDK_JAVA_OPTIONS"});
+        }
+        for (const auto& option : java_launcher_options(in.user.command_line))
+            user.push_back({option, "the java command line"});
+        if (in.user.java_options) {
+            TokenizeResult tokens = tokenize_java_options(*in.user.java_options, in.jdk_major);
+            for (auto& option : tokens.options) user.push_back({std::move(option), "_JAVA_OPTIONS"});
+        }
+    }
+
+    void plan_oom() {
+        const auto action = in.settings.values.on_oom;
+        if (action == OomAction::None) return;
+        std::string flag = action == OomAction::Exit ? "-XX:+ExitOnOutOfMemoryError" : "-XX:+CrashOnOutOfMemoryError";
+        add_unless_user({flag}, "oom.action", is_oom_flag);
+    }
+
+    void plan_heap_dump() {
+        if (in.files.heap_dump_path.empty()) return;
+        add_unless_user({"-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + in.files.heap_dump_path},
+                        "heap_dump.dir", is_heap_dump_flag);
+        if (!in.files.error_file.empty())
+            add_unless_user({"-XX:ErrorFile=" + in.files.error_file}, "heap_dump.dir", is_error_file_flag);
+    }
+
+    void plan_gc_log() {
+        if (!in.settings.values.gc_log || in.files.gc_log_path.empty()) return;
+        const std::string& file = in.files.gc_log_path;
+        std::vector<std::string> options;
+        if (in.jdk_major >= 9) {
+            options.push_back("-Xlog:gc*:file=" + file + ":time,uptime,level,tags:filecount=5,filesize=10m");
+        } else {
+            options = {"-Xloggc:" + file, "-XX:+PrintGCDetails", "-XX:+PrintGCDateStamps",
+                       "-XX:+UseGCLogFileRotation", "-XX:NumberOfGCLogFiles=5", "-XX:GCLogFileSize=10M"};
+        }
+        add_unless_user(options, "gc_log.enabled", is_gc_log_flag);
+    }
+
+    void plan_heap_size() {
+        std::string flag = "-XX:MaxRAMPercentage=" + std::to_string(in.settings.values.max_ram_percentage);
+        bool supported = in.jdk_major >= 10 || (in.jdk_major == 8 && in.jdk_update >= 191);
+        if (!supported) {
+            plan.suppressed.push_back({flag, "JDK " + std::to_string(in.jdk_major) +
+                                                 (in.jdk_major == 8 ? "u" + std::to_string(in.jdk_update) : "") +
+                                                 " has no MaxRAMPercentage (JDK 8u191+ and 10+ have)"});
+            return;
+        }
+        add_unless_user({flag}, "memory.max_ram_percentage", is_heap_size_flag);
+    }
+
+    void plan_debug() {
+        const auto& s = in.settings.values;
+        if (!s.debug) return;
+        std::string address;
+        if (in.jdk_major >= 9) {
+            address = s.debug_bind + ":" + std::to_string(s.debug_port);
+        } else {
+            // JDK 8: address=PORT listens on all interfaces and "*:PORT" is an error.
+            address = s.debug_bind == "*" ? std::to_string(s.debug_port)
+                                          : s.debug_bind + ":" + std::to_string(s.debug_port);
+        }
+        std::string option = std::string("-agentlib:jdwp=transport=dt_socket,server=y,suspend=") +
+                             (s.debug_suspend ? "y" : "n") + ",address=" + address;
+        std::size_t added_before = plan.added.size();
+        add_unless_user({option}, "debug.enabled", is_jdwp_flag);
+        if (plan.added.size() == added_before) return;
+        if (s.debug_bind == "*" || s.debug_bind == "0.0.0.0" || s.debug_bind == "::" || s.debug_bind == "[::]")
+            plan.warnings.push_back("the JDWP agent listens on all interfaces at port " + std::to_string(s.debug_port) +
+                                    ": anyone who can reach that port can run code in the JVM");
+        if (s.debug_suspend)
+            plan.warnings.push_back("JDWP suspend=y: the JVM waits before main until a debugger attaches");
+    }
+
+    void join() {
+        if (plan.error) return;
+        std::vector<std::string> options;
+        for (const auto& added : plan.added) options.push_back(added.option);
+        JoinResult joined = join_java_options(options, in.jdk_major);
+        if (joined.error) {
+            plan.error = "JAVA_TOOL_OPTIONS: " + *joined.error;
+            return;
+        }
+        std::string value = in.user.java_tool_options.value_or("");
+        if (!joined.value.empty()) {
+            if (!value.empty()) value += ' ';
+            value += joined.value;
+        }
+        if (!value.empty()) plan.value = value;  // an empty JAVA_TOOL_OPTIONS is never exported
+        // JDK 8 reads the variable into a 1024-byte buffer and ignores a longer value entirely.
+        if (in.jdk_major <= 8 && value.size() > kJdk8MaxJavaOptionsBytes)
+            plan.warnings.push_back("JAVA_TOOL_OPTIONS is " + std::to_string(value.size()) +
+                                    " characters; JDK 8 ignores a value over 1023 characters entirely");
+    }
+};
+
+// java launcher options that take their value as the next argument.
+bool takes_separate_value(std::string_view arg) {
+    static constexpr std::array kWithValue = {
+        "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules",
+        "--enable-native-access", "--limit-modules", "--add-reads", "--add-exports", "--add-opens",
+        "--patch-module", "--describe-module", "-d", "--release"};
+    return std::find(kWithValue.begin(), kWithValue.end(), arg) != kWithValue.end();
+}
+
+}  // namespace
+
+std::vector<std::string> java_launcher_options(const std::vector<std::string>& arguments) {
+    std::vector<std::string> options;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& arg = arguments[i];
+        if (arg.empty() || arg.front() != '-') break;  // the main class
+        if (arg == "-jar" || arg == "-m" || arg == "--module" || starts_with(arg, "--module=") ||
+            arg == "--source")
+            break;
+        options.push_back(arg);
+        if (takes_separate_value(arg)) ++i;
+    }
+    return options;
+}
+
+std::optional<std::uint64_t> parse_java_size(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    std::uint64_t multiplier = 1;
+    switch (text.back()) {
+        case 'k': case 'K': multiplier = 1ULL << 10; break;
+        case 'm': case 'M': multiplier = 1ULL << 20; break;
+        case 'g': case 'G': multiplier = 1ULL << 30; break;
+        case 't': case 'T': multiplier = 1ULL << 40; break;
+        default: break;
+    }
+    if (multiplier != 1) text.remove_suffix(1);
+    if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    std::uint64_t number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    if (number > (std::numeric_limits<std::uint64_t>::max() >> 1) / multiplier) return std::nullopt;
+    return number * multiplier;
+}
+
+std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& options) {
+    std::optional<std::uint64_t> heap;
+    for (const auto& option : options) {
+        std::string_view o = option;
+        if (starts_with(o, "-Xmx")) heap = parse_java_size(o.substr(4));
+        else if (starts_with(o, "-XX:MaxHeapSize=")) heap = parse_java_size(o.substr(16));
+    }
+    return heap;
+}
+
+JavaToolOptionsPlan plan_java_tool_options(const JavaToolOptionsInput& input) {
+    Planner planner{input, {}, {}};
+    planner.collect_user_options();
+    if (planner.plan.error) return planner.plan;
+    planner.plan_oom();
+    planner.plan_heap_dump();
+    planner.plan_gc_log();
+    planner.plan_heap_size();
+    planner.plan_debug();
+    planner.join();
+    return planner.plan;
+}
+
+}  // namespace jvminit::jvm

@@ -1,0 +1,85 @@
+// Builds the child's JAVA_TOOL_OPTIONS: the user's own value first, unchanged, then what jvminit adds.
+// Pure: everything the decision needs comes in as arguments, so tests cover it with tables of cases.
+// The JVM reads JAVA_TOOL_OPTIONS, then JDK_JAVA_OPTIONS, then its command line, then _JAVA_OPTIONS,
+// and for a repeated flag the last one wins (../shared/docs/jvm-facts.md); jvminit never adds an option
+// the user already decided, so the user's setting wins wherever it is.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+
+namespace jvminit::jvm {
+
+// The user's own JVM options, from every place the JVM reads them.
+struct UserOptions {
+    std::optional<std::string> java_tool_options;  // JAVA_TOOL_OPTIONS as set (nullopt: unset)
+    std::optional<std::string> jdk_java_options;   // JDK_JAVA_OPTIONS (read by the java launcher, JDK 9+)
+    std::optional<std::string> java_options;       // _JAVA_OPTIONS
+    std::vector<std::string> command_line;         // PROGRAM's arguments when PROGRAM is java, else empty
+};
+
+// Names of the files one JVM start writes; unique per start so that no dump is ever refused for an
+// existing file (HotSpot will not overwrite one) and no restart reuses a name (the pid repeats in containers).
+struct OutputFiles {
+    std::string heap_dump_path;  // e.g. /dumps/heapdump-20261129T114355Z-1.hprof; empty: no dumps
+    std::string error_file;      // hs_err file, same directory; empty: none
+    std::string gc_log_path;     // empty: no GC log
+};
+
+struct AddedOption {
+    std::string option;  // as the JVM reads it, e.g. "-XX:MaxRAMPercentage=75"
+    std::string reason;  // e.g. "JVMINIT_ON_OOM=exit (default)"
+};
+
+struct SuppressedOption {
+    std::string option;  // what jvminit would have added
+    std::string why;     // e.g. "the user set -Xmx512m in JAVA_TOOL_OPTIONS"
+};
+
+struct JavaToolOptionsPlan {
+    std::optional<std::string> value;          // the child's JAVA_TOOL_OPTIONS; nullopt: unset (never empty)
+    std::vector<AddedOption> added;
+    std::vector<SuppressedOption> suppressed;
+    std::vector<std::string> warnings;         // for the log, e.g. "JDWP listens on all interfaces"
+    std::optional<std::string> error;          // a bad input: nothing may start
+};
+
+struct JavaToolOptionsInput {
+    config::ResolvedSettings settings;
+    int jdk_major = 17;
+    int jdk_update = 0;              // for JDK 8: MaxRAMPercentage needs 8u191
+    UserOptions user;
+    OutputFiles files;
+};
+
+// Decides every option. Rules (issue 3):
+// - OOM: -XX:+ExitOnOutOfMemoryError / -XX:+CrashOnOutOfMemoryError, unless the user set either flag (+ or -).
+// - Heap dumps: -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=FILE, unless the user set either.
+// - -XX:ErrorFile=FILE beside the dumps, unless the user set ErrorFile.
+// - GC log: JDK 9+ -Xlog:gc*:file=...:filecount=5,filesize=10m; JDK 8 -Xloggc with rotation flags;
+//   unless the user configured GC logging (-Xlog:gc..., -Xlog:disable, -Xloggc, -verbose:gc, PrintGC flags).
+// - -XX:MaxRAMPercentage=N unless the user sized the heap (-Xmx, MaxHeapSize, MaxRAM, MaxRAMPercentage,
+//   MaxRAMFraction); skipped on JDK 9 and JDK 8 before update 191, which lack the flag.
+// - JDWP: -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:PORT (JDK 9+; JDK 8: address=PORT
+//   for "*"), unless the user has a JDWP agent (-agentlib:jdwp, -Xrunjdwp, -agentpath:...jdwp).
+// Values with whitespace are quoted so the JVM reads them back exactly (HotSpot's JAVA_TOOL_OPTIONS parser
+// handles ' and " quotes on JDK 8 as on 9+: see jvm/java_options_tokenizer.hpp). A user JAVA_TOOL_OPTIONS
+// with an unmatched quote is an error (the JVM would refuse to start); on JDK 8 a value over 1023
+// characters gets a warning (the JVM ignores it).
+JavaToolOptionsPlan plan_java_tool_options(const JavaToolOptionsInput& input);
+
+// The JVM's options among a java command line: every argument before the main class, -jar, -m/--module
+// or --source-file, skipping the values of options that take one (-cp PATH, --add-modules M, ...).
+std::vector<std::string> java_launcher_options(const std::vector<std::string>& arguments);
+
+// A HotSpot memory size ("512m", "2G", "1048576") in bytes; nullopt when malformed or above 2^63.
+std::optional<std::uint64_t> parse_java_size(std::string_view text);
+
+// The heap size the user set (-Xmx / -XX:MaxHeapSize, the last one wins), in bytes.
+std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& options);
+
+}  // namespace jvminit::jvm

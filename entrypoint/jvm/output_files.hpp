@@ -1,0 +1,47 @@
+// The files a JVM start writes into the heap dump and GC log directories: unique names per start, the
+// retention limit, and the checks before start (directory exists and is writable, free space).
+// HotSpot never overwrites an existing dump ("Unable to create ...: File exists") and creates no
+// directories, and in containers the JVM's pid repeats after every restart (../shared/docs/jvm-facts.md).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jvm/java_tool_options.hpp"
+
+namespace jvminit::jvm {
+
+// "20261129T114355Z-1": UTC time of the start (seconds) and a sequence number from 1. Pure.
+std::string start_stamp(std::chrono::system_clock::time_point now, int sequence);
+
+// The names for one stamp: heapdump-STAMP.hprof, hs_err-STAMP.log, gc-STAMP.log in their directories.
+OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string& gc_log_dir,
+                             const std::string& stamp);
+
+struct DumpFile {
+    std::string name;       // file name within the directory
+    std::int64_t mtime_ns;  // modification time, for "oldest first"
+};
+
+// Which existing heap dumps (*.hprof) to delete so that, after the next dump, at most `keep` remain:
+// the oldest ones beyond the newest keep-1. `keep` 1-1000. Pure.
+std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
+
+struct PreparedOutput {
+    OutputFiles files;
+    std::vector<std::string> deleted;    // old dumps removed for the retention limit (full paths)
+    std::vector<std::string> warnings;   // e.g. free space below the maximum heap
+    std::optional<std::string> error;    // the directory cannot be created or written: nothing may start
+};
+
+// Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a
+// file, deletes old dumps for the retention limit, picks a stamp no existing file uses, and warns when
+// the free space (statvfs(3)) is below `max_heap_bytes` (when known). With an empty heap dump dir and
+// GC logging off, does nothing. `dry_run` (explain) checks without creating or deleting anything.
+PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
+                              std::optional<std::uint64_t> max_heap_bytes, bool dry_run);
+
+}  // namespace jvminit::jvm

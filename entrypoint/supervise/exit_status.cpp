@@ -1,0 +1,51 @@
+#include "supervise/exit_status.hpp"
+
+#include <sys/wait.h>
+
+#include "sys/signals.hpp"
+
+namespace jvminit::supervise {
+
+int exit_code_for(int wait_status) {
+    if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+    return 1;  // stopped/continued are not endings; never passed here by the loop
+}
+
+std::string describe_wait_status(int wait_status) {
+    if (WIFEXITED(wait_status)) return "exited with code " + std::to_string(WEXITSTATUS(wait_status));
+    if (WIFSIGNALED(wait_status)) {
+        int sig = WTERMSIG(wait_status);
+        std::string text = "was killed by signal " + std::to_string(sig) + " (" + sys::signal_name(sig) + ")";
+        if (WCOREDUMP(wait_status)) text += ", core dumped";
+        return text;
+    }
+    return "ended with wait status " + std::to_string(wait_status);
+}
+
+EndKind classify_end(const ChildOutcome& outcome) {
+    const int status = outcome.wait_status;
+    if (outcome.killed_after_grace && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        return EndKind::KilledAtGraceEnd;
+    if (outcome.stop_signal) {
+        const int sig = *outcome.stop_signal;
+        // A JVM exits normally with 128+N after running its shutdown hooks; other programs die by the signal.
+        if ((WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig) || (WIFSIGNALED(status) && WTERMSIG(status) == sig))
+            return EndKind::StoppedOnRequest;
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status) == 0 ? EndKind::Success : EndKind::Failure;
+    return EndKind::KilledBySignal;
+}
+
+const char* to_string(EndKind kind) {
+    switch (kind) {
+        case EndKind::Success: return "success";
+        case EndKind::Failure: return "failure";
+        case EndKind::StoppedOnRequest: return "stopped on request";
+        case EndKind::KilledAtGraceEnd: return "killed at the end of the grace period";
+        case EndKind::KilledBySignal: return "killed by a signal";
+    }
+    return "unknown";
+}
+
+}  // namespace jvminit::supervise

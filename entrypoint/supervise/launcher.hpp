@@ -1,0 +1,36 @@
+// Starts the child with Boost.Process. Boost.Process only launches: jvminit detaches the child at once,
+// so Boost never waits on it (its waitpid would race with the reaper; the supervision loop owns waitpid).
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace jvminit::supervise {
+
+struct LaunchRequest {
+    std::string executable;                // the resolved file to execute
+    std::vector<std::string> argv;         // argv[0] is PROGRAM as the user wrote it
+    std::vector<std::string> environment;  // "NAME=value" entries: the child's whole environment
+    sigset_t signal_mask{};                // the mask the child runs with (jvminit's original mask)
+    bool take_terminal = false;            // make the child's process group the terminal's foreground group
+};
+
+struct LaunchResult {
+    pid_t pid = -1;  // > 0 on success
+    int error = 0;   // errno of the failed fork/exec (ENOENT, EACCES, ENOEXEC, ...), 0 on success
+};
+
+// Forks and executes. Between fork and exec the child only makes async-signal-safe calls: setpgid(0, 0)
+// (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then restores the signal mask.
+// Nothing is logged there. Never throws; an exec failure is reported through `error`.
+// A child whose exec failed may already have been reaped by Boost.Process (it calls waitpid(pid, WNOHANG)
+// on that path only); the supervision loop's waitpid(-1) handles either case.
+LaunchResult launch(const LaunchRequest& request);
+
+// True when stdin is a terminal whose foreground process group is jvminit's own (then the child can take it).
+bool owns_foreground_terminal();
+
+}  // namespace jvminit::supervise

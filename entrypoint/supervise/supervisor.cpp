@@ -1,0 +1,191 @@
+#include "supervise/supervisor.hpp"
+
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
+#include "config/values.hpp"
+#include "supervise/process_tree.hpp"
+
+namespace jvminit::supervise {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Supervisor {
+public:
+    Supervisor(sys::SignalFd& signals, pid_t child, const SupervisorOptions& options)
+        : signals_(signals), options_(options) {
+        outcome_.pid = child;
+    }
+
+    ChildOutcome run() {
+        while (!(main_child_ended_ && no_children_left_)) {
+            std::optional<std::chrono::milliseconds> timeout;
+            if (deadline_) {
+                auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
+                timeout = std::max(left, std::chrono::milliseconds(0));
+            }
+            std::optional<signalfd_siginfo> info;
+            try {
+                info = signals_.wait(timeout);
+            } catch (const std::exception& e) {
+                // Should never happen; without the signalfd jvminit cannot wait, so end the grace period now.
+                spdlog::error("waiting for signals failed: {}; stopping everything", e.what());
+                deadline_ = Clock::now();
+                info.reset();
+            }
+            if (!info) {
+                end_grace_period();
+                continue;
+            }
+            handle(*info);
+        }
+        return outcome_;
+    }
+
+private:
+    void handle(const signalfd_siginfo& info) {
+        const int sig = static_cast<int>(info.ssi_signo);
+        if (sig == SIGCHLD) {
+            reap();
+            return;
+        }
+        if (!main_child_ended_) {
+            forward_to_main_child(sig, info);
+            if (sig == SIGTERM || sig == SIGINT) start_stop(sig);
+            return;
+        }
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
+            spdlog::debug("{} received while remaining processes stop; passing it on", sys::signal_name(sig));
+            signal_descendants(sig, true);
+        } else {
+            spdlog::debug("{} received after the main child ended; nothing to forward it to", sys::signal_name(sig));
+        }
+    }
+
+    void forward_to_main_child(int sig, const signalfd_siginfo& info) {
+        spdlog::debug("forwarding {} (from pid {}) to pid {}", sys::signal_name(sig), info.ssi_pid, outcome_.pid);
+        // The child is not reaped yet (we would know), so its pid is still its own: kill cannot hit another process.
+        if (::kill(outcome_.pid, sig) != 0)
+            spdlog::warn("forwarding {} to pid {} failed: {}", sys::signal_name(sig), outcome_.pid,
+                         std::strerror(errno));
+        if (main_child_stopped_ && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)) {
+            // A stopped child would hold the signal pending forever (pid1-behaviour.md scenario 11).
+            ::kill(outcome_.pid, SIGCONT);
+        }
+    }
+
+    void start_stop(int sig) {
+        if (outcome_.stop_signal) return;
+        outcome_.stop_signal = sig;
+        deadline_ = Clock::now() + options_.grace_period;
+        spdlog::info("{} forwarded to pid {}; grace period {} before SIGKILL", sys::signal_name(sig), outcome_.pid,
+                     config::format_duration(options_.grace_period));
+    }
+
+    // The one place in jvminit that calls waitpid. Reaps until nothing is ready, so a single SIGCHLD
+    // standing for several exits loses none (pid1-behaviour.md scenario 3).
+    void reap() {
+        for (;;) {
+            int status = 0;
+            pid_t pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED | WCONTINUED);
+            if (pid == 0) {
+                no_children_left_ = false;
+                break;
+            }
+            if (pid < 0) {
+                if (errno == EINTR) continue;
+                if (errno != ECHILD) spdlog::error("waitpid failed: {}", std::strerror(errno));
+                no_children_left_ = true;
+                break;
+            }
+            if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
+                if (pid == outcome_.pid) main_child_stopped_ = WIFSTOPPED(status);
+                continue;
+            }
+            if (pid == outcome_.pid) {
+                main_child_ended_ = true;
+                outcome_.wait_status = status;
+                spdlog::debug("main child pid {} {}", pid, describe_wait_status(status));
+            } else {
+                spdlog::debug("reaped pid {}: {}", pid, describe_wait_status(status));
+            }
+        }
+        if (main_child_ended_ && !no_children_left_ && !descendants_asked_to_stop_) ask_descendants_to_stop();
+        if (killing_ && !no_children_left_) kill_everything();  // catch what was forked meanwhile
+    }
+
+    void ask_descendants_to_stop() {
+        descendants_asked_to_stop_ = true;
+        if (!deadline_) deadline_ = Clock::now() + options_.grace_period;
+        int count = signal_descendants(SIGTERM, true);
+        outcome_.descendants_terminated = count;
+        if (count > 0) {
+            auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
+            spdlog::info("main child ended; sent SIGTERM to {} remaining process(es), waiting up to {}", count,
+                         config::format_duration(std::max(left, std::chrono::milliseconds(0))));
+        }
+    }
+
+    int signal_descendants(int sig, bool then_continue) {
+        int count = 0;
+        for (pid_t pid : read_descendants(::getpid())) {
+            if (::kill(pid, sig) == 0) ++count;
+            if (then_continue) ::kill(pid, SIGCONT);
+        }
+        return count;
+    }
+
+    void end_grace_period() {
+        deadline_.reset();
+        if (killing_) return;
+        killing_ = true;
+        if (!main_child_ended_) outcome_.killed_after_grace = true;
+        spdlog::warn("grace period of {} ended; sending SIGKILL to what is left",
+                     config::format_duration(options_.grace_period));
+        kill_everything();
+    }
+
+    void kill_everything() {
+        int count = 0;
+        for (pid_t pid : read_descendants(::getpid()))
+            if (::kill(pid, SIGKILL) == 0) ++count;
+        // As PID 1 of a namespace, kill(-1) also reaches a process forked after the scan above.
+        if (options_.is_pid1) ::kill(-1, SIGKILL);
+        outcome_.descendants_killed += count;
+    }
+
+    sys::SignalFd& signals_;
+    SupervisorOptions options_;
+    ChildOutcome outcome_;
+    std::optional<Clock::time_point> deadline_;
+    bool main_child_ended_ = false;
+    bool main_child_stopped_ = false;
+    bool no_children_left_ = false;
+    bool descendants_asked_to_stop_ = false;
+    bool killing_ = false;
+};
+
+}  // namespace
+
+ChildOutcome supervise(sys::SignalFd& signals, pid_t child, const SupervisorOptions& options) noexcept {
+    try {
+        return Supervisor(signals, child, options).run();
+    } catch (const std::exception& e) {
+        // Only allocation failures can get here; make sure nothing is left running.
+        spdlog::critical("supervision failed: {}; killing every descendant", e.what());
+        for (pid_t pid : read_descendants(::getpid())) ::kill(pid, SIGKILL);
+        ChildOutcome outcome;
+        outcome.pid = child;
+        outcome.wait_status = SIGKILL;  // reported as killed by SIGKILL
+        return outcome;
+    }
+}
+
+}  // namespace jvminit::supervise

@@ -1,0 +1,35 @@
+// The supervision loop: one loop, blocked on the signalfd, the only caller of waitpid(2) in jvminit.
+// Idle, it sleeps in poll(2) without a timeout: no timers, no wake-ups. It forwards every signal to the
+// main child, reaps every zombie (waitpid(-1) until nothing is left, so one SIGCHLD for many exits loses
+// none), and stops within the grace period (pid1-behaviour.md scenarios 1-7).
+//
+// Why no pidfd: jvminit is the main child's parent, so the child's pid cannot be reused before jvminit
+// reaps it, and kill(pid) can never reach another process; a pidfd would add a descriptor and nothing else.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+
+#include "supervise/exit_status.hpp"
+#include "sys/signals.hpp"
+
+namespace jvminit::supervise {
+
+struct SupervisorOptions {
+    std::chrono::milliseconds grace_period{8000};  // 0 ms to 24 h
+    bool is_pid1 = false;                           // PID 1 of a pid namespace: kill(-1) reaches every process in it
+};
+
+// Supervises `child` until it and every remaining descendant are gone:
+//  - each signal read from `signals` is forwarded to the main child (SIGCHLD triggers reaping instead);
+//    after forwarding SIGTERM/SIGINT/SIGHUP to a stopped child, SIGCONT follows;
+//  - SIGTERM or SIGINT starts the grace period;
+//  - when the main child has ended, remaining descendants get SIGTERM (and SIGCONT); the grace period runs
+//    from the stop request or else from the main child's end;
+//  - when it ends, everything left gets SIGKILL;
+//  - returns as soon as nothing is left (waitpid reports ECHILD).
+// Never throws: failures of system calls are logged and the loop goes on towards a stop.
+ChildOutcome supervise(sys::SignalFd& signals, pid_t child, const SupervisorOptions& options) noexcept;
+
+}  // namespace jvminit::supervise

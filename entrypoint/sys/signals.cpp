@@ -1,0 +1,52 @@
+#include "sys/signals.hpp"
+
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "sys/error.hpp"
+
+namespace jvminit::sys {
+
+SignalFd::SignalFd() {
+    sigset_t all;
+    sigfillset(&all);
+    if (::sigprocmask(SIG_SETMASK, &all, &original_mask_) != 0) throw_errno("sigprocmask(SIG_SETMASK)");
+    int fd = ::signalfd(-1, &all, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (fd < 0) {
+        int saved = errno;
+        ::sigprocmask(SIG_SETMASK, &original_mask_, nullptr);
+        throw SystemError(saved, "signalfd");
+    }
+    fd_.reset(fd);
+}
+
+SignalFd::~SignalFd() { ::sigprocmask(SIG_SETMASK, &original_mask_, nullptr); }
+
+std::optional<signalfd_siginfo> SignalFd::wait(std::optional<std::chrono::milliseconds> timeout) {
+    for (;;) {
+        signalfd_siginfo info{};
+        ssize_t n = retry_on_eintr([&] { return ::read(fd_.get(), &info, sizeof info); });
+        if (n == static_cast<ssize_t>(sizeof info)) return info;
+        if (n >= 0) throw SystemError(EIO, "read(signalfd): short read");
+        if (errno != EAGAIN) throw_errno("read(signalfd)");
+
+        pollfd pfd{fd_.get(), POLLIN, 0};
+        int timeout_ms = timeout ? static_cast<int>(std::max<long long>(0, timeout->count())) : -1;
+        int ready = retry_on_eintr([&] { return ::poll(&pfd, 1, timeout_ms); });
+        if (ready < 0) throw_errno("poll(signalfd)");
+        if (ready == 0) return std::nullopt;
+    }
+}
+
+std::string signal_name(int signal_number) {
+    if (signal_number >= SIGRTMIN && signal_number <= SIGRTMAX) {
+        return signal_number == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + std::to_string(signal_number - SIGRTMIN);
+    }
+    if (const char* abbrev = ::sigabbrev_np(signal_number)) return std::string("SIG") + abbrev;
+    return "SIG" + std::to_string(signal_number);
+}
+
+}  // namespace jvminit::sys

@@ -1,0 +1,42 @@
+// Signal plumbing for a signal-handler-free init: every signal is blocked and read from a signalfd.
+// Follows signalfd(2), sigprocmask(2) and catatonit's design (no handlers, nothing async-signal-unsafe).
+#pragma once
+
+#include <signal.h>
+#include <sys/signalfd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "sys/fd.hpp"
+
+namespace jvminit::sys {
+
+// Blocks every blockable signal in the calling thread and opens a signalfd (non-blocking, close-on-exec)
+// that delivers them. Remembers the mask in force before, for the child to restore before exec.
+// Throws SystemError when sigprocmask(2) or signalfd(2) fails.
+class SignalFd {
+public:
+    SignalFd();
+    SignalFd(const SignalFd&) = delete;
+    SignalFd& operator=(const SignalFd&) = delete;
+    ~SignalFd();  // restores the previous mask
+
+    int fd() const noexcept { return fd_.get(); }
+    // The signal mask jvminit was started with; the child gets it back between fork and exec.
+    const sigset_t& original_mask() const noexcept { return original_mask_; }
+
+    // Waits until a signal is pending or `timeout` passes (nullopt: waits without limit, no wake-ups).
+    // Returns the next signal, or nullopt on timeout. EINTR is retried; other errors throw SystemError.
+    std::optional<signalfd_siginfo> wait(std::optional<std::chrono::milliseconds> timeout);
+
+private:
+    UniqueFd fd_;
+    sigset_t original_mask_{};
+};
+
+// "SIGTERM" for 15; "SIG<n>" for a number without a name (real-time signals: "SIGRTMIN+3").
+std::string signal_name(int signal_number);
+
+}  // namespace jvminit::sys
