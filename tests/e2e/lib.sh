@@ -17,6 +17,7 @@
 #   run_plain ARGS...    jvminit ARGS... as a plain process (not PID 1)
 #       both set RC (exit status), OUT and ERR (files with stdout and stderr); stdin is $RUN_STDIN
 #       (default /dev/null); bounded by $RUN_TIMEOUT seconds (default 60): a timeout fails the test.
+#       Settings: VAR=value run_pid1 ..., or NAME=VALUE words in the array RUN_ENV.
 #   start_pid1 ARGS... / start_plain ARGS...
 #       the same in the background; they set BG_PID (the launcher), INIT_PID (jvminit's pid as seen
 #       from here), OUT and ERR. Then: signal_init SIG, wait_done (sets RC), child_pids, ...
@@ -43,6 +44,7 @@ ulimit -c 0 # the signal tests kill shells with SIGSEGV/SIGABRT: no core files
 
 RUN_TIMEOUT=${RUN_TIMEOUT:-60}
 RUN_STDIN=${RUN_STDIN:-/dev/null}
+RUN_ENV=() # extra NAME=VALUE settings for the runs (besides the test's own environment)
 RC=
 OUT=
 ERR=
@@ -282,7 +284,7 @@ _run() { # LIMIT CMD...
   shift
   _next_files
   RC=0
-  env --default-signal timeout --verbose -k 5 "$limit" "$@" <"$RUN_STDIN" >"$OUT" 2>"$ERR" || RC=$?
+  env --default-signal "${RUN_ENV[@]}" timeout --verbose -k 5 "$limit" "$@" <"$RUN_STDIN" >"$OUT" 2>"$ERR" || RC=$?
   _check_not_timed_out "$limit"
 }
 
@@ -292,7 +294,7 @@ run_plain() { _run "$RUN_TIMEOUT" "$JVMINIT" "$@"; }
 _start() { # CMD...
   _next_files
   RC=
-  env --default-signal timeout --verbose -k 5 "$RUN_TIMEOUT" "$@" <"$RUN_STDIN" >"$OUT" 2>"$ERR" &
+  env --default-signal "${RUN_ENV[@]}" timeout --verbose -k 5 "$RUN_TIMEOUT" "$@" <"$RUN_STDIN" >"$OUT" 2>"$ERR" &
   BG_PID=$!
   _CLEANUP_PIDS+=("$BG_PID")
   INIT_PID=$(find_init "$BG_PID") || fail "jvminit did not start (or ended at once)"
@@ -313,6 +315,13 @@ wait_done() {
   RC=0
   wait "$BG_PID" || RC=$?
   _check_not_timed_out "$RUN_TIMEOUT"
+}
+
+# wait_done_within SECONDS [WHY]: like wait_done, but fails the test if jvminit still runs after
+# SECONDS (instead of waiting for the run's whole time bound).
+wait_done_within() {
+  wait_until "$1" is_gone "$INIT_PID" || fail "jvminit still runs ${1} s later${2:+: $2}"
+  wait_done
 }
 
 # elapsed_since MS: milliseconds since MS (from now_ms).

@@ -31,6 +31,25 @@ for sig in TERM INT HUP QUIT USR1 USR2 WINCH CONT ABRT TSTP; do
   ok "got $sig, exit 0"
 done
 
+check "without a TTY: SIGTSTP stops the child; a following SIGTERM does not leave it stopped (grace period 30 s)"
+# bash with a TERM trap: a stopped process with a handler stays stopped until SIGCONT.
+# shellcheck disable=SC2016
+JVMINIT_STOP_TIMEOUT=30s start_pid1 -- bash -c 'trap "echo got TERM; exit 0" TERM; echo ready; while :; do sleep 0.05 & wait $!; done'
+wait_for_line "$OUT" '^ready$' 10
+child=$(child_pids "$INIT_PID" | head -n 1)
+[[ -n $child ]] || fail "jvminit has no child"
+signal_init TSTP
+stopped() { [[ $(proc_state "$child") == T ]]; }
+wait_until 5 stopped || fail "the child (state $(proc_state "$child")) did not stop after SIGTSTP to jvminit"
+ok "child stopped"
+t0=$(now_ms)
+signal_init TERM
+wait_done_within 10 "the stopped child was not continued after SIGTERM"
+ms=$(elapsed_since "$t0")
+assert_file_contains "$OUT" "got TERM" "stdout"
+assert_rc 0 "exit status (the child's TERM trap exits 0)"
+ok "continued, trap ran, exit 0 after $ms ms"
+
 compile_apps
 check "SIGQUIT to jvminit makes the JVM print a thread dump, and the JVM goes on"
 start_pid1 -- java -Dhook.ms=0 -cp "$APPS_DIR" Sleeper

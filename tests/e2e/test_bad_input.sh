@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Bad input (issue 2, behaviour 10) and --help/--version (behaviour 1): each bad input gives exit
+# status 2, exactly one stderr line naming the input, nothing on stdout, and nothing started.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_jvminit
+need_pidns
+
+marker=$T/started
+program=(sh -c "touch '$marker'")
+
+# expect_bad NEEDLE...: the last run was rejected as bad input; its stderr line names each NEEDLE.
+expect_bad() {
+  assert_rc 2 "exit status"
+  local n
+  n=$(nlines "$ERR")
+  [[ $n == 1 ]] || fail "expected exactly one line on stderr, got $n"
+  local needle
+  for needle in "$@"; do assert_file_contains "$ERR" "$needle" "the stderr line"; done
+  [[ ! -s $OUT ]] || fail "expected nothing on stdout"
+  assert_absent "$marker" "marker of the program (it was started)"
+  ok "$(cat "$ERR")"
+}
+
+check "unknown flag --no-such-flag"
+rm -f "$marker"
+run_pid1 --no-such-flag -- "${program[@]}"
+expect_bad --no-such-flag
+
+check "no program after --"
+rm -f "$marker"
+run_pid1 --
+assert_rc 2 "exit status"
+[[ $(nlines "$ERR") == 1 ]] || fail "expected exactly one line on stderr, got $(nlines "$ERR")"
+ok "$(cat "$ERR")"
+
+for setting in JVMINIT_DEBUG=maybe JVMINIT_DEBUG_PORT=abc JVMINIT_DEBUG_PORT=70000 JVMINIT_DEBUG_PORT=0 \
+  JVMINIT_DEBUG_PORT=-1 JVMINIT_STOP_TIMEOUT=forever JVMINIT_STOP_TIMEOUT=-5s; do
+  check "bad setting $setting"
+  rm -f "$marker"
+  RUN_ENV=("$setting")
+  run_pid1 -- "${program[@]}"
+  RUN_ENV=()
+  expect_bad "${setting%%=*}" "${setting#*=}"
+done
+
+check "bad input is rejected the same way when jvminit is not PID 1"
+rm -f "$marker"
+RUN_ENV=(JVMINIT_DEBUG_PORT=abc)
+run_plain -- "${program[@]}"
+RUN_ENV=()
+expect_bad JVMINIT_DEBUG_PORT abc
+
+# The accepted forms must not be rejected (the program runs and exits 0).
+for setting in JVMINIT_DEBUG=true JVMINIT_DEBUG=false JVMINIT_DEBUG=1 JVMINIT_DEBUG=0 \
+  JVMINIT_DEBUG=yes JVMINIT_DEBUG=no JVMINIT_DEBUG_PORT=1 JVMINIT_DEBUG_PORT=65535 \
+  JVMINIT_STOP_TIMEOUT=500ms JVMINIT_STOP_TIMEOUT=10s JVMINIT_STOP_TIMEOUT=2m \
+  JVMINIT_LOG_LEVEL=trace JVMINIT_LOG_LEVEL=debug JVMINIT_LOG_LEVEL=info JVMINIT_LOG_LEVEL=warn \
+  JVMINIT_LOG_LEVEL=error JVMINIT_LOG_LEVEL=off; do
+  check "accepted setting $setting"
+  rm -f "$marker"
+  RUN_ENV=("$setting")
+  run_pid1 -- "${program[@]}"
+  RUN_ENV=()
+  assert_rc 0 "exit status with $setting"
+  assert_exists "$marker" "marker of the program"
+  ok "runs"
+done
+
+check "--help exits 0 and prints usage"
+run_plain --help
+assert_rc 0 "exit status of --help"
+grep -qi 'usage' "$OUT" || fail "--help printed no usage on stdout"
+assert_file_contains "$OUT" "jvminit" "--help output"
+ok "$(head -n 1 "$OUT")"
+
+check "--version exits 0 and prints 'jvminit <version>' (the project version)"
+run_plain --version
+assert_rc 0 "exit status of --version"
+version=$(sed -n 's/^project(jvminit VERSION \([0-9.]*\).*/\1/p' "$JVMINIT_SOURCE_DIR/CMakeLists.txt")
+first=$(head -n 1 "$OUT")
+if [[ -n $version ]]; then
+  assert_eq "jvminit $version" "$first" "first line of --version"
+else
+  [[ $first =~ ^jvminit\ [0-9]+\.[0-9]+ ]] || fail "--version printed '$first'"
+fi
+ok "$first"
+
+say "pass"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Standard streams (issue 2, behaviour 6): the child keeps jvminit's stdin, stdout and stderr, the
+# very same open files (no pipes in between, so no buffering and no lost output).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_jvminit
+need_pidns
+
+check "the child's fds 0, 1, 2 are jvminit's own files"
+printf 'line from stdin\n' >"$T/in"
+RUN_STDIN=$T/in run_pid1 -- sh -c 'read -r line; echo "stdin said: $line"; echo "to stderr" >&2; readlink /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2'
+assert_rc 0 "exit status"
+assert_file_contains "$OUT" "stdin said: line from stdin" "stdout"
+assert_file_contains "$ERR" "to stderr" "stderr"
+mapfile -t fds < <(grep -v '^stdin said' "$OUT")
+assert_eq "$T/in" "${fds[0]:-}" "the child's stdin"
+assert_eq "$OUT" "${fds[1]:-}" "the child's stdout"
+assert_eq "$ERR" "${fds[2]:-}" "the child's stderr"
+ok "fd 0 -> ${fds[0]}, fd 1 -> ${fds[1]}, fd 2 -> ${fds[2]}"
+
+check "output written just before the child dies is not lost (no pipe to drain)"
+run_pid1 -- sh -c 'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done; kill -KILL $$'
+assert_rc 137 "exit status"
+assert_eq 2000 "$(grep -c '^line ' "$OUT")" "lines on stdout"
+ok "2000 lines"
+
+say "pass"

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Stopping (issue 2, behaviour 5; pid1-behaviour.md scenarios 4-7; jvm facts on SIGTERM):
+# after a forwarded SIGTERM/SIGINT, or once the main child exited, jvminit waits for the child and
+# every remaining descendant up to JVMINIT_STOP_TIMEOUT, SIGTERMs the descendants, SIGKILLs what is
+# left when the grace period ends, and exits as soon as nothing is left.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_jvminit
+need_pidns
+compile_apps
+
+# ---- a JVM stopped with SIGTERM -----------------------------------------------------------------
+check "SIGTERM to jvminit running Sleeper: the shutdown hook finishes and jvminit exits 143"
+marker=$T/hook-direct
+start_pid1 -- java -Dhook.ms=300 -Dhook.marker="$marker" -cp "$APPS_DIR" Sleeper
+wait_for_line "$OUT" '^ready$' 30
+signal_init TERM
+wait_done
+assert_rc 143 "exit status"
+assert_exists "$marker" "shutdown hook marker"
+assert_file_contains "$OUT" "hook done" "stdout"
+ok "hook ran, 143"
+
+# ---- scenario 4 ----------------------------------------------------------------------------------
+check "scenario 4: SIGTERM reaches a JVM started through a shell, and its hook finishes"
+marker=$T/hook-shell
+start_pid1 -- sh -c "java -Dhook.ms=300 -Dhook.marker='$marker' -cp '$APPS_DIR' Sleeper; echo done"
+wait_for_line "$OUT" '^ready$' 30
+signal_init TERM
+wait_done
+assert_exists "$marker" "shutdown hook marker (the JVM was killed before its 300 ms hook finished)"
+assert_file_contains "$OUT" "hook done" "stdout"
+assert_rc 143 "exit status (the shell dies of SIGTERM)"
+ok "hook ran, 143"
+
+# ---- scenario 5 ----------------------------------------------------------------------------------
+check "scenario 5: a descendant gets its grace period after the main child exits 7"
+gc=$T/gc
+run_pid1 -- sh -c "sh -c 'trap \"sleep .2; touch $gc; exit\" TERM; while :; do sleep .05; done' & sleep .3; exit 7"
+assert_rc 7 "exit status"
+assert_exists "$gc" "marker of the descendant's TERM trap"
+ok "exit 7, descendant's trap ran"
+
+# ---- scenario 6 ----------------------------------------------------------------------------------
+check "scenario 6: a 10 s grace period is a limit, not a sleep (child exits at once on SIGTERM)"
+JVMINIT_STOP_TIMEOUT=10s start_pid1 -- sleep 1000
+wait_until 10 ns_has "$INIT_PID" '^sleep 1000$' || fail "'sleep 1000' never appeared"
+t0=$(now_ms)
+signal_init TERM
+wait_done_within 8 "the grace period is used as a sleep"
+ms=$(elapsed_since "$t0")
+assert_rc 143 "exit status"
+((ms < 5000)) || fail "jvminit took $ms ms to end after SIGTERM (grace period 10 s, child exits at once)"
+ok "143 after $ms ms"
+
+check "scenario 6 with a second process: both exit at once on SIGTERM, jvminit ends at once"
+JVMINIT_STOP_TIMEOUT=10s start_pid1 -- sh -c 'sleep 1001 & exec sleep 1000'
+wait_until 10 ns_has "$INIT_PID" '^sleep 1000$' || fail "'sleep 1000' never appeared"
+wait_until 10 ns_has "$INIT_PID" '^sleep 1001$' || fail "'sleep 1001' never appeared"
+t0=$(now_ms)
+signal_init TERM
+wait_done_within 8 "the grace period is used as a sleep"
+ms=$(elapsed_since "$t0")
+assert_rc 143 "exit status"
+((ms < 5000)) || fail "jvminit took $ms ms to end after SIGTERM (grace period 10 s, all exit at once)"
+ok "143 after $ms ms"
+
+check "the main child exits, a quick descendant is stopped at once (10 s grace period)"
+t0=$(now_ms)
+JVMINIT_STOP_TIMEOUT=10s run_pid1 -- sh -c 'sleep 1001 & exit 4'
+ms=$(elapsed_since "$t0")
+assert_rc 4 "exit status"
+((ms < 5000)) || fail "jvminit took $ms ms (grace period 10 s, the descendant exits at once on SIGTERM)"
+ok "4 after $ms ms"
+
+# ---- a child that ignores SIGTERM --------------------------------------------------------------
+check "a child that ignores SIGTERM is SIGKILLed when JVMINIT_STOP_TIMEOUT=1s ends: exit 137"
+JVMINIT_STOP_TIMEOUT=1s start_pid1 -- sh -c 'trap "" TERM; exec sleep 1000'
+wait_until 10 ns_has "$INIT_PID" '^sleep 1000$' || fail "'sleep 1000' never appeared"
+t0=$(now_ms)
+signal_init TERM
+wait_done
+ms=$(elapsed_since "$t0")
+assert_rc 137 "exit status (child killed by SIGKILL)"
+((ms >= 900)) || fail "jvminit ended $ms ms after SIGTERM: before the 1 s grace period ended"
+((ms < 8000)) || fail "jvminit took $ms ms: the 1 s grace period was not enforced"
+ok "137 after $ms ms"
+
+check "a descendant that ignores SIGTERM is SIGKILLed after the grace period; the main child's status wins"
+t0=$(now_ms)
+JVMINIT_STOP_TIMEOUT=1s run_pid1 -- sh -c 'trap "" TERM; sleep 1000 & exit 5'
+ms=$(elapsed_since "$t0")
+assert_rc 5 "exit status"
+((ms >= 900)) || fail "jvminit ended after $ms ms: before the 1 s grace period ended"
+((ms < 8000)) || fail "jvminit took $ms ms: the 1 s grace period was not enforced"
+ok "5 after $ms ms"
+
+# ---- scenario 7 ----------------------------------------------------------------------------------
+check "scenario 7 (PID 1): a descendant that called setsid gets SIGTERM from jvminit after SIGINT"
+# As PID 1, anything left would die with the namespace anyway (SIGKILL by the kernel); a TERM trap
+# that leaves a marker shows that jvminit itself stopped it.
+marker=$T/setsid-term
+start_pid1 -- sh -c "setsid sh -c 'trap \"touch $marker; exit 0\" TERM; echo ready; while :; do sleep .05; done' & exec sleep 1002"
+wait_for_line "$OUT" '^ready$' 10
+wait_until 10 ns_has "$INIT_PID" '^sleep 1002$' || fail "'sleep 1002' never appeared"
+signal_init INT
+wait_done
+assert_rc 130 "exit status (sleep 1002 dies of SIGINT)"
+assert_exists "$marker" "marker of the setsid descendant's TERM trap"
+ok "130, the setsid descendant got SIGTERM"
+
+check "scenario 7 (not PID 1): no 'setsid sleep 1001' is left after SIGINT"
+u=$$$RANDOM
+start_plain -- sh -c "setsid sleep 1001.$u & exec sleep 1002.$u"
+find_1001() { pgrep -fx "sleep 1001\\.$u" >/dev/null; }
+wait_until 10 find_1001 || fail "'sleep 1001.$u' never appeared"
+register_cleanup $(pgrep -fx "sleep 1001\\.$u")
+signal_init INT
+wait_done
+assert_rc 130 "exit status"
+left=$(pgrep -fx "sleep 1001\\.$u" || true)
+[[ -z $left ]] || fail "'sleep 1001.$u' (pid $left) is left after jvminit ended"
+ok "130, nothing left"
+
+say "pass"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Job control (issue 2, behaviour 6; pid1-behaviour.md scenario 11): with a TTY the child is in the
+# terminal's foreground process group; after SIGTSTP stopped the child, a following SIGTERM does not
+# leave it stopped forever (jvminit sends SIGCONT), so jvminit ends long before its grace period.
+#
+# The TTY comes from `script` (util-linux), which runs the command as a session leader on a new
+# pseudo-terminal, as `docker run -t` does. Process groups are read from /proc here, outside the pid
+# namespace: inside it, ps shows 0 for groups that belong to the outer namespace.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_jvminit
+need_pidns
+need_cmd script bash
+
+# start_tty ARGS...: like start_pid1, with jvminit on a new pseudo-terminal.
+start_tty() {
+  local cmd q
+  printf -v q '%q ' "$@"
+  cmd="exec unshare --pid --fork --mount-proc --kill-child $(printf '%q' "$JVMINIT") $q"
+  _start script -qefc "$cmd" /dev/null
+}
+
+# main_child: host pid of jvminit's child (waits for it to exist).
+main_child() {
+  local c
+  has_child() { c=$(child_pids "$INIT_PID" | head -n 1) && [[ -n $c ]]; }
+  wait_until 10 has_child || fail "jvminit has no child"
+  printf '%s\n' "$c"
+}
+
+check "with a TTY, the child is in the terminal's foreground process group"
+start_tty -- sh -c 'echo ready; exec sleep 1000'
+wait_for_line "$OUT" 'ready' 10
+child=$(main_child)
+pgrp=$(proc_stat_field "$child" 5)
+tty_nr=$(proc_stat_field "$child" 7)
+tpgid=$(proc_stat_field "$child" 8)
+[[ $tty_nr != 0 ]] || fail "the child has no controlling terminal (tty_nr 0)"
+[[ $tpgid -gt 0 ]] || fail "the terminal has no foreground process group (tpgid $tpgid)"
+assert_eq "$tpgid" "$pgrp" "the child's process group (the terminal's foreground group is $tpgid)"
+ok "child $child: pgrp $pgrp = foreground group $tpgid"
+signal_init TERM
+wait_done
+assert_rc 143 "exit status after SIGTERM"
+ok "143"
+
+check "with a TTY: SIGTSTP stops the child; a following SIGTERM does not leave it stopped (grace period 30 s)"
+# bash with a TERM trap: a stopped process with a handler stays stopped until SIGCONT (a signal with
+# the default action would kill it even while stopped).
+# shellcheck disable=SC2016
+JVMINIT_STOP_TIMEOUT=30s start_tty -- bash -c 'trap "echo got TERM; exit 0" TERM; echo ready; while :; do sleep 0.05 & wait $!; done'
+wait_for_line "$OUT" 'ready' 10
+child=$(main_child)
+signal_init TSTP
+stopped() { [[ $(proc_state "$child") == T ]]; }
+wait_until 5 stopped || fail "the child (state $(proc_state "$child")) did not stop after SIGTSTP to jvminit (not forwarded, or the child's process group is orphaned so the kernel drops stop signals)"
+ok "child $child stopped"
+t0=$(now_ms)
+signal_init TERM
+wait_done_within 10 "the stopped child was not continued after SIGTERM"
+ms=$(elapsed_since "$t0")
+wait_for_line "$OUT" 'got TERM' 1
+assert_rc 0 "exit status (the child's TERM trap exits 0)"
+((ms < 10000)) || fail "jvminit took $ms ms after SIGTERM: the stopped child was not continued"
+ok "child continued, trap ran, exit 0 after $ms ms"
+
+say "pass"
