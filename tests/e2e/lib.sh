@@ -35,7 +35,10 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TEST_NAME=$(basename "$0" .sh)
 : "${JVMINIT_SOURCE_DIR:=$(cd "$E2E_DIR/../.." && pwd)}"
 : "${JVMINIT:=$JVMINIT_SOURCE_DIR/build/jvminit}"
-export JVMINIT JVMINIT_SOURCE_DIR
+# jvminit rejects unknown JVMINIT_* variables (a typo must not go unnoticed), so CTest's
+# JVMINIT_SOURCE_DIR and JVMINIT_BUILD_DIR stay shell variables here and never reach a run.
+export -n JVMINIT_SOURCE_DIR
+if [[ -n ${JVMINIT_BUILD_DIR+set} ]]; then export -n JVMINIT_BUILD_DIR; fi
 
 # Settings a developer may have exported must not leak into the runs: each test sets what it needs.
 unset JVMINIT_DEBUG JVMINIT_DEBUG_PORT JVMINIT_STOP_TIMEOUT JVMINIT_LOG_LEVEL \
@@ -329,8 +332,8 @@ elapsed_since() { echo $(($(now_ms) - $1)); }
 
 # free_port: a TCP port nobody listens on now.
 free_port() {
-  local p i
-  for i in $(seq 1 50); do
+  local p _
+  for _ in $(seq 1 50); do
     p=$((20000 + RANDOM % 40000))
     if [[ -z $(ss -ltnH "sport = :$p" 2>/dev/null) ]]; then
       printf '%s\n' "$p"
@@ -366,6 +369,7 @@ compile_apps() {
     fi
   ) 9>"$dir/.lock" || fail "javac failed on examples/apps"
   APPS_DIR=$dir
+  export APPS_DIR
 }
 
 # ---------------------------------------------------------------------------------------------

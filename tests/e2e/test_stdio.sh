@@ -23,4 +23,13 @@ assert_rc 137 "exit status"
 assert_eq 2000 "$(grep -c '^line ' "$OUT")" "lines on stdout"
 ok "2000 lines"
 
+check "the child gets no open file from jvminit besides those it was given"
+# The same shell lists its fds run directly and under jvminit: the sets must be equal.
+list_fds='ls /proc/$$/fd | sort -n | tr "\n" " "'
+direct=$(env --default-signal sh -c "$list_fds" </dev/null 2>/dev/null)
+run_pid1 -- sh -c "$list_fds"
+assert_rc 0 "exit status"
+assert_eq "$direct" "$(cat "$OUT")" "the child's open fds (run directly: '$direct')"
+ok "fds: $direct"
+
 say "pass"

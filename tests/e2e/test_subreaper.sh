@@ -26,11 +26,10 @@ ok "gone"
 
 check "orphans of a plain run are reaped while jvminit runs (no zombie child of jvminit)"
 start_plain -- sh -c '(sleep .2 &); (sleep .2 &); exec sleep 5'
-sleep_pid=
 find_sleep5() {
   local p
   for p in $(descendants "$INIT_PID"); do
-    [[ $(cmdline "$p") == "sleep 5" ]] && sleep_pid=$p && return 0
+    [[ $(cmdline "$p") == "sleep 5" ]] && return 0
   done
   return 1
 }

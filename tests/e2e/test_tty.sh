@@ -11,43 +11,55 @@ need_jvminit
 need_pidns
 need_cmd script bash
 
-# start_tty ARGS...: like start_pid1, with jvminit on a new pseudo-terminal.
+# start_tty pid1|plain ARGS...: like start_pid1/start_plain, with jvminit on a new pseudo-terminal.
+# pid1: as `docker run -t` starts it, PID 1 of a new pid namespace, leader of a new session whose
+# controlling terminal is the pty (setsid -c). plain: not PID 1, session leader on the pty (as in a
+# terminal window). Inside a pid namespace without its own session jvminit cannot see the terminal's
+# foreground group (it belongs to the outer namespace, tcgetpgrp gives 0), so that is not a setup here.
 start_tty() {
-  local cmd q
-  printf -v q '%q ' "$@"
-  cmd="exec unshare --pid --fork --mount-proc --kill-child $(printf '%q' "$JVMINIT") $q"
-  _start script -qefc "$cmd" /dev/null
+  local mode=$1 q
+  shift
+  printf -v q '%q ' "$JVMINIT" "$@"
+  if [[ $mode == pid1 ]]; then
+    _start script -qefc "exec unshare --pid --fork --mount-proc --kill-child setsid -c $q" /dev/null
+  else
+    _start script -qefc "exec $q" /dev/null
+  fi
 }
 
-# main_child: host pid of jvminit's child (waits for it to exist).
+_first_child=
+_has_child() {
+  _first_child=$(child_pids "$INIT_PID" | head -n 1)
+  [[ -n $_first_child ]]
+}
 main_child() {
-  local c
-  has_child() { c=$(child_pids "$INIT_PID" | head -n 1) && [[ -n $c ]]; }
-  wait_until 10 has_child || fail "jvminit has no child"
-  printf '%s\n' "$c"
+  wait_until 10 _has_child || fail "jvminit has no child"
+  printf '%s\n' "$_first_child"
 }
 
-check "with a TTY, the child is in the terminal's foreground process group"
-start_tty -- sh -c 'echo ready; exec sleep 1000'
-wait_for_line "$OUT" 'ready' 10
-child=$(main_child)
-pgrp=$(proc_stat_field "$child" 5)
-tty_nr=$(proc_stat_field "$child" 7)
-tpgid=$(proc_stat_field "$child" 8)
-[[ $tty_nr != 0 ]] || fail "the child has no controlling terminal (tty_nr 0)"
-[[ $tpgid -gt 0 ]] || fail "the terminal has no foreground process group (tpgid $tpgid)"
-assert_eq "$tpgid" "$pgrp" "the child's process group (the terminal's foreground group is $tpgid)"
-ok "child $child: pgrp $pgrp = foreground group $tpgid"
-signal_init TERM
-wait_done
-assert_rc 143 "exit status after SIGTERM"
-ok "143"
+for mode in pid1 plain; do
+  check "with a TTY ($mode), the child is in the terminal's foreground process group"
+  start_tty "$mode" -- sh -c 'echo ready; exec sleep 1000'
+  wait_for_line "$OUT" 'ready' 10
+  child=$(main_child)
+  pgrp=$(proc_stat_field "$child" 5)
+  tty_nr=$(proc_stat_field "$child" 7)
+  tpgid=$(proc_stat_field "$child" 8)
+  [[ $tty_nr != 0 ]] || fail "the child has no controlling terminal (tty_nr 0)"
+  [[ $tpgid -gt 0 ]] || fail "the terminal has no foreground process group (tpgid $tpgid)"
+  assert_eq "$tpgid" "$pgrp" "the child's process group (the terminal's foreground group is $tpgid)"
+  ok "child $child: pgrp $pgrp = foreground group $tpgid"
+  signal_init TERM
+  wait_done_within 10
+  assert_rc 143 "exit status after SIGTERM"
+  ok "143"
+done
 
 check "with a TTY: SIGTSTP stops the child; a following SIGTERM does not leave it stopped (grace period 30 s)"
 # bash with a TERM trap: a stopped process with a handler stays stopped until SIGCONT (a signal with
 # the default action would kill it even while stopped).
 # shellcheck disable=SC2016
-JVMINIT_STOP_TIMEOUT=30s start_tty -- bash -c 'trap "echo got TERM; exit 0" TERM; echo ready; while :; do sleep 0.05 & wait $!; done'
+JVMINIT_STOP_TIMEOUT=30s start_tty pid1 -- bash -c 'trap "echo got TERM; exit 0" TERM; echo ready; while :; do sleep 0.05 & wait $!; done'
 wait_for_line "$OUT" 'ready' 10
 child=$(main_child)
 signal_init TSTP
