@@ -479,6 +479,49 @@ if sc:
     W(table(["init", "syscalls by the init", "open/openat", "mmap/mprotect/munmap", "syscalls, whole run", "most frequent"], body))
     W("")
 
+# ---------------------------------------------------------------- evidence: perf stat and the dynamic loader
+def perf_csv(fn):
+    out = {}
+    for line in read(fn).splitlines():
+        f = line.split(",")
+        if len(f) >= 3 and not line.startswith("#") and num(f[0]) is not None:
+            out[f[2].split(":")[0]] = (num(f[0]), f[3] if len(f) > 3 else "")
+    return out
+
+
+pf = {n: perf_csv(path(f"perf-{n}.csv")) for n in rows}
+pf = {n: v for n, v in pf.items() if v}
+if pf:
+    W("## Evidence: CPU time and page faults at start-up\n")
+    W("`perf stat -x, -r N -e task-clock,page-faults,context-switches INIT /bin/true` (init and child together, not PID 1). "
+      "CPU time does not include waiting for a busy machine, so it is steadier than the wall times above.\n")
+    body = []
+    tb = pf.get("bare", {}).get("task-clock", (None,))[0]
+    tt = pf.get(REF, {}).get("task-clock", (None,))[0]
+    for n in rows:
+        if n not in pf:
+            continue
+        tc, var = pf[n].get("task-clock", (None, ""))
+        body.append([label[n], fmt(tc, 3) + (f" (± {var})" if var else ""),
+                     "—" if tc is None or tb is None or n == "bare" else f"{tc - tb:+.3f}",
+                     fmt(pf[n].get("page-faults", (None,))[0], 0), fmt(pf[n].get("context-switches", (None,))[0], 1),
+                     "1.00×" if n == "bare" else ratio(tc, tb), ratio(tc, tt)])
+    W(table(["command", "CPU time (ms)", "over bare (ms)", "page faults", "context switches", "× bare", "× tini"], body))
+    W("")
+
+ld = {}
+for n in inits:
+    pid = read(path(f"ld-{n}.pid")).strip()
+    if not pid:
+        continue
+    t = read(path(f"ld-{n}.{pid}"))
+    m = re.search(r"total startup time in dynamic loader: (\d+) cycles", t)
+    r = re.search(r"final number of relocations: (\d+)", t)
+    ld[n] = f"{int(m.group(1)):,} cycles, {r.group(1) if r else '?'} relocations" if m else "no dynamic loader (static)"
+if ld:
+    W("Dynamic loader of the init process (`LD_DEBUG=statistics`; cycles of the time-stamp counter): "
+      + "; ".join(f"{label[n]}: {v}" for n, v in ld.items()) + ".\n")
+
 # ---------------------------------------------------------------- commands
 cmds = [l.split("\t", 1) for l in read(path("commands.txt")).splitlines() if "\t" in l]
 if cmds:
