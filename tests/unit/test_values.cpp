@@ -1,0 +1,184 @@
+// The value forms every setting uses (config/values.hpp): one accepted form each, shared by the TOML file,
+// the environment and the flags.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/values.hpp"
+
+namespace jvminit::config {
+namespace {
+
+using std::chrono::milliseconds;
+
+struct BoolCase {
+    std::string text;
+    std::optional<bool> expected;
+};
+
+TEST(ParseBool, AcceptsTheSixWordsInAnyCaseAndNothingElse) {
+    const std::vector<BoolCase> cases = {
+        {"true", true},   {"TRUE", true},    {"True", true},   {"tRuE", true},  {"1", true},
+        {"yes", true},    {"YES", true},     {"Yes", true},    {"false", false}, {"FALSE", false},
+        {"False", false}, {"0", false},      {"no", false},    {"NO", false},   {"No", false},
+        {"", std::nullopt},        {"maybe", std::nullopt},   {"y", std::nullopt},   {"n", std::nullopt},
+        {"t", std::nullopt},       {"f", std::nullopt},       {"on", std::nullopt},  {"off", std::nullopt},
+        {"2", std::nullopt},       {"01", std::nullopt},      {"-1", std::nullopt},  {" true", std::nullopt},
+        {"true ", std::nullopt},   {"true\n", std::nullopt},  {"yess", std::nullopt}, {"truefalse", std::nullopt},
+        {std::string("true\0", 5), std::nullopt},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("text: '" + c.text + "'");
+        EXPECT_EQ(parse_bool(c.text), c.expected);
+    }
+}
+
+struct IntegerCase {
+    std::string text;
+    std::int64_t min;
+    std::int64_t max;
+    std::optional<std::int64_t> expected;
+};
+
+TEST(ParseInteger, AcceptsDigitsOnlyWithinTheRange) {
+    const std::vector<IntegerCase> cases = {
+        {"1", 1, 65535, 1},
+        {"5005", 1, 65535, 5005},
+        {"65535", 1, 65535, 65535},
+        {"65536", 1, 65535, std::nullopt},
+        {"70000", 1, 65535, std::nullopt},
+        {"0", 1, 65535, std::nullopt},
+        {"0", 0, 10, 0},
+        {"007", 1, 100, 7},  // leading zeros are still digits only
+        {"100", 1, 100, 100},
+        {"101", 1, 100, std::nullopt},
+        {"", 0, 10, std::nullopt},
+        {"abc", 0, 10, std::nullopt},
+        {"12abc", 0, 100, std::nullopt},
+        {"-1", -10, 10, std::nullopt},  // no sign even when the range allows negatives
+        {"+1", 0, 10, std::nullopt},
+        {" 1", 0, 10, std::nullopt},
+        {"1 ", 0, 10, std::nullopt},
+        {"1.0", 0, 10, std::nullopt},
+        {"1e3", 0, 10000, std::nullopt},
+        {"0x10", 0, 100, std::nullopt},
+        {"9223372036854775807", 0, INT64_MAX, INT64_MAX},
+        {"9223372036854775808", 0, INT64_MAX, std::nullopt},  // overflow is refused, not wrapped
+        {"99999999999999999999999", 0, INT64_MAX, std::nullopt},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("text: '" + c.text + "' range [" + std::to_string(c.min) + ", " + std::to_string(c.max) + "]");
+        EXPECT_EQ(parse_integer(c.text, c.min, c.max), c.expected);
+    }
+}
+
+struct DurationCase {
+    std::string text;
+    std::optional<milliseconds> expected;
+};
+
+TEST(ParseDuration, AcceptsAWholeNumberWithOneUnit) {
+    const std::vector<DurationCase> cases = {
+        {"500ms", milliseconds(500)},
+        {"0ms", milliseconds(0)},
+        {"0s", milliseconds(0)},
+        {"10s", milliseconds(10'000)},
+        {"8s", milliseconds(8'000)},
+        {"2m", milliseconds(120'000)},
+        {"1h", milliseconds(3'600'000)},
+        {"24h", milliseconds(86'400'000)},
+        {"1440m", milliseconds(86'400'000)},
+        {"86400s", milliseconds(86'400'000)},
+        {"86400000ms", milliseconds(86'400'000)},
+        {"1500ms", milliseconds(1500)},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("text: '" + c.text + "'");
+        EXPECT_EQ(parse_duration(c.text), c.expected);
+    }
+}
+
+TEST(ParseDuration, RefusesMissingUnitsFractionsSignsAndMoreThanADay) {
+    const std::vector<std::string> refused = {
+        "",        "10",        "forever", "s",      "ms",     "1.5s",  "-1s",       "+1s",     " 10s", "10s ",
+        "10 s",    "10S",       "10MS",    "10sec",  "10min",  "1d",    "10us",      "1h30m",   "25h",  "1441m",
+        "86401s",  "86400001ms", "999999999h", "9999999999ms", "99999999999999999999s", "1e3ms", "0x10s", "s10",
+    };
+    for (const auto& text : refused) {
+        SCOPED_TRACE("text: '" + text + "'");
+        EXPECT_EQ(parse_duration(text), std::nullopt);
+    }
+}
+
+struct FormatCase {
+    milliseconds duration;
+    std::string expected;
+};
+
+TEST(FormatDuration, WritesTheShortestExactForm) {
+    const std::vector<FormatCase> cases = {
+        {milliseconds(0), "0s"},
+        {milliseconds(1), "1ms"},
+        {milliseconds(500), "500ms"},
+        {milliseconds(1000), "1s"},
+        {milliseconds(1500), "1500ms"},
+        {milliseconds(8000), "8s"},
+        {milliseconds(59'000), "59s"},
+        {milliseconds(60'000), "1m"},
+        {milliseconds(90'000), "90s"},
+        {milliseconds(120'000), "2m"},
+        {milliseconds(3'600'000), "1h"},
+        {milliseconds(5'400'000), "90m"},
+        {milliseconds(86'400'000), "24h"},
+        {milliseconds(3'600'001), "3600001ms"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("ms: " + std::to_string(c.duration.count()));
+        EXPECT_EQ(format_duration(c.duration), c.expected);
+    }
+}
+
+TEST(FormatDuration, ReadsBackThroughParseDurationExactly) {
+    const std::vector<std::int64_t> values = {0, 1, 999, 1000, 1001, 8000, 60'000, 61'000, 3'600'000,
+                                              3'660'000, 7'200'000, 86'399'999, 86'400'000};
+    for (std::int64_t ms : values) {
+        SCOPED_TRACE("ms: " + std::to_string(ms));
+        std::string text = format_duration(milliseconds(ms));
+        EXPECT_EQ(parse_duration(text), milliseconds(ms)) << text;
+    }
+}
+
+struct DistanceCase {
+    std::string a;
+    std::string b;
+    std::size_t expected;
+};
+
+TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
+    const std::vector<DistanceCase> cases = {
+        {"", "", 0},
+        {"abc", "", 3},
+        {"", "abc", 3},
+        {"abc", "abc", 0},
+        {"kitten", "sitting", 3},
+        {"flaw", "lawn", 2},
+        {"JVMINIT_DEBUG_PROT", "JVMINIT_DEBUG_PORT", 2},  // a transposition is two edits
+        {"JVMINIT_DEBUG_PRT", "JVMINIT_DEBUG_PORT", 1},
+        {"port", "Port", 1},  // case-sensitive
+        {"enabled", "enable", 1},
+        {"a", "b", 1},
+        {"abcdef", "azcdxf", 2},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("'" + c.a + "' vs '" + c.b + "'");
+        EXPECT_EQ(edit_distance(c.a, c.b), c.expected);
+        EXPECT_EQ(edit_distance(c.b, c.a), c.expected) << "the distance is symmetric";
+    }
+}
+
+}  // namespace
+}  // namespace jvminit::config
