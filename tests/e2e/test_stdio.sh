@@ -24,12 +24,19 @@ assert_eq 2000 "$(grep -c '^line ' "$OUT")" "lines on stdout"
 ok "2000 lines"
 
 check "the child gets no open file from jvminit besides those it was given"
-# The same shell lists its fds run directly and under jvminit: the sets must be equal.
-list_fds='ls /proc/$$/fd | sort -n | tr "\n" " "'
-direct=$(env --default-signal sh -c "$list_fds" </dev/null 2>/dev/null)
-run_pid1 -- sh -c "$list_fds"
+# `ls -l /proc/self/fd` run directly and under jvminit (fds 0-2 differ by design: the runs redirect
+# them; ls's own directory fd gets the same number when the inherited fds are the same).
+fds_above_2() { awk '$7 ~ /^[0-9]+$/ && $7 > 2 {print $7, $9}' | sed -E 's/pipe:\[[0-9]+\]/pipe/; s#/proc/[0-9]+/#/proc/N/#'; }
+direct=$(env --default-signal ls -l --time-style=+X /proc/self/fd </dev/null 2>/dev/null | fds_above_2)
+run_pid1 -- ls -l --time-style=+X /proc/self/fd
 assert_rc 0 "exit status"
-assert_eq "$direct" "$(cat "$OUT")" "the child's open fds (run directly: '$direct')"
-ok "fds: $direct"
+via=$(fds_above_2 <"$OUT")
+[[ -n $via ]] || fail "no fd listing from ls"
+[[ $direct == "$via" ]] || fail "the child's open fds differ from a direct run:
+direct:
+$direct
+under jvminit:
+$via"
+ok "fds above 2: $(tr '\n' ' ' <<<"$direct")"
 
 say "pass"
