@@ -177,7 +177,11 @@ def startup_like(title, files, what, unit_ms_digits, target_text, judge):
     W("")
     for n in JV:
         if n in med and bare is not None:
-            summary.setdefault(title, {})[n] = judge(med, n, bare)
+            v = judge(med, n, bare)
+            bad = sum(1 for c in codes.get(n, []) if c != 0)
+            if bad:
+                v = (v[0] + f", {bad} of {len(codes[n])} runs exited non-zero", "**misses** (runs failed)")
+            summary.setdefault(title, {})[n] = v
     summary.setdefault("_targets", {})[title] = target_text
 
 
