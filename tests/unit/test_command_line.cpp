@@ -1,0 +1,241 @@
+// The command line (cli/command_line.hpp): `jvminit [OPTIONS] [--] PROGRAM [ARGS...]` and
+// `jvminit [OPTIONS] explain [--json] [-- PROGRAM...]` (issues 2 and 4).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/command_line.hpp"
+#include "config/settings.hpp"
+
+namespace jvminit::cli {
+namespace {
+
+using Args = std::vector<std::string>;
+using Flags = std::vector<std::pair<std::string, std::string>>;
+
+std::string shown(const Args& argv) {
+    std::string text;
+    for (const auto& arg : argv) text += (text.empty() ? "" : " ") + ("'" + arg + "'");
+    return text;
+}
+
+struct RunCase {
+    const char* scenario;
+    Args argv;
+    Args program;
+    Flags flags;
+};
+
+TEST(CommandLine, ProgramAndItsArgumentsAreKeptAsGiven) {
+    const std::vector<RunCase> cases = {
+        {"program after --", {"jvminit", "--", "java", "-jar", "app.jar"}, {"java", "-jar", "app.jar"}, {}},
+        {"program without --", {"jvminit", "java", "-jar", "app.jar"}, {"java", "-jar", "app.jar"}, {}},
+        {"program alone", {"jvminit", "--", "true"}, {"true"}, {}},
+        {"program options like -c are untouched", {"jvminit", "sh", "-c", "echo hi; exit 3"},
+         {"sh", "-c", "echo hi; exit 3"}, {}},
+        {"program options like -c after -- are untouched", {"jvminit", "--", "sh", "-c", "exit 3"},
+         {"sh", "-c", "exit 3"}, {}},
+        {"a -- after PROGRAM is PROGRAM's argument", {"jvminit", "sh", "--", "x"}, {"sh", "--", "x"}, {}},
+        {"a second -- is PROGRAM's argument", {"jvminit", "--", "sh", "--", "x"}, {"sh", "--", "x"}, {}},
+        {"jvminit's own flags after PROGRAM are PROGRAM's", {"jvminit", "java", "--debug", "--help"},
+         {"java", "--debug", "--help"}, {}},
+        {"jvminit's own flags after -- are PROGRAM's", {"jvminit", "--", "java", "--debug-port", "6000"},
+         {"java", "--debug-port", "6000"}, {}},
+        {"a program name starting with a dash after --", {"jvminit", "--", "-weird", "a"}, {"-weird", "a"}, {}},
+        {"the word explain after -- is a program", {"jvminit", "--", "explain", "x"}, {"explain", "x"}, {}},
+        {"empty arguments are kept", {"jvminit", "--", "printf", "", "x"}, {"printf", "", "x"}, {}},
+        {"flags before the program", {"jvminit", "--debug-port", "6000", "--on-oom", "crash", "--", "java", "Main"},
+         {"java", "Main"}, {{"--debug-port", "6000"}, {"--on-oom", "crash"}}},
+        {"flags with = before the program", {"jvminit", "--debug-port=6000", "java", "Main"}, {"java", "Main"},
+         {{"--debug-port", "6000"}}},
+        {"boolean flag alone means true", {"jvminit", "--debug", "--", "java", "Main"}, {"java", "Main"},
+         {{"--debug", "true"}}},
+        {"boolean flag alone before a program without --", {"jvminit", "--debug", "java", "Main"}, {"java", "Main"},
+         {{"--debug", "true"}}},
+        {"boolean flag =false", {"jvminit", "--debug=false", "--", "java"}, {"java"}, {{"--debug", "false"}}},
+        {"boolean flag =yes is passed on for the settings to check", {"jvminit", "--gc-log=yes", "--", "java"},
+         {"java"}, {{"--gc-log", "yes"}}},
+        {"repeated flag: the last one counts", {"jvminit", "--debug-port", "6000", "--debug-port", "7000", "--", "java"},
+         {"java"}, {{"--debug-port", "7000"}}},
+        {"a value that looks like a program", {"jvminit", "--log-level", "debug", "java"}, {"java"},
+         {{"--log-level", "debug"}}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + ": " + shown(c.argv));
+        ParseResult result = parse_command_line(c.argv);
+        ASSERT_FALSE(result.error.has_value()) << *result.error;
+        EXPECT_EQ(result.command_line.command, Command::Run);
+        EXPECT_EQ(result.command_line.program, c.program);
+        EXPECT_EQ(result.command_line.flags, c.flags);
+        EXPECT_FALSE(result.command_line.json);
+        EXPECT_FALSE(result.command_line.config_path.has_value());
+    }
+}
+
+TEST(CommandLine, EverySettingFlagIsAccepted) {
+    for (const auto& spec : config::setting_specs()) {
+        SCOPED_TRACE(std::string(spec.flag));
+        std::string value = spec.show(config::Settings{});
+        if (value.empty()) value = "/some/dir";
+        ParseResult result = parse_command_line({"jvminit", std::string(spec.flag) + "=" + value, "--", "java"});
+        ASSERT_FALSE(result.error.has_value()) << *result.error;
+        EXPECT_EQ(result.command_line.flags, (Flags{{std::string(spec.flag), value}}));
+    }
+}
+
+TEST(CommandLine, ConfigPathIsNotASettingFlag) {
+    for (const Args& argv : {Args{"jvminit", "--config", "/etc/x.toml", "--", "java"},
+                             Args{"jvminit", "--config=/etc/x.toml", "java"}}) {
+        SCOPED_TRACE(shown(argv));
+        ParseResult result = parse_command_line(argv);
+        ASSERT_FALSE(result.error.has_value()) << *result.error;
+        EXPECT_EQ(result.command_line.config_path, "/etc/x.toml");
+        EXPECT_TRUE(result.command_line.flags.empty());
+        EXPECT_EQ(result.command_line.program, Args{"java"});
+    }
+}
+
+TEST(CommandLine, FlagsBeforeAndAfterExplainMeanTheSame) {
+    const std::vector<Args> forms = {
+        {"jvminit", "--debug-port", "6000", "explain", "--", "java", "-version"},
+        {"jvminit", "explain", "--debug-port", "6000", "--", "java", "-version"},
+        {"jvminit", "--debug-port=6000", "explain", "--", "java", "-version"},
+        {"jvminit", "explain", "--debug-port=6000", "--", "java", "-version"},
+    };
+    for (const auto& argv : forms) {
+        SCOPED_TRACE(shown(argv));
+        ParseResult result = parse_command_line(argv);
+        ASSERT_FALSE(result.error.has_value()) << *result.error;
+        EXPECT_EQ(result.command_line.command, Command::Explain);
+        EXPECT_EQ(result.command_line.flags, (Flags{{"--debug-port", "6000"}}));
+        EXPECT_EQ(result.command_line.program, (Args{"java", "-version"}));
+        EXPECT_FALSE(result.command_line.json);
+    }
+}
+
+TEST(CommandLine, RepeatedFlagAcrossExplainTheLastOneCounts) {
+    ParseResult result =
+        parse_command_line({"jvminit", "--debug-port", "6000", "explain", "--debug-port", "7000", "--", "java"});
+    ASSERT_FALSE(result.error.has_value()) << *result.error;
+    EXPECT_EQ(result.command_line.flags, (Flags{{"--debug-port", "7000"}}));
+}
+
+TEST(CommandLine, BooleanFlagAfterExplainMeansTrue) {
+    ParseResult result = parse_command_line({"jvminit", "explain", "--debug", "--", "java"});
+    ASSERT_FALSE(result.error.has_value()) << *result.error;
+    EXPECT_EQ(result.command_line.command, Command::Explain);
+    EXPECT_EQ(result.command_line.flags, (Flags{{"--debug", "true"}}));
+}
+
+struct ExplainCase {
+    Args argv;
+    bool json;
+    Args program;
+};
+
+TEST(CommandLine, ExplainTakesJsonAndAnOptionalProgram) {
+    const std::vector<ExplainCase> cases = {
+        {{"jvminit", "explain"}, false, {}},
+        {{"jvminit", "explain", "--json"}, true, {}},
+        {{"jvminit", "explain", "--json", "--", "java", "-jar", "a.jar"}, true, {"java", "-jar", "a.jar"}},
+        {{"jvminit", "explain", "--", "java", "--json"}, false, {"java", "--json"}},
+        {{"jvminit", "explain", "java", "-jar", "a.jar"}, false, {"java", "-jar", "a.jar"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(shown(c.argv));
+        ParseResult result = parse_command_line(c.argv);
+        ASSERT_FALSE(result.error.has_value()) << *result.error;
+        EXPECT_EQ(result.command_line.command, Command::Explain);
+        EXPECT_EQ(result.command_line.json, c.json);
+        EXPECT_EQ(result.command_line.program, c.program);
+    }
+}
+
+struct InfoCase {
+    Args argv;
+    Command command;
+};
+
+TEST(CommandLine, HelpAndVersionNeedNoProgram) {
+    const std::vector<InfoCase> cases = {
+        {{"jvminit", "--help"}, Command::Help},
+        {{"jvminit", "-h"}, Command::Help},
+        {{"jvminit", "--debug", "--help"}, Command::Help},
+        {{"jvminit", "explain", "--help"}, Command::Help},
+        {{"jvminit", "--version"}, Command::Version},
+        {{"jvminit", "--version", "--", "java"}, Command::Version},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(shown(c.argv));
+        ParseResult result = parse_command_line(c.argv);
+        EXPECT_FALSE(result.error.has_value()) << *result.error;
+        EXPECT_EQ(result.command_line.command, c.command);
+    }
+}
+
+struct ErrorCase {
+    const char* scenario;
+    Args argv;
+    std::string must_contain;
+};
+
+TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
+    const std::vector<ErrorCase> cases = {
+        {"unknown option before --", {"jvminit", "--bogus", "--", "java"}, "--bogus"},
+        {"unknown option without --", {"jvminit", "--bogus", "java"}, "--bogus"},
+        {"misspelt setting flag", {"jvminit", "--debug-prot", "6000", "--", "java"}, "--debug-prot"},
+        {"unknown short option", {"jvminit", "-x", "--", "java"}, "-x"},
+        {"unknown option after explain", {"jvminit", "explain", "--bogus"}, "--bogus"},
+        {"missing value at the end", {"jvminit", "--debug-port"}, "--debug-port"},
+        {"missing value before --", {"jvminit", "--debug-port", "--", "java"}, "--debug-port"},
+        {"missing config path", {"jvminit", "--config", "--", "java"}, "--config"},
+        {"no program at all", {"jvminit"}, "no PROGRAM given"},
+        {"nothing after --", {"jvminit", "--"}, "no PROGRAM given"},
+        {"only flags", {"jvminit", "--debug"}, "no PROGRAM given"},
+        {"only flags and --", {"jvminit", "--debug-port", "6000", "--"}, "no PROGRAM given"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + ": " + shown(c.argv));
+        ParseResult result = parse_command_line(c.argv);
+        ASSERT_TRUE(result.error.has_value()) << "accepted; program: " << shown(result.command_line.program);
+        EXPECT_NE(result.error->find(c.must_contain), std::string::npos) << *result.error;
+        EXPECT_EQ(result.error->find('\n'), std::string::npos) << "one line: " << *result.error;
+    }
+}
+
+TEST(CommandLine, NoProgramErrorShowsTheUsage) {
+    ParseResult result = parse_command_line({"jvminit"});
+    ASSERT_TRUE(result.error.has_value());
+    EXPECT_EQ(*result.error, "no PROGRAM given: usage: jvminit [OPTIONS] -- PROGRAM [ARGS...]");
+}
+
+TEST(CommandLine, UnknownOptionErrorSaysWhereProgramGoes) {
+    ParseResult result = parse_command_line({"jvminit", "--bogus", "java"});
+    ASSERT_TRUE(result.error.has_value());
+    EXPECT_EQ(*result.error,
+              "unknown option --bogus (jvminit --help lists the accepted options; PROGRAM goes after --)");
+}
+
+TEST(CommandLine, EmptyArgvIsAnErrorNotACrash) {
+    ParseResult result = parse_command_line({});
+    ASSERT_TRUE(result.error.has_value());
+    EXPECT_NE(result.error->find("no PROGRAM given"), std::string::npos) << *result.error;
+}
+
+TEST(CommandLine, HelpListsEverySettingFlagWithItsVariable) {
+    std::string help = help_text();
+    for (const auto& spec : config::setting_specs()) {
+        SCOPED_TRACE(spec.name());
+        EXPECT_NE(help.find(std::string(spec.flag)), std::string::npos);
+        EXPECT_NE(help.find(std::string(spec.env)), std::string::npos);
+    }
+    EXPECT_NE(help.find("explain"), std::string::npos);
+    EXPECT_NE(help.find("--config"), std::string::npos);
+    EXPECT_NE(help.find("--version"), std::string::npos);
+    EXPECT_NE(help.find("127"), std::string::npos) << "exit codes are listed";
+}
+
+}  // namespace
+}  // namespace jvminit::cli
