@@ -1,0 +1,728 @@
+// The child's JAVA_TOOL_OPTIONS (jvm/java_tool_options.hpp): the user's value first and unchanged, then what
+// jvminit adds, never an option the user already decided (issue 2 point 8, issue 3 point 2), in the form
+// the JDK in the image reads (../shared/docs/jvm-facts.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/settings.hpp"
+#include "jvm/java_options_tokenizer.hpp"
+#include "jvm/java_tool_options.hpp"
+
+namespace jvminit::jvm {
+namespace {
+
+using Options = std::vector<std::string>;
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+constexpr const char* kExit = "-XX:+ExitOnOutOfMemoryError";
+constexpr const char* kCrash = "-XX:+CrashOnOutOfMemoryError";
+constexpr const char* kMaxRam75 = "-XX:MaxRAMPercentage=75";
+constexpr const char* kJdwp9 = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005";
+constexpr const char* kJdwp8 = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=5005";
+constexpr const char* kHeapDumpOn = "-XX:+HeapDumpOnOutOfMemoryError";
+constexpr const char* kAllInterfacesWarning =
+    "the JDWP agent listens on all interfaces at port 5005: anyone who can reach that port can run code in the JVM";
+constexpr const char* kSuspendWarning = "JDWP suspend=y: the JVM waits before main until a debugger attaches";
+
+// Settings as jvminit resolves them, so that every source is filled in.
+config::ResolvedSettings settings_from(const Pairs& environment, const Pairs& flags = {},
+                                       std::optional<std::string> toml = std::nullopt) {
+    config::SettingsInput input;
+    if (toml) input.file = config::ConfigFile{"jvminit.toml", *toml};
+    input.environment = environment;
+    input.flags = flags;
+    config::SettingsResult result = config::resolve_settings(input);
+    EXPECT_TRUE(result.errors.empty()) << (result.errors.empty() ? "" : result.errors.front());
+    return result.settings;
+}
+
+JavaToolOptionsInput input_for(const Pairs& environment = {}, int jdk_major = 17, int jdk_update = 0) {
+    JavaToolOptionsInput input;
+    input.settings = settings_from(environment);
+    input.jdk_major = jdk_major;
+    input.jdk_update = jdk_update;
+    return input;
+}
+
+Options added_options(const JavaToolOptionsPlan& plan) {
+    Options options;
+    for (const auto& added : plan.added) options.push_back(added.option);
+    return options;
+}
+
+Options suppressed_options(const JavaToolOptionsPlan& plan) {
+    Options options;
+    for (const auto& suppressed : plan.suppressed) options.push_back(suppressed.option);
+    return options;
+}
+
+std::string text_of(const Options& options) {
+    std::string text;
+    for (const auto& option : options) text += (text.empty() ? "" : " ") + option;
+    return text;
+}
+
+// The value the child gets must read back, with the JVM's own rules, as the user's options then the added ones.
+void expect_reads_back(const JavaToolOptionsPlan& plan, const std::optional<std::string>& user, int jdk_major) {
+    ASSERT_TRUE(plan.value.has_value());
+    Options expected;
+    if (user) expected = tokenize_java_options(*user, jdk_major).options;
+    for (const auto& added : plan.added) expected.push_back(added.option);
+    TokenizeResult read = tokenize_java_options(*plan.value, jdk_major);
+    ASSERT_FALSE(read.error.has_value()) << *read.error << " in " << *plan.value;
+    EXPECT_EQ(read.options, expected) << "value: " << *plan.value;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Merge rules: which options are added and which suppressed, one row per situation.
+
+struct MergeCase {
+    const char* scenario;
+    std::optional<std::string> java_tool_options;
+    Pairs environment;
+    int jdk_major;
+    int jdk_update;
+    Options added;
+    Options suppressed;
+};
+
+TEST(JavaToolOptions, UserOptionsSuppressOnlyWhatTheyDecide) {
+    const std::vector<MergeCase> cases = {
+        {"defaults on JDK 17", std::nullopt, {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"defaults on JDK 25", std::nullopt, {}, 25, 0, {kExit, kMaxRam75}, {}},
+        {"defaults on JDK 11", std::nullopt, {}, 11, 0, {kExit, kMaxRam75}, {}},
+        {"defaults on JDK 10", std::nullopt, {}, 10, 0, {kExit, kMaxRam75}, {}},
+        {"user -XX:-ExitOnOutOfMemoryError", "-XX:-ExitOnOutOfMemoryError", {}, 17, 0, {kMaxRam75}, {kExit}},
+        {"user -XX:+ExitOnOutOfMemoryError is not repeated", "-XX:+ExitOnOutOfMemoryError", {}, 17, 0, {kMaxRam75},
+         {kExit}},
+        {"user -XX:+CrashOnOutOfMemoryError", "-XX:+CrashOnOutOfMemoryError", {}, 17, 0, {kMaxRam75}, {kExit}},
+        {"user -XX:-CrashOnOutOfMemoryError", "-XX:-CrashOnOutOfMemoryError", {}, 17, 0, {kMaxRam75}, {kExit}},
+        {"user -XX:-ExitOnOutOfMemoryError with on_oom crash", "-XX:-ExitOnOutOfMemoryError",
+         {{"JVMINIT_ON_OOM", "crash"}}, 17, 0, {kMaxRam75}, {kCrash}},
+        {"user -Xmx", "-Xmx512m", {}, 17, 0, {kExit}, {kMaxRam75}},
+        {"user -XX:MaxRAM", "-XX:MaxRAM=2g", {}, 17, 0, {kExit}, {kMaxRam75}},
+        {"user -XX:MaxRAMPercentage", "-XX:MaxRAMPercentage=50", {}, 17, 0, {kExit}, {kMaxRam75}},
+        {"user -XX:MaxHeapSize", "-XX:MaxHeapSize=536870912", {}, 17, 0, {kExit}, {kMaxRam75}},
+        {"user -XX:MaxRAMFraction", "-XX:MaxRAMFraction=2", {}, 17, 0, {kExit}, {kMaxRam75}},
+        {"user -Xmx among other options", "-Dapp.mode=prod -Xmx1g -XX:+UseG1GC", {}, 17, 0, {kExit}, {kMaxRam75}},
+        {"unrelated -XX:+UseG1GC suppresses nothing", "-XX:+UseG1GC", {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"-Xms suppresses nothing", "-Xms512m", {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"-Xss suppresses nothing", "-Xss1m", {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"-XX:InitialRAMPercentage suppresses nothing", "-XX:InitialRAMPercentage=10", {}, 17, 0,
+         {kExit, kMaxRam75}, {}},
+        {"-XX:MinRAMPercentage suppresses nothing", "-XX:MinRAMPercentage=50", {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"-XX:MaxMetaspaceSize suppresses nothing", "-XX:MaxMetaspaceSize=256m", {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"-XX:MaxDirectMemorySize suppresses nothing", "-XX:MaxDirectMemorySize=1g", {}, 17, 0, {kExit, kMaxRam75},
+         {}},
+        {"-XX:+HeapDumpOnOutOfMemoryError suppresses neither OOM flag nor sizing", "-XX:+HeapDumpOnOutOfMemoryError",
+         {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"-XX:OnOutOfMemoryError suppresses nothing", "-XX:OnOutOfMemoryError=\"kill -9 %p\"", {}, 17, 0,
+         {kExit, kMaxRam75}, {}},
+        {"a property whose value looks like a flag suppresses nothing", "-Dx=-Xmx1g -Dy=-XX:-ExitOnOutOfMemoryError",
+         {}, 17, 0, {kExit, kMaxRam75}, {}},
+        {"on_oom crash", std::nullopt, {{"JVMINIT_ON_OOM", "crash"}}, 17, 0, {kCrash, kMaxRam75}, {}},
+        {"on_oom none", std::nullopt, {{"JVMINIT_ON_OOM", "none"}}, 17, 0, {kMaxRam75}, {}},
+        {"max RAM percentage from the environment", std::nullopt, {{"JVMINIT_MAX_RAM_PERCENTAGE", "50"}}, 17, 0,
+         {kExit, "-XX:MaxRAMPercentage=50"}, {}},
+        {"JDK 8u191 has MaxRAMPercentage", std::nullopt, {}, 8, 191, {kExit, kMaxRam75}, {}},
+        {"JDK 8u392 has MaxRAMPercentage", std::nullopt, {}, 8, 392, {kExit, kMaxRam75}, {}},
+        {"JDK 8u181 lacks MaxRAMPercentage", std::nullopt, {}, 8, 181, {kExit}, {kMaxRam75}},
+        {"JDK 9 lacks MaxRAMPercentage", std::nullopt, {}, 9, 0, {kExit}, {kMaxRam75}},
+        {"debug on JDK 17 listens on all interfaces", std::nullopt, {{"JVMINIT_DEBUG", "true"}}, 17, 0,
+         {kExit, kMaxRam75, kJdwp9}, {}},
+        {"debug on JDK 9 uses the *:PORT form", std::nullopt, {{"JVMINIT_DEBUG", "true"}}, 9, 0, {kExit, kJdwp9},
+         {kMaxRam75}},
+        {"debug on JDK 8 uses address=PORT", std::nullopt, {{"JVMINIT_DEBUG", "true"}}, 8, 392,
+         {kExit, kMaxRam75, kJdwp8}, {}},
+        {"debug port, bind and suspend on JDK 17", std::nullopt,
+         {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_PORT", "6000"}, {"JVMINIT_DEBUG_BIND", "127.0.0.1"},
+          {"JVMINIT_DEBUG_SUSPEND", "true"}},
+         17, 0,
+         {kExit, kMaxRam75, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:6000"}, {}},
+        {"debug bind on JDK 8 keeps the host", std::nullopt,
+         {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_PORT", "6000"}, {"JVMINIT_DEBUG_BIND", "localhost"}}, 8, 392,
+         {kExit, kMaxRam75, "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=localhost:6000"}, {}},
+        {"user -agentlib:jdwp suppresses the JDWP agent",
+         "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:8000", {{"JVMINIT_DEBUG", "true"}}, 17, 0,
+         {kExit, kMaxRam75}, {kJdwp9}},
+        {"user -Xrunjdwp suppresses the JDWP agent", "-Xdebug -Xrunjdwp:transport=dt_socket,server=y,address=8000",
+         {{"JVMINIT_DEBUG", "true"}}, 8, 392, {kExit, kMaxRam75}, {kJdwp8}},
+        {"user -agentpath to libjdwp suppresses the JDWP agent",
+         "-agentpath:/usr/lib/jvm/java-17/lib/libjdwp.so=transport=dt_socket,server=y", {{"JVMINIT_DEBUG", "true"}},
+         17, 0, {kExit, kMaxRam75}, {kJdwp9}},
+        {"-Xdebug alone does not suppress the JDWP agent", "-Xdebug", {{"JVMINIT_DEBUG", "true"}}, 17, 0,
+         {kExit, kMaxRam75, kJdwp9}, {}},
+        {"another agent does not suppress the JDWP agent", "-agentlib:hprof=cpu=samples",
+         {{"JVMINIT_DEBUG", "true"}}, 17, 0, {kExit, kMaxRam75, kJdwp9}, {}},
+        {"user -agentlib:jdwp without JVMINIT_DEBUG: nothing to suppress",
+         "-agentlib:jdwp=transport=dt_socket,server=y,address=8000", {}, 17, 0, {kExit, kMaxRam75}, {}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + " (JAVA_TOOL_OPTIONS=" + c.java_tool_options.value_or("<unset>") +
+                     ", JDK " + std::to_string(c.jdk_major) + "u" + std::to_string(c.jdk_update) + ")");
+        JavaToolOptionsInput input = input_for(c.environment, c.jdk_major, c.jdk_update);
+        input.user.java_tool_options = c.java_tool_options;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        EXPECT_EQ(added_options(plan), c.added);
+        EXPECT_EQ(suppressed_options(plan), c.suppressed);
+        std::string expected_value = c.java_tool_options.value_or("");
+        if (!c.added.empty()) expected_value += (expected_value.empty() ? "" : " ") + text_of(c.added);
+        EXPECT_EQ(plan.value, expected_value) << "the user's value first, unchanged, then the added options";
+    }
+}
+
+TEST(JavaToolOptions, DefaultsAddExitOnOomAndMaxRamPercentageWithTheirReasons) {
+    JavaToolOptionsPlan plan = plan_java_tool_options(input_for());
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    EXPECT_EQ(plan.value, "-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75");
+    ASSERT_EQ(plan.added.size(), 2u);
+    EXPECT_EQ(plan.added[0].reason, "JVMINIT_ON_OOM=exit (default)");
+    EXPECT_EQ(plan.added[1].reason, "JVMINIT_MAX_RAM_PERCENTAGE=75 (default)");
+    EXPECT_TRUE(plan.suppressed.empty());
+    EXPECT_TRUE(plan.warnings.empty());
+}
+
+struct ReasonCase {
+    const char* scenario;
+    Pairs environment;
+    Pairs flags;
+    std::optional<std::string> toml;
+    std::string option;
+    std::string reason;
+};
+
+TEST(JavaToolOptions, ReasonsNameTheVariableValueAndSource) {
+    const std::vector<ReasonCase> cases = {
+        {"environment", {{"JVMINIT_MAX_RAM_PERCENTAGE", "50"}}, {}, std::nullopt, "-XX:MaxRAMPercentage=50",
+         "JVMINIT_MAX_RAM_PERCENTAGE=50 (environment JVMINIT_MAX_RAM_PERCENTAGE)"},
+        {"flag", {}, {{"--on-oom", "crash"}}, std::nullopt, kCrash, "JVMINIT_ON_OOM=crash (flag --on-oom)"},
+        {"file", {}, {}, "[memory]\nmax_ram_percentage = 60\n", "-XX:MaxRAMPercentage=60",
+         "JVMINIT_MAX_RAM_PERCENTAGE=60 (file jvminit.toml:2:1)"},
+        {"alias", {{"JAVA_DEBUG", "true"}}, {}, std::nullopt, kJdwp9, "JVMINIT_DEBUG=true (environment JAVA_DEBUG)"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        JavaToolOptionsInput input;
+        input.settings = settings_from(c.environment, c.flags, c.toml);
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        bool found = false;
+        for (const auto& added : plan.added) {
+            if (added.option != c.option) continue;
+            found = true;
+            EXPECT_EQ(added.reason, c.reason);
+        }
+        EXPECT_TRUE(found) << c.option << " not added: " << plan.value.value_or("<unset>");
+    }
+}
+
+TEST(JavaToolOptions, SuppressedOptionSaysWhichUserOptionAndWhere) {
+    JavaToolOptionsInput input = input_for();
+    input.user.java_tool_options = "-Xmx512m";
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_EQ(plan.suppressed.size(), 1u);
+    EXPECT_EQ(plan.suppressed[0].option, kMaxRam75);
+    EXPECT_EQ(plan.suppressed[0].why, "the user set -Xmx512m in JAVA_TOOL_OPTIONS");
+}
+
+TEST(JavaToolOptions, UserValueComesFirstExactlyAsWritten) {
+    const std::string user = "  -Dgreeting=\"hello world\"\n-Xss1m\t-Dx='a b'  ";
+    JavaToolOptionsInput input = input_for();
+    input.user.java_tool_options = user;
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    EXPECT_EQ(plan.value, user + " -XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75");
+    expect_reads_back(plan, user, 17);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Where the user's options come from
+
+struct SourceCase {
+    const char* scenario;
+    UserOptions user;
+    int jdk_major;
+    int jdk_update;
+    Options suppressed;
+    std::string why;  // of the first suppressed option
+};
+
+TEST(JavaToolOptions, EveryPlaceTheJvmReadsOptionsFromCounts) {
+    auto user = [](std::optional<std::string> tool, std::optional<std::string> jdk, std::optional<std::string> under,
+                   std::vector<std::string> command_line) {
+        return UserOptions{std::move(tool), std::move(jdk), std::move(under), std::move(command_line)};
+    };
+    const std::vector<SourceCase> cases = {
+        {"java command line before -jar", user(std::nullopt, std::nullopt, std::nullopt, {"-Xmx1g", "-jar", "app.jar"}),
+         17, 0, {kMaxRam75}, "the user set -Xmx1g in the java command line"},
+        {"java command line before the main class",
+         user(std::nullopt, std::nullopt, std::nullopt, {"-cp", "/app", "-XX:+CrashOnOutOfMemoryError", "Main"}), 17,
+         0, {kExit}, "the user set -XX:+CrashOnOutOfMemoryError in the java command line"},
+        {"java command line before -m",
+         user(std::nullopt, std::nullopt, std::nullopt, {"-XX:MaxRAM=1g", "-m", "app/com.example.Main"}), 17, 0,
+         {kMaxRam75}, "the user set -XX:MaxRAM=1g in the java command line"},
+        {"after -jar it is the application's argument",
+         user(std::nullopt, std::nullopt, std::nullopt, {"-jar", "app.jar", "-Xmx1g"}), 17, 0, {}, ""},
+        {"after the main class it is the application's argument",
+         user(std::nullopt, std::nullopt, std::nullopt, {"-cp", "/app", "Main", "-XX:-ExitOnOutOfMemoryError"}), 17, 0,
+         {}, ""},
+        {"the value of -cp is not an option",
+         user(std::nullopt, std::nullopt, std::nullopt, {"-cp", "-Xmx1g", "Main"}), 17, 0, {}, ""},
+        {"JDK_JAVA_OPTIONS on JDK 17", user(std::nullopt, "-Xmx1g", std::nullopt, {}), 17, 0, {kMaxRam75},
+         "the user set -Xmx1g in JDK_JAVA_OPTIONS"},
+        {"JDK_JAVA_OPTIONS is not read by JDK 8", user(std::nullopt, "-Xmx1g", std::nullopt, {}), 8, 392, {}, ""},
+        {"_JAVA_OPTIONS", user(std::nullopt, std::nullopt, "-Xmx1g", {}), 17, 0, {kMaxRam75},
+         "the user set -Xmx1g in _JAVA_OPTIONS"},
+        {"_JAVA_OPTIONS on JDK 8", user(std::nullopt, std::nullopt, "-XX:-ExitOnOutOfMemoryError", {}), 8, 392,
+         {kExit}, "the user set -XX:-ExitOnOutOfMemoryError in _JAVA_OPTIONS"},
+        {"the last setting is the one the JVM obeys",
+         user("-XX:+ExitOnOutOfMemoryError", std::nullopt, "-XX:-ExitOnOutOfMemoryError", {}), 17, 0, {kExit},
+         "the user set -XX:-ExitOnOutOfMemoryError in _JAVA_OPTIONS"},
+        {"command line comes after JAVA_TOOL_OPTIONS",
+         user("-Xmx1g", std::nullopt, std::nullopt, {"-Xmx2g", "Main"}), 17, 0, {kMaxRam75},
+         "the user set -Xmx2g in the java command line"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        JavaToolOptionsInput input = input_for({}, c.jdk_major, c.jdk_update);
+        input.user = c.user;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        EXPECT_EQ(suppressed_options(plan), c.suppressed);
+        if (!c.suppressed.empty() && !plan.suppressed.empty()) {
+            EXPECT_EQ(plan.suppressed.front().why, c.why);
+        }
+        // The command line and the other variables are not copied into JAVA_TOOL_OPTIONS.
+        if (!c.user.java_tool_options) {
+            EXPECT_EQ(plan.value, text_of(added_options(plan)));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JDWP warnings
+
+struct WarningCase {
+    const char* scenario;
+    Pairs environment;
+    std::optional<std::string> java_tool_options;
+    int jdk_major;
+    Options warnings;
+};
+
+TEST(JavaToolOptions, JdwpOnAllInterfacesOrSuspendedIsWarnedAbout) {
+    const std::vector<WarningCase> cases = {
+        {"debug off", {}, std::nullopt, 17, {}},
+        {"bind * on JDK 17", {{"JVMINIT_DEBUG", "true"}}, std::nullopt, 17, {kAllInterfacesWarning}},
+        {"address=PORT on JDK 8 is all interfaces too", {{"JVMINIT_DEBUG", "true"}}, std::nullopt, 8,
+         {kAllInterfacesWarning}},
+        {"bind 0.0.0.0", {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", "0.0.0.0"}}, std::nullopt, 17,
+         {kAllInterfacesWarning}},
+        {"bind ::", {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", "::"}}, std::nullopt, 17,
+         {kAllInterfacesWarning}},
+        {"bind 127.0.0.1", {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", "127.0.0.1"}}, std::nullopt, 17, {}},
+        {"bind localhost", {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", "localhost"}}, std::nullopt, 17, {}},
+        {"suspend on loopback", {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", "localhost"},
+                                 {"JVMINIT_DEBUG_SUSPEND", "true"}},
+         std::nullopt, 17, {kSuspendWarning}},
+        {"suspend on all interfaces", {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_SUSPEND", "true"}}, std::nullopt,
+         17, {kAllInterfacesWarning, kSuspendWarning}},
+        {"port in the warning", {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_PORT", "6000"}}, std::nullopt, 17,
+         {"the JDWP agent listens on all interfaces at port 6000: anyone who can reach that port can run code in "
+          "the JVM"}},
+        {"user's own agent: jvminit adds none and warns of none",
+         {{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_SUSPEND", "true"}},
+         "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=localhost:8000", 17, {}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        JavaToolOptionsInput input = input_for(c.environment, c.jdk_major, c.jdk_major == 8 ? 392 : 0);
+        input.user.java_tool_options = c.java_tool_options;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        EXPECT_EQ(plan.warnings, c.warnings);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// GC logs
+
+struct GcCase {
+    const char* scenario;
+    std::optional<std::string> java_tool_options;
+    int jdk_major;
+    bool added;  // jvminit's GC log options added (true) or suppressed (false)
+};
+
+TEST(JavaToolOptions, GcLogFormFollowsTheJdkAndYieldsToTheUsersGcLogging) {
+    const std::string path = "/logs/gc-20261129T114355Z-1.log";
+    const Options jdk9 = {"-Xlog:gc*:file=" + path + ":time,uptime,level,tags:filecount=5,filesize=10m"};
+    const Options jdk8 = {"-Xloggc:" + path,           "-XX:+PrintGCDetails",     "-XX:+PrintGCDateStamps",
+                          "-XX:+UseGCLogFileRotation", "-XX:NumberOfGCLogFiles=5", "-XX:GCLogFileSize=10M"};
+    const std::vector<GcCase> cases = {
+        {"JDK 17 unified logging", std::nullopt, 17, true},
+        {"JDK 9 unified logging", std::nullopt, 9, true},
+        {"JDK 8 -Xloggc with rotation", std::nullopt, 8, true},
+        {"user -Xlog:gc", "-Xlog:gc", 17, false},
+        {"user -Xlog:gc* to a file", "-Xlog:gc*:file=/tmp/gc.log", 17, false},
+        {"user -Xlog:gc+heap=debug", "-Xlog:gc+heap=debug", 17, false},
+        {"user -Xlog:gc:stdout", "-Xlog:gc:stdout", 17, false},
+        {"user -Xlog with gc among other tags", "-Xlog:safepoint,gc=info", 17, false},
+        {"user -Xlog alone (all tags)", "-Xlog", 17, false},
+        {"user -Xlog:all", "-Xlog:all", 17, false},
+        {"user -Xlog:disable", "-Xlog:disable", 17, false},
+        {"user -verbose:gc", "-verbose:gc", 17, false},
+        {"user -Xloggc on JDK 8", "-Xloggc:/tmp/gc.log", 8, false},
+        {"user -XX:+PrintGCDetails on JDK 8", "-XX:+PrintGCDetails", 8, false},
+        {"user -XX:+PrintGC on JDK 8", "-XX:+PrintGC", 8, false},
+        {"user -XX:+UseGCLogFileRotation on JDK 8", "-XX:+UseGCLogFileRotation", 8, false},
+        {"user -Xlog:safepoint is not GC logging", "-Xlog:safepoint", 17, true},
+        {"user -Xlog:safepoint to a file is not GC logging", "-Xlog:safepoint:file=/tmp/safepoint.log", 17, true},
+        {"user -Xlog:jit+compilation is not GC logging", "-Xlog:jit+compilation=debug", 17, true},
+        {"user -XX:+UseG1GC is not GC logging", "-XX:+UseG1GC", 17, true},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + " (JDK " + std::to_string(c.jdk_major) + ")");
+        JavaToolOptionsInput input = input_for({{"JVMINIT_GC_LOG", "true"}}, c.jdk_major, c.jdk_major == 8 ? 392 : 0);
+        input.user.java_tool_options = c.java_tool_options;
+        input.files.gc_log_path = path;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        const Options& gc = c.jdk_major >= 9 ? jdk9 : jdk8;
+        Options added = added_options(plan);
+        Options suppressed = suppressed_options(plan);
+        for (const auto& option : gc) {
+            SCOPED_TRACE(option);
+            bool in_added = std::find(added.begin(), added.end(), option) != added.end();
+            bool in_suppressed = std::find(suppressed.begin(), suppressed.end(), option) != suppressed.end();
+            EXPECT_EQ(in_added, c.added);
+            EXPECT_EQ(in_suppressed, !c.added);
+        }
+        // Nothing else changes because of GC logging.
+        EXPECT_NE(std::find(added.begin(), added.end(), kExit), added.end());
+        if (c.added) {
+            for (const auto& a : plan.added) {
+                if (a.option.starts_with("-Xlog") || a.option.starts_with("-Xloggc")) {
+                    EXPECT_EQ(a.reason, "JVMINIT_GC_LOG=true (environment JVMINIT_GC_LOG)");
+                }
+            }
+            expect_reads_back(plan, c.java_tool_options, c.jdk_major);
+        }
+    }
+}
+
+TEST(JavaToolOptions, NoGcLogWithoutTheSettingOrWithoutAPath) {
+    for (bool setting : {false, true}) {
+        for (const std::string path : {"", "/logs/gc-S.log"}) {
+            if (setting && !path.empty()) continue;
+            SCOPED_TRACE("gc_log=" + std::string(setting ? "true" : "false") + " path='" + path + "'");
+            JavaToolOptionsInput input = input_for({{"JVMINIT_GC_LOG", setting ? "true" : "false"}});
+            input.files.gc_log_path = path;
+            JavaToolOptionsPlan plan = plan_java_tool_options(input);
+            EXPECT_EQ(added_options(plan), (Options{kExit, kMaxRam75}));
+            EXPECT_TRUE(plan.suppressed.empty());
+        }
+    }
+}
+
+TEST(JavaToolOptions, GcLogPathWithASpaceReadsBackExactly) {
+    for (int jdk : {8, 17}) {
+        SCOPED_TRACE("JDK " + std::to_string(jdk));
+        JavaToolOptionsInput input = input_for({{"JVMINIT_GC_LOG", "true"}}, jdk, jdk == 8 ? 392 : 0);
+        input.files.gc_log_path = "/my logs/gc-S.log";
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        expect_reads_back(plan, std::nullopt, jdk);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Heap dumps and hs_err files
+
+OutputFiles dump_files(const std::string& dir) {
+    OutputFiles files;
+    files.heap_dump_path = dir + "/heapdump-20261129T114355Z-1.hprof";
+    files.error_file = dir + "/hs_err-20261129T114355Z-1.log";
+    return files;
+}
+
+TEST(JavaToolOptions, HeapDumpDirectoryAddsDumpPathAndErrorFile) {
+    JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/dumps"}});
+    input.files = dump_files("/dumps");
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    EXPECT_EQ(added_options(plan), (Options{kExit, kHeapDumpOn, "-XX:HeapDumpPath=/dumps/heapdump-20261129T114355Z-1.hprof",
+                                            "-XX:ErrorFile=/dumps/hs_err-20261129T114355Z-1.log", kMaxRam75}));
+    for (const auto& added : plan.added) {
+        if (added.option == kExit || added.option == kMaxRam75) continue;
+        SCOPED_TRACE(added.option);
+        EXPECT_EQ(added.reason, "JVMINIT_HEAP_DUMP_DIR=/dumps (environment JVMINIT_HEAP_DUMP_DIR)");
+    }
+}
+
+struct DumpCase {
+    const char* scenario;
+    std::string java_tool_options;
+    Options suppressed;
+};
+
+TEST(JavaToolOptions, UsersHeapDumpAndErrorFileOptionsWin) {
+    const std::string path = "-XX:HeapDumpPath=/dumps/heapdump-20261129T114355Z-1.hprof";
+    const std::string error_file = "-XX:ErrorFile=/dumps/hs_err-20261129T114355Z-1.log";
+    const std::vector<DumpCase> cases = {
+        {"user HeapDumpPath", "-XX:HeapDumpPath=/var/dumps", {kHeapDumpOn, path}},
+        {"user +HeapDumpOnOutOfMemoryError", "-XX:+HeapDumpOnOutOfMemoryError", {kHeapDumpOn, path}},
+        {"user -HeapDumpOnOutOfMemoryError", "-XX:-HeapDumpOnOutOfMemoryError", {kHeapDumpOn, path}},
+        {"user ErrorFile", "-XX:ErrorFile=/tmp/hs_err_%p.log", {error_file}},
+        {"user -XX:+UseG1GC", "-XX:+UseG1GC", {}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/dumps"}});
+        input.files = dump_files("/dumps");
+        input.user.java_tool_options = c.java_tool_options;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        EXPECT_EQ(suppressed_options(plan), c.suppressed);
+        EXPECT_EQ(plan.added.size() + plan.suppressed.size(), 5u);
+    }
+}
+
+TEST(JavaToolOptions, HeapDumpPathWithASpaceIsQuotedAndReadsBackExactly) {
+    for (int jdk : {8, 17, 25}) {
+        SCOPED_TRACE("JDK " + std::to_string(jdk));
+        const std::optional<std::string> user = "-Dgreeting=\"hello world\"";
+        JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/my dumps"}}, jdk, jdk == 8 ? 392 : 0);
+        input.files = dump_files("/my dumps");
+        input.user.java_tool_options = user;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        ASSERT_TRUE(plan.value.has_value());
+        EXPECT_NE(plan.value->find("-XX:HeapDumpPath=\"/my dumps/heapdump-20261129T114355Z-1.hprof\""),
+                  std::string::npos)
+            << *plan.value;
+        EXPECT_NE(plan.value->find("-XX:ErrorFile=\"/my dumps/hs_err-20261129T114355Z-1.log\""), std::string::npos)
+            << *plan.value;
+        expect_reads_back(plan, user, jdk);
+        TokenizeResult read = tokenize_java_options(*plan.value, jdk);
+        EXPECT_NE(std::find(read.options.begin(), read.options.end(),
+                            "-XX:HeapDumpPath=/my dumps/heapdump-20261129T114355Z-1.hprof"),
+                  read.options.end());
+    }
+}
+
+TEST(JavaToolOptions, NoHeapDumpOptionsWithoutADumpPath) {
+    JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/dumps"}});
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    EXPECT_EQ(added_options(plan), (Options{kExit, kMaxRam75}));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The value itself
+
+TEST(JavaToolOptions, NothingToSetLeavesTheVariableUnsetNeverEmpty) {
+    struct Case {
+        const char* scenario;
+        std::optional<std::string> java_tool_options;
+    };
+    for (const Case& c : {Case{"user value unset", std::nullopt}, Case{"user value empty", std::string("")}}) {
+        SCOPED_TRACE(c.scenario);
+        // on_oom none, and JDK 9 has no MaxRAMPercentage: nothing to add.
+        JavaToolOptionsInput input = input_for({{"JVMINIT_ON_OOM", "none"}}, 9);
+        input.user.java_tool_options = c.java_tool_options;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        EXPECT_TRUE(plan.added.empty());
+        EXPECT_EQ(plan.value, std::nullopt);
+    }
+}
+
+TEST(JavaToolOptions, EmptyUserValueIsNotFollowedByASpace) {
+    JavaToolOptionsInput input = input_for();
+    input.user.java_tool_options = "";
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    EXPECT_EQ(plan.value, "-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75");
+}
+
+TEST(JavaToolOptions, UserValueAloneIsKeptWhenNothingIsAdded) {
+    JavaToolOptionsInput input = input_for({{"JVMINIT_ON_OOM", "none"}});
+    input.user.java_tool_options = "-Xmx1g";
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    EXPECT_TRUE(plan.added.empty());
+    EXPECT_EQ(plan.value, "-Xmx1g");
+}
+
+TEST(JavaToolOptions, UnmatchedQuoteInTheUsersValueIsAnErrorThatDoesNotRepeatTheValue) {
+    // The value is not repeated in the message: JAVA_TOOL_OPTIONS can hold secrets.
+    for (int jdk : {8, 17}) {
+        for (const std::string user : {"-Dx=\"secret", "-Dx='secret b", "-Xmx1g -Dpassword=\"secret"}) {
+            SCOPED_TRACE("JDK " + std::to_string(jdk) + ": " + user);
+            JavaToolOptionsInput input = input_for({}, jdk, jdk == 8 ? 392 : 0);
+            input.user.java_tool_options = user;
+            JavaToolOptionsPlan plan = plan_java_tool_options(input);
+            ASSERT_TRUE(plan.error.has_value());
+            EXPECT_TRUE(plan.error->starts_with("JAVA_TOOL_OPTIONS: ")) << *plan.error;
+            EXPECT_NE(plan.error->find("unmatched"), std::string::npos) << *plan.error;
+            EXPECT_EQ(plan.error->find("secret"), std::string::npos) << *plan.error;
+            EXPECT_EQ(plan.error->find('\n'), std::string::npos) << *plan.error;
+            EXPECT_EQ(plan.value, std::nullopt);
+            EXPECT_TRUE(plan.added.empty());
+        }
+    }
+}
+
+TEST(JavaToolOptions, MaxRamPercentageSuppressedOnOldJdksSaysWhy) {
+    struct Case {
+        int major;
+        int update;
+        std::string why;
+    };
+    for (const Case& c : {Case{8, 181, "JDK 8u181 has no MaxRAMPercentage (JDK 8u191+ and 10+ have)"},
+                          Case{8, 0, "JDK 8u0 has no MaxRAMPercentage (JDK 8u191+ and 10+ have)"},
+                          Case{9, 0, "JDK 9 has no MaxRAMPercentage (JDK 8u191+ and 10+ have)"}}) {
+        SCOPED_TRACE(c.why);
+        JavaToolOptionsPlan plan = plan_java_tool_options(input_for({}, c.major, c.update));
+        ASSERT_EQ(plan.suppressed.size(), 1u);
+        EXPECT_EQ(plan.suppressed[0].option, kMaxRam75);
+        EXPECT_EQ(plan.suppressed[0].why, c.why);
+    }
+}
+
+TEST(JavaToolOptions, Jdk8ValueOverTheLimitGetsAWarning) {
+    // Added on 8u392: "-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75" (52 characters) after a space.
+    const std::string added = " -XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75";
+    struct Case {
+        int jdk;
+        std::size_t total;
+        bool warned;
+    };
+    for (const Case& c : {Case{8, 1023, false}, Case{8, 1024, true}, Case{8, 3000, true}, Case{17, 3000, false}}) {
+        SCOPED_TRACE("JDK " + std::to_string(c.jdk) + ", " + std::to_string(c.total) + " characters");
+        std::string user = "-Dx=" + std::string(c.total - added.size() - 4, 'a');
+        JavaToolOptionsInput input = input_for({}, c.jdk, c.jdk == 8 ? 392 : 0);
+        input.user.java_tool_options = user;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_TRUE(plan.value.has_value());
+        ASSERT_EQ(plan.value->size(), c.total);
+        if (c.warned) {
+            ASSERT_EQ(plan.warnings.size(), 1u);
+            EXPECT_EQ(plan.warnings[0], "JAVA_TOOL_OPTIONS is " + std::to_string(c.total) +
+                                            " characters; JDK 8 ignores a value over 1023 characters entirely");
+        } else {
+            EXPECT_TRUE(plan.warnings.empty());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// java_launcher_options
+
+struct LauncherCase {
+    std::vector<std::string> arguments;
+    Options options;
+};
+
+TEST(JavaLauncherOptions, OnlyOptionsBeforeTheMainClassCount) {
+    const std::vector<LauncherCase> cases = {
+        {{}, {}},
+        {{"Main"}, {}},
+        {{"-version"}, {"-version"}},
+        {{"-Xmx1g", "Main", "-Xmx2g"}, {"-Xmx1g"}},
+        {{"-Xmx1g", "-jar", "app.jar", "-Xmx2g"}, {"-Xmx1g"}},
+        {{"-jar", "app.jar", "-Xmx1g"}, {}},
+        {{"-cp", "/app:/lib/*", "-Dx=1", "com.example.Main", "--debug"}, {"-cp", "-Dx=1"}},
+        {{"-classpath", "-Xmx1g", "Main"}, {"-classpath"}},
+        {{"--class-path", "/app", "-Xmx1g", "Main"}, {"--class-path", "-Xmx1g"}},
+        {{"--class-path=/app", "-Xmx1g", "Main"}, {"--class-path=/app", "-Xmx1g"}},
+        {{"-p", "mods", "-m", "app/com.example.Main", "-Xmx1g"}, {"-p"}},
+        {{"--module-path", "mods", "--module", "app/com.example.Main"}, {"--module-path"}},
+        {{"-Xss1m", "--module=app/com.example.Main", "-Xmx1g"}, {"-Xss1m"}},
+        {{"--add-modules", "java.sql", "-XX:+UseG1GC", "Main"}, {"--add-modules", "-XX:+UseG1GC"}},
+        {{"--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx1g", "Main"}, {"--add-opens", "-Xmx1g"}},
+        {{"-XX:+UseG1GC", "-XX:MaxRAM=1g", "-jar", "a.jar"}, {"-XX:+UseG1GC", "-XX:MaxRAM=1g"}},
+        {{"-Xmx1g", "Prog.java", "-Xmx2g"}, {"-Xmx1g"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("java " + text_of(c.arguments));
+        EXPECT_EQ(java_launcher_options(c.arguments), c.options);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// parse_java_size and user_max_heap
+
+struct SizeCase {
+    std::string text;
+    std::optional<std::uint64_t> bytes;
+};
+
+TEST(JavaSize, ParsesHotSpotMemorySizes) {
+    constexpr std::uint64_t K = 1024, M = K * K, G = M * K, T = G * K;
+    const std::vector<SizeCase> cases = {
+        {"1048576", 1048576},
+        {"0", 0},
+        {"1k", K},
+        {"1K", K},
+        {"512m", 512 * M},
+        {"512M", 512 * M},
+        {"2g", 2 * G},
+        {"2G", 2 * G},
+        {"1t", T},
+        {"1T", T},
+        {"8388607t", 8388607 * T},
+        {"9223372036854775807", 9223372036854775807ULL},
+        {"", std::nullopt},
+        {"m", std::nullopt},
+        {"-1m", std::nullopt},
+        {"+1m", std::nullopt},
+        {"1.5g", std::nullopt},
+        {"1x", std::nullopt},
+        {"1mb", std::nullopt},
+        {"1 m", std::nullopt},
+        {" 1m", std::nullopt},
+        {"0x10", std::nullopt},
+        {"9223372036854775809", std::nullopt},
+        {"18446744073709551615", std::nullopt},
+        {"99999999999999999999", std::nullopt},
+        {"8388609t", std::nullopt},
+        {"17179869184g", std::nullopt},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("size '" + c.text + "'");
+        EXPECT_EQ(parse_java_size(c.text), c.bytes);
+    }
+}
+
+struct HeapCase {
+    Options options;
+    std::optional<std::uint64_t> bytes;
+};
+
+TEST(UserMaxHeap, TheLastHeapSizeWins) {
+    constexpr std::uint64_t M = 1024 * 1024, G = M * 1024;
+    const std::vector<HeapCase> cases = {
+        {{}, std::nullopt},
+        {{"-Xms1g"}, std::nullopt},
+        {{"-XX:+UseG1GC", "-XX:MaxRAMPercentage=50"}, std::nullopt},
+        {{"-Xmx512m"}, 512 * M},
+        {{"-XX:MaxHeapSize=1g"}, G},
+        {{"-Xmx512m", "-XX:MaxHeapSize=1g"}, G},
+        {{"-XX:MaxHeapSize=1g", "-Xmx512m"}, 512 * M},
+        {{"-Xmx2g", "-Xms1g", "-Xss1m"}, 2 * G},
+        {{"-Xmx536870912"}, 512 * M},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(text_of(c.options));
+        EXPECT_EQ(user_max_heap(c.options), c.bytes);
+    }
+}
+
+}  // namespace
+}  // namespace jvminit::jvm
