@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <sstream>
 
 #include "config/values.hpp"
@@ -169,9 +170,81 @@ std::string_view type_name(ValueType type) {
     return "a value";
 }
 
+// Bytes reported here, before toml++ sees them:
+//  - control characters but tab, LF and CR, and invalid UTF-8 (TOML v1.0.0 allows neither);
+//  - non-ASCII characters outside comments: toml++ 3.3 (Debian 12) classifies some of them through a table
+//    that reaches __builtin_unreachable (undefined behaviour; upstream issues marzer/tomlplusplus#190 and
+//    #295, found here by tests/fuzz/fuzz_settings_toml), in strings too. jvminit's keys and values are ASCII;
+//    a path with other characters is written with \uXXXX escapes in a "basic string".
+std::optional<std::string> find_invalid_byte(const ConfigFile& file) {
+    enum class State { Normal, Comment, BasicString, LiteralString, MultiLineString };
+    State state = State::Normal;
+    std::size_t line = 1, column = 1;
+    const std::string& text = file.content;
+    auto at = [&](const std::string& what) {
+        return file.path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid TOML: " + what;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool valid = length != 0 && i + length <= text.size();
+        for (std::size_t k = 1; valid && k < length; ++k)
+            valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        if (valid && length == 1 && ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)) valid = false;
+        if (!valid) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", c);
+            return at(std::string("byte ") + hex + " (a control character or invalid UTF-8)");
+        }
+        if (length > 1 && state != State::Comment)
+            return at("a non-ASCII character outside a comment (write it as \\uXXXX in a \"string\")");
+        std::string_view rest(text.data() + i, text.size() - i);
+        switch (state) {
+            case State::Normal:
+                if (c == '#') state = State::Comment;
+                else if (rest.substr(0, 3) == "\"\"\"" || rest.substr(0, 3) == "'''") {
+                    state = State::MultiLineString;
+                    length = 3;
+                } else if (c == '"') state = State::BasicString;
+                else if (c == '\'') state = State::LiteralString;
+                break;
+            case State::Comment:
+                if (c == '\n') state = State::Normal;
+                break;
+            case State::BasicString:
+                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') length = 2;  // an escape
+                else if (c == '"' || c == '\n') state = State::Normal;
+                break;
+            case State::LiteralString:
+                if (c == '\'' || c == '\n') state = State::Normal;
+                break;
+            case State::MultiLineString:
+                if (rest.substr(0, 3) == "\"\"\"" || rest.substr(0, 3) == "'''") {
+                    state = State::Normal;
+                    length = 3;
+                }
+                break;
+        }
+        for (std::size_t k = 0; k < length && i + k < text.size(); ++k) {
+            if (text[i + k] == '\n') {
+                ++line;
+                column = 1;
+            } else if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
+                ++column;
+            }
+        }
+        i += length;
+    }
+    return std::nullopt;
+}
+
 // The TOML layer: every key must be known and of the right TOML type; its text then takes the same parser
 // as the environment and the flags.
 void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::string>& errors) {
+    if (auto invalid = find_invalid_byte(file)) {
+        errors.push_back(*invalid);
+        return;
+    }
     toml::table root;
     try {
         root = toml::parse(file.content, file.path);
@@ -318,7 +391,24 @@ SettingsResult resolve_settings(const SettingsInput& input) {
     if (input.file) apply_file(*input.file, result.settings, result.errors);
     apply_environment(input.environment, result.settings, result.errors);
     apply_flags(input.flags, result.settings, result.errors);
+    for (auto& error : result.errors) error = one_line(error);
     return result;
+}
+
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\t') out += "\\t";
+        else if (u < 0x20 || u == 0x7F) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02X", u);
+            out += hex;
+        } else out += c;
+    }
+    return out;
 }
 
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {

@@ -106,6 +106,9 @@ SettingsResult resolve_settings(const SettingsInput& input);
 // The closest candidate within edit distance 2 (or a third of the word), for "did you mean" hints.
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+// `text` with control characters written as \n, \t, \xNN: user input quoted in a message stays one line.
+std::string one_line(std::string_view text);
+
 std::string_view to_string(OomAction action);
 std::string_view to_string(LogLevel level);
 

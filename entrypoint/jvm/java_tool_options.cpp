@@ -107,8 +107,9 @@ struct Planner {
             if (!text) return true;
             TokenizeResult tokens = tokenize_java_options(*text, major);
             if (tokens.error) {
-                plan.error = where + "=" + *text + ": " + *tokens.error +
-                             " (the JVM would refuse to start; balance the quotes or quote the value)";
+                // The value itself is not repeated: JAVA_TOOL_OPTIONS can hold secrets.
+                plan.error = where + ": " + *tokens.error +
+                             " (the JVM would refuse to start: balance the quotes)";
                 return false;
             }
             for (auto& option : tokens.options) user.push_back({std::move(option), where});
