@@ -41,8 +41,10 @@ export -n JVMINIT_SOURCE_DIR
 if [[ -n ${JVMINIT_BUILD_DIR+set} ]]; then export -n JVMINIT_BUILD_DIR; fi
 
 # Settings a developer may have exported must not leak into the runs: each test sets what it needs.
-unset JVMINIT_DEBUG JVMINIT_DEBUG_PORT JVMINIT_STOP_TIMEOUT JVMINIT_LOG_LEVEL \
-      JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
+while read -r _name; do
+  case $_name in JVMINIT_SOURCE_DIR | JVMINIT_BUILD_DIR) ;; *) unset "$_name" ;; esac
+done < <(compgen -e | grep '^JVMINIT_' || true)
+unset _name JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
 ulimit -c 0 # the signal tests kill shells with SIGSEGV/SIGABRT: no core files
 
 RUN_TIMEOUT=${RUN_TIMEOUT:-60}
@@ -239,12 +241,11 @@ kill_tree() {
 # ns_pids PID: pids (as seen from here) of every process in the pid namespace of PID, zombies
 # included. Reads /proc here, so the listing itself adds no process to the namespace.
 ns_pids() {
-  local ns d
-  ns=$(readlink "/proc/$1/ns/pid" 2>/dev/null) || return 0
-  for d in /proc/[0-9]*; do
-    [[ $(readlink "$d/ns/pid" 2>/dev/null) == "$ns" ]] && printf '%s\n' "${d#/proc/}"
-  done
-  return 0
+  local ns
+  ns=$(stat -L -c %i "/proc/$1/ns/pid" 2>/dev/null) || return 0
+  # One stat for all processes (a readlink per process is slow on a loaded machine).
+  stat -L -c '%n %i' /proc/[0-9]*/ns/pid 2>/dev/null |
+    awk -v ns="$ns" '$2 == ns { split($1, p, "/"); print p[3] }' || true
 }
 
 # ns_ps PID: `ps` of the pid namespace of PID, as seen from inside it (for messages).

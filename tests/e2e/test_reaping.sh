@@ -27,10 +27,11 @@ ok "stopped with 143"
 compile_apps
 check "Orphans.java: 3 orphaned grandchildren are reparented to jvminit and reaped while the JVM runs"
 # Orphans [count] [ms to sleep after spawning] [grandchild lifetime in s]
-start_pid1 -- java -cp "$APPS_DIR" Orphans 3 4000 1
+# Lifetimes leave room for a loaded machine: the orphans live 3 s, the JVM 8 s after spawning.
+start_pid1 -- java -cp "$APPS_DIR" Orphans 3 8000 3
 wait_for_line "$OUT" '^spawned$' 30
-mapfile -t sleeps < <(ns_find "$INIT_PID" '^sleep 1$')
-assert_eq 3 "${#sleeps[@]}" "number of orphaned 'sleep 1' right after 'spawned'"
+mapfile -t sleeps < <(ns_find "$INIT_PID" '^sleep 3$')
+assert_eq 3 "${#sleeps[@]}" "number of orphaned 'sleep 3' right after 'spawned'"
 for p in "${sleeps[@]}"; do
   ppid=$(proc_stat_field "$p" 4) || continue # already gone: fine
   assert_eq "$INIT_PID" "$ppid" "parent of orphan $p"
@@ -41,7 +42,7 @@ all_reaped() {
   for p in "${sleeps[@]}"; do [[ -e /proc/$p ]] && return 1; done
   return 0
 }
-wait_until 5 all_reaped || fail "orphans not reaped: $(ns_ps "$INIT_PID")"
+wait_until 8 all_reaped || fail "orphans not reaped: $(ns_ps "$INIT_PID")"
 java_pid=$(ns_find "$INIT_PID" 'Orphans')
 [[ -n $java_pid ]] || fail "the JVM ended too early to check while it runs"
 z=$(count_zombies_in_ns "$INIT_PID")
