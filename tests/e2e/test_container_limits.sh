@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Container sizing inside a real memory cgroup limited to 512 MiB (issue 3, behaviour 3, and its
+# "Tests": inside a memory cgroup limited to 512 MiB the JVM's MaxHeapSize follows the percentage).
+#
+# The test makes a child cgroup of its own memory cgroup (cgroup v1: the memory hierarchy; cgroup v2:
+# when the memory controller is enabled for children of the test's cgroup), limits it to 512 MiB and
+# starts each run through a small wrapper that moves itself into it before exec'ing jvminit, so the
+# test shell itself stays where it is. The cgroup is left (processes moved out) and removed at exit.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_jvminit
+need_pidns
+need_cmd java python3 awk
+
+while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
+unset JVMINIT_CONFIG
+[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+
+LIMIT=536870912 # 512 MiB
+MIB=1048576
+CG=
+PARENT=
+
+# ------------------------------------------------------------------------------------------------
+# The cgroup
+
+# Leaves and removes the test cgroup, then the usual cleanup. `$?` on entry is the test's status.
+_cgroup_cleanup() {
+  local rc=$? p _
+  set +e
+  if [[ -n $CG && -d $CG ]]; then
+    for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do
+      echo "$p" >"$PARENT/cgroup.procs" 2>/dev/null || kill -KILL "$p" 2>/dev/null
+    done
+    for _ in $(seq 1 50); do
+      rmdir "$CG" 2>/dev/null && break
+      sleep 0.1
+    done
+    [[ -d $CG ]] && printf 'warning: could not remove the test cgroup %s\n' "$CG"
+  fi
+  (exit "$rc")
+  _e2e_cleanup
+}
+trap _cgroup_cleanup EXIT
+
+# The v1 memory hierarchy's mount (root and mount point) from mountinfo, and the test's cgroup in it.
+v1_mount=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
+                  if ($(i + 1) == "cgroup" && $(i + 3) ~ /(^|,)memory(,|$)/) { print $4, $5; exit } }' /proc/self/mountinfo)
+v1_path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3; exit }' /proc/self/cgroup)
+if [[ -n $v1_mount && -n $v1_path ]]; then
+  version=1
+  root=${v1_mount%% *} mount_point=${v1_mount#* }
+  if [[ $root == / ]]; then
+    PARENT=$mount_point${v1_path%/}
+  elif [[ $v1_path == "$root" || $v1_path == "$root"/* ]]; then
+    PARENT=$mount_point${v1_path#"$root"}
+  else
+    skip "the test's memory cgroup $v1_path is outside the mounted hierarchy (root $root at $mount_point)"
+  fi
+  PARENT=${PARENT%/}
+  CG=$PARENT/jvminit-test-$$
+  mkdir "$CG" 2>/dev/null || { CG=; skip "cannot create a memory cgroup under $PARENT (cgroup v1 not writable here)"; }
+  echo "$LIMIT" >"$CG/memory.limit_in_bytes" 2>/dev/null || skip "cannot write $CG/memory.limit_in_bytes"
+  assert_eq "$LIMIT" "$(cat "$CG/memory.limit_in_bytes")" "$CG/memory.limit_in_bytes"
+elif [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+  version=2
+  grep -qw memory /sys/fs/cgroup/cgroup.controllers || skip "cgroup v2 without the memory controller"
+  v2_path=$(sed -n 's/^0:://p' /proc/self/cgroup)
+  PARENT=/sys/fs/cgroup${v2_path%/}
+  grep -qw memory "$PARENT/cgroup.subtree_control" 2>/dev/null ||
+    skip "cgroup v2: the memory controller is not enabled for children of $PARENT (cgroup.subtree_control)"
+  CG=$PARENT/jvminit-test-$$
+  mkdir "$CG" 2>/dev/null || { CG=; skip "cannot create a cgroup under $PARENT (cgroup v2 not writable here)"; }
+  echo "$LIMIT" >"$CG/memory.max" 2>/dev/null || skip "cannot write $CG/memory.max"
+  assert_eq "$LIMIT" "$(cat "$CG/memory.max")" "$CG/memory.max"
+else
+  skip "no memory cgroup: neither a cgroup v1 memory hierarchy nor cgroup v2 at /sys/fs/cgroup"
+fi
+say "test cgroup (v$version): $CG, limit $LIMIT bytes"
+
+# The wrapper: joins the cgroup, then runs its arguments.
+cat >"$T/in-cgroup" <<'SH'
+#!/bin/sh
+echo $$ >"$1" || { echo "in-cgroup: cannot join $1" >&2; exit 98; }
+shift
+exec "$@"
+SH
+chmod +x "$T/in-cgroup"
+
+# run_in_cgroup [--pid1] ARGS...: jvminit ARGS... inside the cgroup (as PID 1 of a new pid namespace
+# with --pid1); sets RC, OUT, ERR like run_pid1.
+run_in_cgroup() {
+  if [[ $1 == --pid1 ]]; then
+    shift
+    _run "$RUN_TIMEOUT" "$T/in-cgroup" "$CG/cgroup.procs" unshare --pid --fork --mount-proc --kill-child "$JVMINIT" "$@"
+  else
+    _run "$RUN_TIMEOUT" "$T/in-cgroup" "$CG/cgroup.procs" "$JVMINIT" "$@"
+  fi
+  ! grep -q '^in-cgroup: cannot join' "$ERR" || skip "cannot move a process into $CG: $(cat "$ERR")"
+}
+
+# The JVM's flag NAME from a PrintFlagsFinal listing on stdout.
+flag() {
+  local line value
+  line=$(grep -m1 -E "^ *[A-Za-z0-9_]+ +$1 += " "$OUT") || fail "no flag $1 in the PrintFlagsFinal output"
+  value=${line#*= }
+  value=${value%%\{*}
+  printf '%s\n' "${value%"${value##*[! ]}"}"
+}
+# json EXPR: evaluates the Python expression EXPR on the JSON (`j`) the last run printed.
+json() { python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$OUT" "$1"; }
+
+# expect_heap_near BYTES WHAT: MaxHeapSize is BYTES give or take the JVM's alignment (a few MiB at most).
+expect_heap_near() { # EXPECTED_BYTES WHAT
+  local got
+  got=$(flag MaxHeapSize)
+  [[ $got =~ ^[0-9]+$ ]] || fail "MaxHeapSize is not a number: '$got'"
+  local diff=$((got - $1))
+  ((diff < 0)) && diff=$((-diff))
+  ((diff <= 4 * MIB)) || fail "$2: MaxHeapSize is $got ($((got / MIB)) MiB), expected about $1 ($(($1 / MIB)) MiB), within 4 MiB"
+  ok "$2: MaxHeapSize=$got ($((got / MIB)) MiB)"
+}
+
+# ------------------------------------------------------------------------------------------------
+check "a process started through the wrapper runs in the test cgroup"
+run_in_cgroup -- cat /proc/self/cgroup
+assert_rc 0 "exit status"
+if ((version == 1)); then
+  grep -qE ":(.*,)?memory(,.*)?:.*/jvminit-test-$$\$" "$OUT" || fail "the child is not in the test cgroup: $(cat "$OUT")"
+else
+  grep -qE "^0::.*/jvminit-test-$$\$" "$OUT" || fail "the child is not in the test cgroup: $(cat "$OUT")"
+fi
+ok "$(grep jvminit-test "$OUT")"
+
+check "explain --json inside the cgroup: memory_limit_bytes is $LIMIT, the cgroup is the test's"
+run_in_cgroup explain --json -- java -version
+assert_rc 0 "exit status of explain"
+assert_eq "$LIMIT" "$(json 'j["container"]["memory_limit_bytes"]')" "container.memory_limit_bytes"
+assert_eq "$version" "$(json 'j["container"]["cgroup_version"]')" "container.cgroup_version"
+assert_eq "$CG" "$(json 'j["container"]["memory_cgroup"]')" "container.memory_cgroup"
+assert_eq "$((LIMIT / 100 * 75))" "$(json 'j["expected_max_heap_bytes"]')" "expected_max_heap_bytes (75% of the limit)"
+ok "memory_limit_bytes=$LIMIT, memory_cgroup=$CG"
+
+check "explain (text) inside the cgroup shows the 512 MiB limit"
+run_in_cgroup explain -- java -version
+assert_rc 0 "exit status of explain"
+grep -E '^memory limit:' "$OUT" | grep -qF "512 MiB ($LIMIT bytes)" || fail "no 'memory limit: 512 MiB ($LIMIT bytes)' line: $(grep -E '^memory limit' "$OUT")"
+ok "$(grep -E '^memory limit:' "$OUT")"
+
+check "default settings: MaxHeapSize is about 75% of 512 MiB (384 MiB), and the start log names the limit"
+run_in_cgroup --pid1 -- java -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+assert_eq "75.000000" "$(flag MaxRAMPercentage)" "MaxRAMPercentage"
+expect_heap_near $((LIMIT * 75 / 100)) "75% (default)"
+grep -E '^\[jvminit info\].*container limits' "$ERR" | grep -qF "512 MiB" ||
+  fail "jvminit's start log does not name the 512 MiB memory limit: $(grep 'container limits' "$ERR")"
+ok "$(grep 'container limits' "$ERR")"
+
+check "JVMINIT_MAX_RAM_PERCENTAGE=50: MaxHeapSize is about 256 MiB"
+JVMINIT_MAX_RAM_PERCENTAGE=50 run_in_cgroup --pid1 -- java -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+assert_eq "50.000000" "$(flag MaxRAMPercentage)" "MaxRAMPercentage"
+expect_heap_near $((LIMIT / 2)) "50%"
+
+check "--max-ram-percentage 40 (the flag form, over JVMINIT_MAX_RAM_PERCENTAGE=50): MaxHeapSize is about 205 MiB"
+JVMINIT_MAX_RAM_PERCENTAGE=50 run_in_cgroup --pid1 --max-ram-percentage 40 -- java -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+assert_eq "40.000000" "$(flag MaxRAMPercentage)" "MaxRAMPercentage"
+expect_heap_near $((LIMIT * 40 / 100)) "40%"
+
+check "a user -Xmx1g inside the 512 MiB cgroup: a warning line in jvminit's log, the user's heap unchanged"
+JAVA_TOOL_OPTIONS=-Xmx1g run_in_cgroup --pid1 -- java -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+assert_eq "$((1024 * MIB))" "$(flag MaxHeapSize)" "MaxHeapSize (the user's -Xmx1g)"
+warning=$(grep -E '^\[jvminit warn' "$ERR" | grep -F '1024 MiB' | grep -F '512 MiB' || true)
+[[ -n $warning ]] || fail "no jvminit warning naming the user's 1024 MiB heap and the 512 MiB limit"
+assert_eq 1 "$(grep -cF '1024 MiB' <<<"$warning")" "warning lines about the heap"
+w=$(grep -nF '1024 MiB' "$ERR" | head -1 | cut -d: -f1)
+s=$(grep -n 'started java' "$ERR" | head -1 | cut -d: -f1)
+[[ -n $s && $w -lt $s ]] || fail "the warning does not come before the start"
+ok "$warning"
+
+check "the same with -Xmx1g on the java command line, and in explain --json's warnings"
+run_in_cgroup --pid1 -- java -Xmx1g -version
+assert_rc 0 "exit status"
+grep -E '^\[jvminit warn' "$ERR" | grep -F '1024 MiB' | grep -qF '512 MiB' || fail "no warning for -Xmx1g on the command line"
+run_in_cgroup explain --json -- java -Xmx1g -version
+assert_rc 0 "exit status of explain"
+json '"\n".join(j["warnings"])' | grep -F '1024 MiB' | grep -qF '512 MiB' ||
+  fail "explain --json has no warning about -Xmx1g above the limit: $(json 'j["warnings"]')"
+ok "$(json '[w for w in j["warnings"] if "1024 MiB" in w][0]')"
+
+check "a user -Xmx256m (below the limit): no warning"
+JAVA_TOOL_OPTIONS=-Xmx256m run_in_cgroup --pid1 -- java -version
+assert_rc 0 "exit status"
+! grep -E '^\[jvminit warn' "$ERR" | grep -q 'MiB' || fail "an unexpected warning: $(grep -E '^\[jvminit warn' "$ERR")"
+ok "no warning"
+
+say "pass"

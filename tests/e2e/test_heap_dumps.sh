@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Heap dumps that are never lost, OOM modes and GC logs with the real JVM (issue 3, behaviour 1, and
+# its "Tests": three OOM runs into one directory leave distinct dumps, never more than
+# JVMINIT_HEAP_DUMP_KEEP; a dump directory with a space in its name works).
+#
+# The JVM refuses to overwrite an existing dump and creates no directories; its pid repeats after a
+# container restart (../shared/docs/jvm-facts.md), so jvminit names each start's files itself:
+# heapdump-<UTC stamp>-<seq>.hprof, hs_err-<stamp>.log, gc-<stamp>.log (jvm/output_files.hpp).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_jvminit
+need_pidns
+compile_apps
+
+while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
+unset JVMINIT_CONFIG
+[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+
+# files DIR GLOB: the matching names in DIR, one a line, sorted.
+files() {
+  (
+    shopt -s nullglob
+    cd "$1" 2>/dev/null || exit 0
+    # shellcheck disable=SC2206
+    local -a f=($2)
+    ((${#f[@]})) && printf '%s\n' "${f[@]}" | sort
+    exit 0
+  )
+}
+count() { files "$1" "$2" | grep -c . || true; }
+
+# A heap dump is an HPROF file: it starts with "JAVA PROFILE 1.0.2" (or 1.0.1) and a NUL.
+is_hprof() { [[ -s $1 ]] && head -c 18 "$1" | grep -q '^JAVA PROFILE 1\.0\.[12]$'; }
+
+# The heap dump path the last run gave the JVM (from the JVM's "Dumping heap to ..." line).
+dumped_to() { sed -n 's/^Dumping heap to \(.*\) \.\.\.$/\1/p' "$OUT" | head -1; }
+
+# oom_run DIR [EXPECTED_RC=3] [java options...]: OomApp with a 32 MiB heap, dumps into DIR.
+oom_run() {
+  local dir=$1 want=${2:-3}
+  shift 2 || shift $#
+  JVMINIT_HEAP_DUMP_DIR=$dir run_pid1 -- java -Xmx32m "$@" -cp "$APPS_DIR" OomApp
+  assert_rc "$want" "exit status of the OOM run"
+}
+
+STAMP_RE='[0-9]{8}T[0-9]{6}Z-[0-9]+'
+cd "$T" # the JVMs' working directory: no hs_err_pid or GC file may land here
+
+# ------------------------------------------------------------------------------------------------
+check "three OOM runs into one directory: each exits 3 and leaves its own dump (three distinct, valid .hprof files)"
+dir=$T/dumps
+declare -A seen=()
+for i in 1 2 3; do
+  if ((i == 2)); then
+    # The heap size from JAVA_TOOL_OPTIONS instead of the command line: the same result.
+    JAVA_TOOL_OPTIONS=-Xmx32m JVMINIT_HEAP_DUMP_DIR=$dir run_pid1 -- java -cp "$APPS_DIR" OomApp
+    assert_rc 3 "exit status of OOM run $i"
+  else
+    oom_run "$dir" 3
+  fi
+  assert_file_contains "$OUT" "Terminating due to java.lang.OutOfMemoryError: Java heap space" "stdout of OOM run $i"
+  path=$(dumped_to)
+  [[ -n $path ]] || fail "run $i: the JVM did not dump the heap (no 'Dumping heap to' line)"
+  [[ $path =~ ^"$dir"/heapdump-${STAMP_RE}\.hprof$ ]] || fail "run $i: dump path $path is not $dir/heapdump-<stamp>-<seq>.hprof"
+  assert_file_contains "$OUT" "Heap dump file created" "stdout of OOM run $i"
+  [[ -z ${seen[$path]:-} ]] || fail "run $i dumped to $path, the same name as an earlier run"
+  seen[$path]=1
+  is_hprof "$path" || fail "run $i: $path is not a non-empty HPROF file"
+  assert_eq "$i" "$(count "$dir" '*.hprof')" "number of dumps after run $i ($(files "$dir" '*.hprof' | tr '\n' ' '))"
+done
+for f in $(files "$dir" '*.hprof'); do is_hprof "$dir/$f" || fail "$f is not a valid, non-empty HPROF file"; done
+ok "$(files "$dir" '*.hprof' | tr '\n' ' ')"
+
+# ------------------------------------------------------------------------------------------------
+check "JVMINIT_HEAP_DUMP_KEEP=2: three OOM runs never leave more than 2 dumps, the newest ones"
+dir=$T/keep2
+newest=()
+for i in 1 2 3; do
+  JVMINIT_HEAP_DUMP_KEEP=2 oom_run "$dir" 3
+  path=$(dumped_to)
+  [[ -n $path ]] && is_hprof "$path" || fail "run $i: no valid heap dump (dumped to '$path')"
+  newest+=("$(basename "$path")")
+  n=$(count "$dir" '*.hprof')
+  ((n <= 2)) || fail "after run $i the directory holds $n dumps (keep=2): $(files "$dir" '*.hprof' | tr '\n' ' ')"
+  say "  after run $i: $(files "$dir" '*.hprof' | tr '\n' ' ')"
+done
+assert_eq 2 "$(count "$dir" '*.hprof')" "dumps after three runs with keep=2"
+for f in "${newest[1]}" "${newest[2]}"; do
+  [[ -f $dir/$f ]] || fail "the dump $f of run 2 or 3 was deleted; kept: $(files "$dir" '*.hprof' | tr '\n' ' ')"
+done
+assert_file_contains "$ERR" "deleted old heap dump" "jvminit's log of run 3"
+ok "kept: $(files "$dir" '*.hprof' | tr '\n' ' ')"
+
+# ------------------------------------------------------------------------------------------------
+check "a dump directory with a space in its name works: the dump is created there"
+dir="$T/heap dumps/with space"
+mkdir -p "$dir"
+oom_run "$dir" 3
+path=$(dumped_to)
+[[ $path =~ ^"$dir"/heapdump-${STAMP_RE}\.hprof$ ]] || fail "dump path '$path' is not in '$dir'"
+assert_eq 1 "$(count "$dir" 'heapdump-*.hprof')" "dumps in '$dir'"
+is_hprof "$path" || fail "'$path' is not a valid HPROF file"
+ok "$path"
+
+# ------------------------------------------------------------------------------------------------
+check "a missing dump directory (nested) is created, and the dump lands in it"
+dir=$T/missing/a/b
+assert_absent "$T/missing"
+oom_run "$dir" 3
+[[ -d $dir ]] || fail "$dir was not created"
+assert_eq 1 "$(count "$dir" 'heapdump-*.hprof')" "dumps in $dir"
+is_hprof "$(dumped_to)" || fail "no valid dump in $dir"
+ok "$(files "$dir" '*')"
+
+# ------------------------------------------------------------------------------------------------
+# expect_refused WHAT DIR: the last run failed before starting anything, with one line naming DIR.
+expect_refused() {
+  assert_rc 2 "exit status ($1)"
+  assert_absent "$T/started" "marker of the program ($1: the program was started)"
+  assert_eq 1 "$(nlines "$ERR")" "lines on stderr ($1): $(cat "$ERR")"
+  assert_file_contains "$ERR" "$2" "jvminit's error ($1)"
+  [[ ! -s $OUT ]] || fail "stdout is not empty ($1): $(cat "$OUT")"
+}
+
+check "a dump directory whose parent is a regular file: exit 2 before start, one line naming it"
+printf 'x\n' >"$T/regular-file"
+dir=$T/regular-file/dumps
+JVMINIT_HEAP_DUMP_DIR=$dir run_pid1 -- touch "$T/started"
+expect_refused "parent is a file" "$dir"
+ok "$(cat "$ERR")"
+
+check "a dump directory that is a regular file: exit 2 before start, one line naming it"
+JVMINIT_HEAP_DUMP_DIR=$T/regular-file run_pid1 -- touch "$T/started"
+expect_refused "a file" "$T/regular-file"
+ok "$(cat "$ERR")"
+
+check "a dump directory on a read-only mount: exit 2 before start, one line naming it"
+ro=$T/readonly
+mkdir -p "$ro/existing"
+# shellcheck disable=SC2016
+RO_MOUNT='mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" || exit 99; shift; exec "$@"'
+if timeout 10 unshare --mount sh -c "$RO_MOUNT" sh "$ro" sh -c '! touch "$1/probe"' sh "$ro" >/dev/null 2>&1; then
+  for sub in existing new; do
+    _run "$RUN_TIMEOUT" unshare --mount sh -c "$RO_MOUNT" sh "$ro" "$JVMINIT" --heap-dump-dir "$ro/$sub" -- touch "$T/started"
+    expect_refused "read-only, $sub directory" "$ro/$sub"
+    ok "$sub: $(cat "$ERR")"
+  done
+else
+  skip_part "cannot make a read-only bind mount here (unshare --mount, mount -o remount,bind,ro)"
+fi
+
+check "an unwritable GC log directory is refused the same way"
+JVMINIT_GC_LOG=true JVMINIT_GC_LOG_DIR=$T/regular-file/gc run_pid1 -- touch "$T/started"
+expect_refused "GC log dir under a file" "$T/regular-file/gc"
+ok "$(cat "$ERR")"
+
+# ------------------------------------------------------------------------------------------------
+check "JVMINIT_ON_OOM=crash: death by SIGABRT (jvminit exits 134), hs_err file and heap dump in the dump directory"
+dir=$T/crash
+JVMINIT_ON_OOM=crash oom_run "$dir" 134
+assert_file_contains "$OUT" "Aborting due to java.lang.OutOfMemoryError" "stdout of the crash run"
+assert_eq 1 "$(count "$dir" 'hs_err-*.log')" "hs_err files in $dir ($(files "$dir" '*' | tr '\n' ' '))"
+hs=$(files "$dir" 'hs_err-*.log')
+[[ $hs =~ ^hs_err-${STAMP_RE}\.log$ ]] || fail "hs_err file name $hs is not hs_err-<stamp>-<seq>.log"
+grep -q 'OutOfMemory' "$dir/$hs" || fail "$hs does not mention the OutOfMemoryError"
+assert_eq 1 "$(count "$dir" 'heapdump-*.hprof')" "heap dumps in $dir"
+is_hprof "$(dumped_to)" || fail "no valid heap dump from the crash run"
+# The same stamp for the dump and the hs_err file of one start.
+hs_stamp=${hs#hs_err-}
+dump_stamp=$(basename "$(dumped_to)" .hprof)
+assert_eq "${hs_stamp%.log}" "${dump_stamp#heapdump-}" "stamp of the hs_err file vs the heap dump's"
+grep -q 'SIGABRT' "$ERR" || fail "jvminit's log does not say the JVM died of SIGABRT"
+[[ $(count "$T" 'hs_err_pid*.log') == 0 ]] || fail "an hs_err_pid file in the working directory"
+ok "exit 134; $(files "$dir" '*' | tr '\n' ' ')"
+
+# ------------------------------------------------------------------------------------------------
+check "JVMINIT_GC_LOG=true with JVMINIT_GC_LOG_DIR: a gc-*.log with GC lines there (not in the dump directory)"
+dir=$T/gc-dumps
+gcdir=$T/gclogs/nested
+JVMINIT_GC_LOG=true JVMINIT_GC_LOG_DIR=$gcdir oom_run "$dir" 3
+assert_eq 1 "$(count "$gcdir" 'gc-*.log')" "GC logs in $gcdir ($(files "$gcdir" '*' | tr '\n' ' '))"
+gclog=$gcdir/$(files "$gcdir" 'gc-*.log')
+[[ $(basename "$gclog") =~ ^gc-${STAMP_RE}\.log$ ]] || fail "GC log name $(basename "$gclog") is not gc-<stamp>-<seq>.log"
+grep -qE '\[gc[],]' "$gclog" || fail "$gclog has no [gc] line"
+grep -qE '\[gc[^]]*\].*Pause' "$gclog" || fail "$gclog has no GC pause line (the OOM run collected garbage)"
+assert_eq 0 "$(count "$dir" 'gc-*.log*')" "GC logs in the dump directory"
+ok "$(basename "$gclog"): $(grep -c 'Pause' "$gclog") pause lines"
+
+check "JVMINIT_GC_LOG=true without JVMINIT_GC_LOG_DIR: the GC log goes to the heap dump directory"
+dir=$T/gc-default
+JVMINIT_GC_LOG=true JVMINIT_HEAP_DUMP_DIR=$dir run_pid1 -- java -cp "$APPS_DIR" Hello
+assert_rc 0 "exit status"
+assert_eq 1 "$(count "$dir" 'gc-*.log')" "GC logs in $dir"
+grep -qE '\[gc[],]' "$dir/$(files "$dir" 'gc-*.log')" || fail "the GC log in $dir has no [gc] line"
+ok "$(files "$dir" '*' | tr '\n' ' ')"
+
+# ------------------------------------------------------------------------------------------------
+check "free space in the dump directory below the maximum heap: a warning before start"
+small=$T/small
+mkdir -p "$small"
+# shellcheck disable=SC2016
+TMPFS_MOUNT='mount -t tmpfs -o size=1m tmpfs "$1" || exit 99; shift; exec "$@"'
+if timeout 10 unshare --mount sh -c "$TMPFS_MOUNT" sh "$small" true >/dev/null 2>&1; then
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$TMPFS_MOUNT" sh "$small" \
+    "$JVMINIT" --heap-dump-dir "$small" -- java -Xmx64m -cp "$APPS_DIR" Hello
+  assert_rc 0 "exit status"
+  grep -E '^\[jvminit warn' "$ERR" | grep -F "$small" | grep -q 'free' ||
+    fail "no warning about the free space in $small (1 MiB) below the 64 MiB heap"
+  w=$(grep -n 'free' "$ERR" | head -1 | cut -d: -f1)
+  s=$(grep -n 'started java' "$ERR" | head -1 | cut -d: -f1)
+  [[ -n $s && $w -lt $s ]] || fail "the free-space warning does not come before the start"
+  ok "$(grep -F "$small" "$ERR" | grep free)"
+else
+  skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
+fi
+
+say "pass"
