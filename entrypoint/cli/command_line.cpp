@@ -42,7 +42,7 @@ struct Parser {
             CLI::Option* option = nullptr;
             if (spec.type == config::ValueType::Bool) {
                 // `--debug` alone means true; `--debug=false` is accepted too.
-                option = app.add_flag(name + "{true}", values[i], description)->type_name("[=BOOL]");
+                option = app.add_flag(name, values[i], description)->type_name("[=BOOL]");
             } else {
                 option = app.add_option(name, values[i], description)->type_name("VALUE");
             }

@@ -51,5 +51,21 @@ TEST(ReferenceConfig, UncommentedValuesEqualTheBuiltInDefaults) {
     }
 }
 
+// The README's settings table names every setting in its three forms.
+TEST(ReadmeSettingsTable, NamesEverySettingAsVariableFlagAndTomlKey) {
+    std::ifstream in(std::string(JVMINIT_SOURCE_DIR) + "/README.md");
+    std::ostringstream out;
+    out << in.rdbuf();
+    const std::string readme = out.str();
+    ASSERT_FALSE(readme.empty());
+    for (const auto& spec : setting_specs()) {
+        SCOPED_TRACE(spec.name());
+        EXPECT_NE(readme.find("`" + std::string(spec.env) + "`"), std::string::npos);
+        EXPECT_NE(readme.find("`" + std::string(spec.flag)), std::string::npos);
+        EXPECT_NE(readme.find("`[" + std::string(spec.table) + "] " + std::string(spec.key) + "`"), std::string::npos);
+    }
+    for (const auto& alias : env_aliases()) EXPECT_NE(readme.find("`" + std::string(alias.alias) + "`"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace jvminit::config
