@@ -1,0 +1,137 @@
+// How the child ended and the status jvminit exits with (supervise/exit_status.hpp): the child's exit code,
+// or 128+N for death by signal N, as wait(2) reports it and the shell and tini do.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "supervise/exit_status.hpp"
+
+namespace jvminit::supervise {
+namespace {
+
+int exited(int code) { return W_EXITCODE(code, 0); }
+int signaled(int signal_number) { return W_EXITCODE(0, signal_number); }
+int signaled_with_core(int signal_number) { return W_EXITCODE(0, signal_number) | WCOREFLAG; }
+
+TEST(ExitStatus, EveryExitCodeFrom0To255PassesThrough) {
+    for (int code = 0; code <= 255; ++code) {
+        SCOPED_TRACE("exit code " + std::to_string(code));
+        ASSERT_TRUE(WIFEXITED(exited(code)));
+        EXPECT_EQ(exit_code_for(exited(code)), code);
+        EXPECT_EQ(describe_wait_status(exited(code)), "exited with code " + std::to_string(code));
+    }
+}
+
+TEST(ExitStatus, DeathBySignalNIsReportedAs128PlusN) {
+    for (int sig = 1; sig <= 64; ++sig) {
+        SCOPED_TRACE("signal " + std::to_string(sig));
+        ASSERT_TRUE(WIFSIGNALED(signaled(sig)));
+        EXPECT_EQ(exit_code_for(signaled(sig)), 128 + sig);
+        EXPECT_EQ(exit_code_for(signaled_with_core(sig)), 128 + sig) << "a core dump changes nothing";
+        std::string text = describe_wait_status(signaled(sig));
+        EXPECT_TRUE(text.starts_with("was killed by signal " + std::to_string(sig) + " (SIG")) << text;
+        EXPECT_TRUE(text.ends_with(")")) << text;
+        EXPECT_TRUE(describe_wait_status(signaled_with_core(sig)).ends_with("), core dumped"));
+    }
+}
+
+struct DescribeCase {
+    int wait_status;
+    std::string text;
+};
+
+TEST(ExitStatus, DescriptionsNameTheCodeOrTheSignal) {
+    const std::vector<DescribeCase> cases = {
+        {exited(0), "exited with code 0"},
+        {exited(3), "exited with code 3"},
+        {exited(143), "exited with code 143"},
+        {signaled(SIGKILL), "was killed by signal 9 (SIGKILL)"},
+        {signaled(SIGTERM), "was killed by signal 15 (SIGTERM)"},
+        {signaled(SIGINT), "was killed by signal 2 (SIGINT)"},
+        {signaled(SIGHUP), "was killed by signal 1 (SIGHUP)"},
+        {signaled(SIGSEGV), "was killed by signal 11 (SIGSEGV)"},
+        {signaled(SIGABRT), "was killed by signal 6 (SIGABRT)"},
+        {signaled_with_core(SIGABRT), "was killed by signal 6 (SIGABRT), core dumped"},
+        {signaled_with_core(SIGSEGV), "was killed by signal 11 (SIGSEGV), core dumped"},
+        {signaled(SIGRTMIN), "was killed by signal " + std::to_string(SIGRTMIN) + " (SIGRTMIN)"},
+        {signaled(SIGRTMIN + 3), "was killed by signal " + std::to_string(SIGRTMIN + 3) + " (SIGRTMIN+3)"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.text);
+        EXPECT_EQ(describe_wait_status(c.wait_status), c.text);
+    }
+}
+
+TEST(ExitStatus, KernelOomKillAndJvmExitOnOomHaveTheShellsCodes) {
+    // jvm-facts.md: ExitOnOutOfMemoryError exits 3; the kernel OOM killer's SIGKILL shows as 137;
+    // CrashOnOutOfMemoryError dies by SIGABRT (134); a JVM stopped by SIGTERM exits 143 on its own.
+    EXPECT_EQ(exit_code_for(exited(3)), 3);
+    EXPECT_EQ(exit_code_for(signaled(SIGKILL)), 137);
+    EXPECT_EQ(exit_code_for(signaled_with_core(SIGABRT)), 134);
+    EXPECT_EQ(exit_code_for(exited(143)), 143);
+}
+
+struct ClassifyCase {
+    const char* scenario;
+    int wait_status;
+    std::optional<int> stop_signal;
+    bool killed_after_grace;
+    EndKind expected;
+};
+
+TEST(ExitClassifier, TellsTheKindsOfEndingApart) {
+    const std::vector<ClassifyCase> cases = {
+        {"exit 0", exited(0), std::nullopt, false, EndKind::Success},
+        {"exit 1", exited(1), std::nullopt, false, EndKind::Failure},
+        {"exit 3 (ExitOnOutOfMemoryError)", exited(3), std::nullopt, false, EndKind::Failure},
+        {"exit 255", exited(255), std::nullopt, false, EndKind::Failure},
+        {"exit 143 without a stop request is a failure", exited(143), std::nullopt, false, EndKind::Failure},
+        {"JVM exits 143 after SIGTERM", exited(143), SIGTERM, false, EndKind::StoppedOnRequest},
+        {"JVM exits 130 after SIGINT", exited(130), SIGINT, false, EndKind::StoppedOnRequest},
+        {"exit 130 after SIGTERM is not the requested stop", exited(130), SIGTERM, false, EndKind::Failure},
+        {"exit 1 after SIGTERM is a failure", exited(1), SIGTERM, false, EndKind::Failure},
+        {"exit 0 after SIGTERM is a success", exited(0), SIGTERM, false, EndKind::Success},
+        {"program dies by the forwarded SIGTERM", signaled(SIGTERM), SIGTERM, false, EndKind::StoppedOnRequest},
+        {"program dies by the forwarded SIGINT", signaled(SIGINT), SIGINT, false, EndKind::StoppedOnRequest},
+        {"death by SIGINT after SIGTERM", signaled(SIGINT), SIGTERM, false, EndKind::KilledBySignal},
+        {"SIGKILL at the end of the grace period", signaled(SIGKILL), SIGTERM, true, EndKind::KilledAtGraceEnd},
+        {"SIGKILL at grace end without a stop request (child exited, descendants lingered)", signaled(SIGKILL),
+         std::nullopt, true, EndKind::KilledAtGraceEnd},
+        {"SIGKILL from elsewhere (kernel OOM killer)", signaled(SIGKILL), std::nullopt, false, EndKind::KilledBySignal},
+        {"SIGKILL during a stop but not jvminit's", signaled(SIGKILL), SIGTERM, false, EndKind::KilledBySignal},
+        {"grace ended but the child had exited by itself", exited(0), SIGTERM, true, EndKind::Success},
+        {"grace ended but the child died of another signal", signaled(SIGSEGV), SIGTERM, true,
+         EndKind::KilledBySignal},
+        {"SIGSEGV", signaled(SIGSEGV), std::nullopt, false, EndKind::KilledBySignal},
+        {"SIGABRT with a core (CrashOnOutOfMemoryError)", signaled_with_core(SIGABRT), std::nullopt, false,
+         EndKind::KilledBySignal},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        ChildOutcome outcome;
+        outcome.pid = 42;
+        outcome.wait_status = c.wait_status;
+        outcome.stop_signal = c.stop_signal;
+        outcome.killed_after_grace = c.killed_after_grace;
+        EXPECT_STREQ(to_string(classify_end(outcome)), to_string(c.expected));
+    }
+}
+
+TEST(ExitClassifier, EveryKindHasItsOwnName) {
+    const std::vector<std::pair<EndKind, std::string>> names = {
+        {EndKind::Success, "success"},
+        {EndKind::Failure, "failure"},
+        {EndKind::StoppedOnRequest, "stopped on request"},
+        {EndKind::KilledAtGraceEnd, "killed at the end of the grace period"},
+        {EndKind::KilledBySignal, "killed by a signal"},
+    };
+    for (const auto& [kind, name] : names) EXPECT_EQ(to_string(kind), name);
+}
+
+}  // namespace
+}  // namespace jvminit::supervise
