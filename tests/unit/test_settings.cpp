@@ -511,6 +511,7 @@ TEST(Settings, ValuesAtTheEdgesOfTheirRangesAreAccepted) {
         {"JVMINIT_HEAP_DUMP_DIR", ""},        {"JVMINIT_HEAP_DUMP_DIR", "/my dumps"},
         {"JVMINIT_GC_LOG_DIR", ""},           {"JVMINIT_DEBUG_BIND", "*"},
         {"JVMINIT_DEBUG_BIND", "127.0.0.1"},  {"JVMINIT_DEBUG_BIND", "host-1.example.com"},
+        {"JVMINIT_DEBUG_BIND", "::1"},        {"JVMINIT_DEBUG_BIND", "0.0.0.0"},
         {"JVMINIT_DEBUG", "YES"},             {"JVMINIT_DEBUG", "False"},
         {"JVMINIT_LOG_LEVEL", "off"},         {"JVMINIT_LOG_LEVEL", "trace"},
     };
