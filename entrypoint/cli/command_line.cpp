@@ -92,9 +92,16 @@ ParseResult parse_command_line(const std::vector<std::string>& argv) {
         return result;
     }
     if (!parser.config_path.empty()) out.config_path = parser.config_path;
-    for (std::size_t i = 0; i < parser.setting_options.size(); ++i) {
-        auto [spec, option] = parser.setting_options[i];
-        if (option->count() > 0) out.flags.emplace_back(std::string(spec->flag), parser.values[i]);
+    // Setting flags in command-line order (CLI11 keeps the last value of a repeated flag).
+    for (const CLI::Option* given : parser.app.parse_order()) {
+        for (std::size_t i = 0; i < parser.setting_options.size(); ++i) {
+            auto [spec, option] = parser.setting_options[i];
+            if (option != given) continue;
+            auto already = std::find_if(out.flags.begin(), out.flags.end(),
+                                        [&](const auto& flag) { return flag.first == spec->flag; });
+            if (already != out.flags.end()) out.flags.erase(already);
+            out.flags.emplace_back(std::string(spec->flag), parser.values[i]);
+        }
     }
     // With prefix_command, CLI11 leaves the first argument it does not know, and all after it, unparsed.
     std::vector<std::string> rest = parser.explain->remaining();

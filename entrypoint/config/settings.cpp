@@ -56,6 +56,12 @@ bool apply_bind(Settings& s, std::string_view text) {
         if (!ok) return false;
     }
     if (text.find('*') != std::string_view::npos && text != "*") return false;
+    // A ':' only in an IPv6 address ("::1", "[::1]"), never as HOST:PORT (the port is its own setting).
+    const auto colons = std::count(text.begin(), text.end(), ':');
+    const bool bracketed = text.front() == '[' && text.back() == ']';
+    if ((text.find('[') != std::string_view::npos || text.find(']') != std::string_view::npos) && !bracketed)
+        return false;
+    if (colons == 1 || (colons == 0 && bracketed)) return false;
     s.debug_bind = std::string(text);
     return true;
 }
@@ -161,13 +167,14 @@ std::string toml_position(const std::string& path, const toml::source_region& wh
     return path + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
 }
 
-std::string_view type_name(ValueType type) {
-    switch (type) {
-        case ValueType::Bool: return "a boolean (true or false)";
-        case ValueType::Integer: return "an integer";
-        case ValueType::String: return "a string in quotes";
+// The accepted form of a key in the file: TOML has typed values, so booleans are bare true/false there.
+std::string file_form(const SettingSpec& spec) {
+    switch (spec.type) {
+        case ValueType::Bool: return "a TOML boolean: true or false, without quotes";
+        case ValueType::Integer: return "a TOML integer: " + std::string(spec.accepted);
+        case ValueType::String: return "a TOML string in quotes: " + std::string(spec.accepted);
     }
-    return "a value";
+    return std::string(spec.accepted);
 }
 
 // Bytes reported here, before toml++ sees them:
@@ -287,8 +294,7 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
             if (spec->type == ValueType::String && node.is_string()) text = **node.as_string();
             std::string setting = "[" + table_name + "] " + key_name;
             if (!text) {
-                errors.push_back(key_where + ": " + setting + " must be " + std::string(type_name(spec->type)) +
-                                 ": " + std::string(spec->accepted));
+                errors.push_back(key_where + ": " + setting + " must be " + file_form(*spec));
                 continue;
             }
             if (!spec->apply(out.values, *text)) {
@@ -312,6 +318,11 @@ void apply_environment(const std::vector<std::pair<std::string, std::string>>& e
                                [&](const auto& kv) { return kv.first == alias.alias; });
         if (it == environment.end()) continue;
         const SettingSpec* spec = find_by_name(alias.setting);
+        if (std::any_of(environment.begin(), environment.end(), [&](const auto& kv) { return kv.first == spec->env; })) {
+            out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) + ") is ignored: " +
+                                std::string(spec->env) + " is set and wins");
+            continue;
+        }
         std::string value = it->second;
         // run-java.sh takes JAVA_DEBUG_SUSPEND=y/n.
         if (spec->type == ValueType::Bool && (value == "y" || value == "n")) value = value == "y" ? "true" : "false";

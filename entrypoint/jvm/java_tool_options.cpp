@@ -173,12 +173,13 @@ struct Planner {
         const auto& s = in.settings.values;
         if (!s.debug) return;
         std::string address;
+        std::string host = s.debug_bind;
+        if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";  // IPv6 literal
         if (in.jdk_major >= 9) {
-            address = s.debug_bind + ":" + std::to_string(s.debug_port);
+            address = host + ":" + std::to_string(s.debug_port);
         } else {
             // JDK 8: address=PORT listens on all interfaces and "*:PORT" is an error.
-            address = s.debug_bind == "*" ? std::to_string(s.debug_port)
-                                          : s.debug_bind + ":" + std::to_string(s.debug_port);
+            address = s.debug_bind == "*" ? std::to_string(s.debug_port) : host + ":" + std::to_string(s.debug_port);
         }
         std::string option = std::string("-agentlib:jdwp=transport=dt_socket,server=y,suspend=") +
                              (s.debug_suspend ? "y" : "n") + ",address=" + address;

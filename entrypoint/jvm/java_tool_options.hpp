@@ -25,7 +25,7 @@ struct UserOptions {
 // Names of the files one JVM start writes; unique per start so that no dump is ever refused for an
 // existing file (HotSpot will not overwrite one) and no restart reuses a name (the pid repeats in containers).
 struct OutputFiles {
-    std::string heap_dump_path;  // e.g. /dumps/heapdump-20261129T114355Z-1.hprof; empty: no dumps
+    std::string heap_dump_path;  // e.g. /dumps/heapdump-20261129T114355.123Z-1.hprof; empty: no dumps
     std::string error_file;      // hs_err file, same directory; empty: none
     std::string gc_log_path;     // empty: no GC log
 };

@@ -55,6 +55,7 @@ JdkInfo read_home(const fs::path& home, std::string how_found) {
         info.problem = "no release file in " + home.string();
         return info;
     }
+    info.home = release->parent_path().string();  // a JDK 8 jre/ reads the JDK's release one level up
     auto content = read_small_file(*release);
     if (!content) {
         info.problem = "cannot read " + release->string();

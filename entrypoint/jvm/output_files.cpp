@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -15,11 +16,15 @@ namespace fs = std::filesystem;
 
 std::string start_stamp(std::chrono::system_clock::time_point now, int sequence) {
     std::time_t t = std::chrono::system_clock::to_time_t(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    if (ms < 0) ms += 1000;
     std::tm utc{};
     ::gmtime_r(&t, &utc);
     char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &utc);
-    return std::string(buffer) + "-" + std::to_string(sequence);
+    std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%S", &utc);
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms));
+    return std::string(buffer) + millis + "-" + std::to_string(sequence);
 }
 
 OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string& gc_log_dir,
@@ -48,7 +53,17 @@ namespace {
 std::optional<std::string> ensure_writable_dir(const std::string& dir, const char* what, bool dry_run) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) {
-        if (dry_run) return std::nullopt;  // would be created
+        if (dry_run) {
+            // It would be created: its nearest existing ancestor must be a directory we can write to.
+            fs::path ancestor = fs::path(dir).parent_path();
+            while (!ancestor.empty() && !fs::exists(ancestor, ec) && ancestor != ancestor.root_path())
+                ancestor = ancestor.parent_path();
+            if (!fs::is_directory(ancestor, ec))
+                return std::string(what) + " " + dir + ": cannot create it: " + ancestor.string() + " is not a directory";
+            if (::access(ancestor.c_str(), W_OK | X_OK) != 0)
+                return std::string(what) + " " + dir + ": cannot create it: " + ancestor.string() + " is not writable";
+            return std::nullopt;
+        }
         fs::create_directories(dir, ec);
         if (ec) return std::string(what) + " " + dir + ": cannot create it: " + ec.message();
     }
@@ -84,7 +99,8 @@ std::vector<DumpFile> list_dumps(const std::string& dir) {
 }  // namespace
 
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
-                              std::optional<std::uint64_t> max_heap_bytes, bool dry_run) {
+                              std::optional<std::uint64_t> max_heap_bytes, bool dry_run,
+                              std::chrono::system_clock::time_point now) {
     PreparedOutput out;
     std::string gc_dir = gc_log ? (gc_log_dir.empty() ? heap_dump_dir : gc_log_dir) : std::string();
     if (gc_log && gc_dir.empty()) {
@@ -103,16 +119,8 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             return out;
         }
     }
-    if (!heap_dump_dir.empty() && !dry_run) {
-        for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir), keep)) {
-            std::string path = (fs::path(heap_dump_dir) / name).string();
-            std::error_code ec;
-            if (fs::remove(path, ec)) out.deleted.push_back(path);
-            else out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
-        }
-    }
-    // A stamp that no existing file uses, so no start ever reuses a name.
-    auto now = std::chrono::system_clock::now();
+    // A stamp that no existing file uses, picked before old dumps are deleted: so no start ever reuses
+    // the name of an earlier dump, even one deleted just now.
     for (int sequence = 1;; ++sequence) {
         std::string stamp = start_stamp(now, sequence);
         OutputFiles files = output_files_for(heap_dump_dir, gc_dir, stamp);
@@ -123,6 +131,14 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         if (!taken || sequence > 100000) {
             out.files = files;
             break;
+        }
+    }
+    if (!heap_dump_dir.empty() && !dry_run) {
+        for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir), keep)) {
+            std::string path = (fs::path(heap_dump_dir) / name).string();
+            std::error_code ec;
+            if (fs::remove(path, ec)) out.deleted.push_back(path);
+            else out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
         }
     }
     if (!heap_dump_dir.empty() && max_heap_bytes) {

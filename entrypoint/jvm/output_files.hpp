@@ -14,7 +14,7 @@
 
 namespace jvminit::jvm {
 
-// "20261129T114355Z-1": UTC time of the start (seconds) and a sequence number from 1. Pure.
+// "20261129T114355.123Z-1": UTC time of the start (milliseconds) and a sequence number from 1. Pure.
 std::string start_stamp(std::chrono::system_clock::time_point now, int sequence);
 
 // The names for one stamp: heapdump-STAMP.hprof, hs_err-STAMP.log, gc-STAMP.log in their directories.
@@ -41,7 +41,9 @@ struct PreparedOutput {
 // file, deletes old dumps for the retention limit, picks a stamp no existing file uses, and warns when
 // the free space (statvfs(3)) is below `max_heap_bytes` (when known). With an empty heap dump dir and
 // GC logging off, does nothing. `dry_run` (explain) checks without creating or deleting anything.
+// `now` is the start time for the stamp (tests pass a fixed one).
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
-                              std::optional<std::uint64_t> max_heap_bytes, bool dry_run);
+                              std::optional<std::uint64_t> max_heap_bytes, bool dry_run,
+                              std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 }  // namespace jvminit::jvm

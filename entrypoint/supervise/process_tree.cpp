@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <map>
+#include <set>
 #include <string>
 
 #include "sys/error.hpp"
@@ -30,13 +31,14 @@ std::vector<pid_t> descendants_of(pid_t root, const std::vector<std::pair<pid_t,
     std::multimap<pid_t, pid_t> children;
     for (auto [pid, ppid] : parent_links) children.emplace(ppid, pid);
     std::vector<pid_t> found;
+    std::set<pid_t> seen{root};  // a malformed snapshot (a cycle, a duplicate) must not loop or repeat
     std::vector<pid_t> pending{root};
     while (!pending.empty()) {
         pid_t parent = pending.back();
         pending.pop_back();
         auto [first, last] = children.equal_range(parent);
         for (auto it = first; it != last; ++it) {
-            if (it->second == root) continue;
+            if (!seen.insert(it->second).second) continue;
             found.push_back(it->second);
             pending.push_back(it->second);
         }

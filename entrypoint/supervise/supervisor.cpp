@@ -56,6 +56,10 @@ private:
             reap();
             return;
         }
+        // signalfd hands out pending signals lowest number first, so a SIGTERM (15) can come before the
+        // SIGCHLD (17) that says the child stopped: learn the child's state first, or a stopped child would
+        // not get its SIGCONT and would hold the SIGTERM until the grace period ends.
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) reap();
         if (!main_child_ended_) {
             forward_to_main_child(sig, info);
             if (sig == SIGTERM || sig == SIGINT) start_stop(sig);

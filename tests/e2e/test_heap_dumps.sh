@@ -42,7 +42,7 @@ oom_run() {
   assert_rc "$want" "exit status of the OOM run"
 }
 
-STAMP_RE='[0-9]{8}T[0-9]{6}Z-[0-9]+'
+STAMP_RE='[0-9]{8}T[0-9]{6}\.[0-9]{3}Z-[0-9]+'
 cd "$T" # the JVMs' working directory: no hs_err_pid or GC file may land here
 
 # ------------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ count_files() { # DIR GLOB
   echo "${#f[@]}"
 }
 
-STAMP_RE='[0-9]{8}T[0-9]{6}Z-[0-9]+'
+STAMP_RE='[0-9]{8}T[0-9]{6}\.[0-9]{3}Z-[0-9]+'
 n=0
 for oom in exit crash none; do
   for gc in true false; do

@@ -38,12 +38,12 @@ struct StampCase {
 
 TEST(StartStamp, IsUtcSecondsAndASequenceNumber) {
     const std::vector<StampCase> cases = {
-        {utc(2026, 11, 29, 11, 43, 55), 1, "20261129T114355Z-1"},
-        {utc(2026, 11, 29, 11, 43, 55) + 999ms, 1, "20261129T114355Z-1"},  // seconds, not rounded up
-        {utc(2026, 11, 29, 11, 43, 55), 42, "20261129T114355Z-42"},
-        {utc(1970, 1, 1, 0, 0, 0), 1, "19700101T000000Z-1"},
-        {utc(2000, 2, 29, 23, 59, 59), 7, "20000229T235959Z-7"},
-        {utc(2038, 1, 19, 3, 14, 8), 1, "20380119T031408Z-1"},  // past 32-bit time_t
+        {utc(2026, 11, 29, 11, 43, 55), 1, "20261129T114355.000Z-1"},
+        {utc(2026, 11, 29, 11, 43, 55) + 999ms, 1, "20261129T114355.999Z-1"},  // milliseconds, not rounded up
+        {utc(2026, 11, 29, 11, 43, 55) + 7ms, 42, "20261129T114355.007Z-42"},
+        {utc(1970, 1, 1, 0, 0, 0), 1, "19700101T000000.000Z-1"},
+        {utc(2000, 2, 29, 23, 59, 59), 7, "20000229T235959.000Z-7"},
+        {utc(2038, 1, 19, 3, 14, 8), 1, "20380119T031408.000Z-1"},  // past 32-bit time_t
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.stamp);
@@ -169,7 +169,7 @@ Names names_in(const fs::path& dir) {
     return sorted(names);
 }
 
-const std::regex kStampedDump(R"(heapdump-\d{8}T\d{6}Z-\d+\.hprof)");
+const std::regex kStampedDump(R"(heapdump-\d{8}T\d{6}\.\d{3}Z-\d+\.hprof)");
 
 class PrepareOutput : public ::testing::Test {
 protected:
@@ -294,16 +294,11 @@ TEST_F(PrepareOutput, PicksAStampNoExistingFileUses) {
         fs::path gc = dir(std::string("gc-") + c.prefix);
         fs::create_directories(dumps);
         fs::create_directories(gc);
-        // Occupy sequences 1 and 2 of every second from a little before now to five minutes on, so that
-        // whatever second prepare_output reads from the clock, its first two names are taken. (606 files:
-        // fewer than keep-1, so that retention deletes none of them.)
-        auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-        for (auto t = now - 2s; t <= now + 300s; t += 1s) {
-            for (int sequence : {1, 2}) {
-                touch((c.in_gc_dir ? gc : dumps) / (std::string(c.prefix) + start_stamp(t, sequence) + c.suffix));
-            }
-        }
-        PreparedOutput out = prepare_output(dumps.string(), 1000, true, gc.string(), std::nullopt, false);
+        // Occupy sequences 1 and 2 of the start time's stamp with one kind of file.
+        const auto now = utc(2026, 11, 29, 11, 43, 55) + 123ms;
+        for (int sequence : {1, 2})
+            touch((c.in_gc_dir ? gc : dumps) / (std::string(c.prefix) + start_stamp(now, sequence) + c.suffix));
+        PreparedOutput out = prepare_output(dumps.string(), 1000, true, gc.string(), std::nullopt, false, now);
         ASSERT_FALSE(out.error.has_value()) << *out.error;
         EXPECT_TRUE(out.deleted.empty());
         for (const auto& path : {out.files.heap_dump_path, out.files.error_file, out.files.gc_log_path}) {

@@ -375,17 +375,17 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "jvminit.toml:2:1: unknown key 'action' in [debug]"},
         {"table given as a value", "debug = true\n", {}, {}, "jvminit.toml:1:1: 'debug' must be a table: [debug]"},
         {"string for an integer", "[debug]\nport = \"6000\"\n", {}, {},
-         "jvminit.toml:2:1: [debug] port must be an integer: an integer from 1 to 65535"},
+         "jvminit.toml:2:1: [debug] port must be a TOML integer: an integer from 1 to 65535"},
         {"float for an integer", "[heap_dump]\nkeep = 1.5\n", {}, {},
-         "jvminit.toml:2:1: [heap_dump] keep must be an integer: an integer from 1 to 1000"},
+         "jvminit.toml:2:1: [heap_dump] keep must be a TOML integer: an integer from 1 to 1000"},
         {"string for a boolean", "[debug]\nenabled = \"yes\"\n", {}, {},
-         "jvminit.toml:2:1: [debug] enabled must be a boolean (true or false): true, false, 1, 0, yes or no"},
+         "jvminit.toml:2:1: [debug] enabled must be a TOML boolean: true or false, without quotes"},
         {"integer for a boolean", "[gc_log]\nenabled = 1\n", {}, {},
-         "jvminit.toml:2:1: [gc_log] enabled must be a boolean (true or false): true, false, 1, 0, yes or no"},
+         "jvminit.toml:2:1: [gc_log] enabled must be a TOML boolean: true or false, without quotes"},
         {"integer for a string", "[oom]\naction = 1\n", {}, {},
-         "jvminit.toml:2:1: [oom] action must be a string in quotes: exit, crash or none"},
+         "jvminit.toml:2:1: [oom] action must be a TOML string in quotes: exit, crash or none"},
         {"integer for a duration", "[stop]\ntimeout = 10\n", {}, {},
-         "jvminit.toml:2:1: [stop] timeout must be a string in quotes: a whole number with a unit ms, s, m or h "
+         "jvminit.toml:2:1: [stop] timeout must be a TOML string in quotes: a whole number with a unit ms, s, m or h "
          "(e.g. 500ms, 10s, 2m)"},
         {"port out of range in the file", "[debug]\nport = 70000\n", {}, {},
          "jvminit.toml:2:1: [debug] port = 70000: expected an integer from 1 to 65535"},
@@ -486,7 +486,7 @@ TEST(Settings, AllErrorsOfAllLayersAreReportedAtOnce) {
     SettingsResult result = resolve(toml, environment, flags);
     const std::vector<std::string> expected = {
         "jvminit.toml:2:1: unknown key 'prot' in [debug]; did you mean port?",
-        "jvminit.toml:3:1: [debug] enabled must be a boolean (true or false): true, false, 1, 0, yes or no",
+        "jvminit.toml:3:1: [debug] enabled must be a TOML boolean: true or false, without quotes",
         "jvminit.toml:5:1: [memory] max_ram_percentage = 150: expected an integer from 1 to 100",
         "jvminit.toml:6:2: unknown table or key 'colour'",
         "JVMINIT_DEBUG=maybe: expected true, false, 1, 0, yes or no",
