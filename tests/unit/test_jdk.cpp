@@ -2,6 +2,8 @@
 // Java home of PROGRAM, $JAVA_HOME or `java` on PATH through symlinks; never by starting java.
 #include <gtest/gtest.h>
 
+#include "temp_dir.hpp"
+
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -124,24 +126,7 @@ TEST(ReleaseFile, ReadsTheJavaVersionLine) {
 // ---------------------------------------------------------------------------------------------------------
 // find_jdk against fake Java homes in a temporary directory
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "jvminit-jdk-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = fs::canonical(pattern);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using jvminit::testing::TempDir;
 
 void write_file(const fs::path& path, const std::string& content) {
     fs::create_directories(path.parent_path());
@@ -170,7 +155,7 @@ protected:
     void TearDown() override { EXPECT_FALSE(fs::exists(mark())) << "a fake java was started to learn the version"; }
 
 private:
-    TempDir dir_;
+    TempDir dir_{"jdk-test"};
 };
 
 TEST_F(FindJdk, JavaHomeIsReadWhenProgramIsNotJava) {

@@ -2,6 +2,8 @@
 // overwrites a dump and the pid repeats in containers; the retention limit; the checks before start.
 #include <gtest/gtest.h>
 
+#include "temp_dir.hpp"
+
 #include <stdlib.h>
 
 #include <algorithm>
@@ -139,24 +141,7 @@ TEST(DumpRetention, TiesAreBrokenByNameSoTheResultIsTheSameInAnyOrder) {
 // ---------------------------------------------------------------------------------------------------------
 // prepare_output in a temporary directory
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "jvminit-output-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = fs::canonical(pattern);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using jvminit::testing::TempDir;
 
 void touch(const fs::path& path, std::optional<fs::file_time_type> mtime = std::nullopt) {
     std::ofstream(path) << "x";
@@ -181,7 +166,7 @@ protected:
     }
 
 private:
-    TempDir temp_;
+    TempDir temp_{"output-test"};
 };
 
 TEST_F(PrepareOutput, NothingToDoWithoutDumpsOrGcLog) {
