@@ -281,7 +281,7 @@ if idle or timev:
                      ratio(hwm, hwm_ref) if hwm else ratio(tv, timev.get(REF))])
         if n in JV and hwm is not None:
             summary.setdefault("Own memory", {})[n] = (
-                f"VmHWM {hwm / 1024:.2f} MB (tini {hwm_ref / 1024:.2f} MB)" if hwm_ref else f"VmHWM {hwm / 1024:.2f} MB",
+                f"VmHWM {hwm / 1024:.2f} MiB (tini {hwm_ref / 1024:.2f} MiB)" if hwm_ref else f"VmHWM {hwm / 1024:.2f} MiB",
                 verdict(hwm_ref is not None and hwm <= hwm_ref))
     W(table(["init", "VmHWM (MiB)", "VmRSS (MiB)", "time -v max RSS (MiB)", "× bare (time -v)", "× tini (VmHWM)"], body))
     W("")
