@@ -114,7 +114,9 @@ int explain(const cli::CommandLine& command_line, const Environment& environment
         return failure->exit_code;
     }
     const auto& p = std::get<Preparation>(prepared);
-    if (command_line.json) std::cout << explanation_json(p).dump(2) << "\n";
+    // Paths and options are bytes, not always UTF-8: invalid sequences are shown as U+FFFD, not refused.
+    if (command_line.json)
+        std::cout << explanation_json(p).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     else std::cout << explanation_text(p);
     return 0;
 }

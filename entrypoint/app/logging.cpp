@@ -35,7 +35,8 @@ void setup_logging(config::LogLevel level) {
 }
 
 void print_error(std::string_view message) {
-    std::string line = "[jvminit error] " + std::string(message) + "\n";
+    // One line whatever the message quotes (a PROGRAM or a path with a newline in it).
+    std::string line = "[jvminit error] " + config::one_line(message) + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
 }

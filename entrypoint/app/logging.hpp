@@ -11,7 +11,7 @@ namespace jvminit::app {
 void setup_logging(config::LogLevel level);
 
 // Prints one error line "[jvminit error] <message>" on stderr whatever the log level: for bad input,
-// which must always be reported.
+// which must always be reported. Control characters in the message are escaped (\n, \xNN).
 void print_error(std::string_view message);
 
 }  // namespace jvminit::app

@@ -39,6 +39,11 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
     if (!path) path = std::string(config::kDefaultConfigPath);
     std::error_code ec;
     if (must_exist || fs::exists(*path, ec)) {
+        // A directory would read as an empty file and a FIFO would block: only a regular file is a config.
+        if (fs::exists(*path, ec) && !fs::is_regular_file(*path, ec))
+            return Failure{kExitBadInput, {*path + ": the configuration file" +
+                                           (must_exist ? " named by " + named_by : std::string()) +
+                                           " is not a regular file"}};
         std::ifstream in(*path);
         if (!in) {
             return Failure{kExitBadInput,
@@ -59,15 +64,22 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     Preparation p;
     p.settings = std::move(settings);
     p.program = program;
-    const auto path_env = get_env(environment, "PATH");
+    // execvp(3) searches "/bin:/usr/bin" when PATH is unset; so does jvminit, for PROGRAM and for java.
+    const auto path_env_set = get_env(environment, "PATH");
+    const std::string path_env = path_env_set.value_or("/bin:/usr/bin");
+    const std::string searched = path_env_set ? "PATH=" + path_env : "PATH unset, searched /bin:/usr/bin";
 
     if (!program.empty()) {
-        // execvp(3) searches "/bin:/usr/bin" when PATH is unset.
-        auto found = sys::find_on_path(program.front(), path_env.value_or("/bin:/usr/bin"));
-        if (!found) return Failure{kExitNotFound, {program.front() + ": not found (PATH=" + path_env.value_or("") + ")"}};
+        const std::string name = "PROGRAM '" + program.front() + "'";
+        if (program.front().empty()) return Failure{kExitNotFound, {"PROGRAM is an empty string"}};
+        auto found = sys::find_on_path(program.front(), path_env);
+        if (!found) {
+            bool has_slash = program.front().find('/') != std::string::npos;
+            return Failure{kExitNotFound, {name + ": not found" + (has_slash ? std::string() : " (" + searched + ")")}};
+        }
         if (found->error != 0)
-            return Failure{kExitNotExecutable, {program.front() + ": cannot be executed: " + found->path +
-                                                    " is not an executable file (Permission denied)"}};
+            return Failure{kExitNotExecutable,
+                           {name + ": cannot be executed: " + found->path + " is not an executable file"}};
         p.executable = found->path;
         std::error_code ec;
         p.program_is_java = fs::canonical(p.executable, ec).filename() == "java";

@@ -90,11 +90,21 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     request.argv = p.program;
     request.environment = p.child_environment;
     request.signal_mask = signals->original_mask();
+    request.sigpipe_action = signals->original_sigpipe();
     request.take_terminal = supervise::owns_foreground_terminal();
     supervise::LaunchResult launched = supervise::launch(request);
+    if (launched.pid <= 0 && launched.error == ENOEXEC) {
+        // No #! line and not a binary: execvp(3) runs such a file with /bin/sh, and so does jvminit.
+        request.executable = "/bin/sh";
+        request.argv.insert(request.argv.begin(), "sh");
+        request.argv[1] = p.executable;
+        launched = supervise::launch(request);
+    }
     if (launched.pid <= 0) {
         int code = launched.error == ENOENT ? kExitNotFound : kExitNotExecutable;
-        print_error(p.program.front() + ": cannot be executed: " + std::strerror(launched.error));
+        std::string hint = launched.error == ENOENT ? " (the interpreter on its #! line is missing?)" : "";
+        print_error("PROGRAM '" + p.program.front() + "' (" + p.executable +
+                    "): cannot be executed: " + std::strerror(launched.error) + hint);
         return code;
     }
     spdlog::info("started {} (pid {}){}; JAVA_TOOL_OPTIONS additions: {}", p.program.front(), launched.pid,
@@ -119,12 +129,16 @@ int main(const std::vector<std::string>& argv, char** envp) {
     try {
         setup_logging(config::LogLevel::Info);
         cli::ParseResult parsed = cli::parse_command_line(argv);
+        Environment environment = read_environment(envp);
         if (parsed.error) {
             print_error(*parsed.error);
+            // Every problem at once: the environment's and the file's too.
+            auto loaded = load_settings(cli::CommandLine{}, environment);
+            if (auto* failure = std::get_if<Failure>(&loaded))
+                for (const auto& line : failure->lines) print_error(line);
             return kExitBadInput;
         }
         const cli::CommandLine& command_line = parsed.command_line;
-        Environment environment = read_environment(envp);
         switch (command_line.command) {
             case cli::Command::Help: std::cout << cli::help_text(); return 0;
             case cli::Command::Version: std::cout << "jvminit " << JVMINIT_VERSION << "\n"; return 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "config/settings.hpp"
+#include "config/values.hpp"
 
 namespace jvminit::cli {
 
@@ -77,6 +78,17 @@ ParseResult parse_command_line(const std::vector<std::string>& argv) {
     std::vector<const char*> before;
     for (auto it = argv.begin(); it != separator; ++it) before.push_back(it->c_str());
     if (before.empty()) before.push_back("jvminit");
+    // `--debug true`: a boolean flag takes its value only as --debug=VALUE, so `true` would become PROGRAM
+    // (and run /bin/true instead of the application). Refuse the ambiguity before anything runs.
+    for (std::size_t i = 1; i + 1 < before.size(); ++i) {
+        const config::SettingSpec* spec = config::find_setting_by_flag(before[i]);
+        if (spec && spec->type == config::ValueType::Bool && config::parse_bool(before[i + 1])) {
+            result.error = std::string(before[i]) + " " + before[i + 1] + ": write " + before[i] + "=" + before[i + 1] +
+                           " (a boolean flag takes its value after '='); a PROGRAM named " + before[i + 1] +
+                           " goes after --";
+            return result;
+        }
+    }
     try {
         parser.app.parse(static_cast<int>(before.size()), before.data());
     } catch (const CLI::CallForHelp&) {
@@ -91,7 +103,13 @@ ParseResult parse_command_line(const std::vector<std::string>& argv) {
         out.command = Command::Version;
         return result;
     }
-    if (!parser.config_path.empty()) out.config_path = parser.config_path;
+    if (parser.app.get_option("--config")->count() > 0) {
+        if (parser.config_path.empty()) {
+            result.error = "--config: expected the path of a TOML file, got an empty value";
+            return result;
+        }
+        out.config_path = parser.config_path;
+    }
     // Setting flags in command-line order (CLI11 keeps the last value of a repeated flag).
     for (const CLI::Option* given : parser.app.parse_order()) {
         for (std::size_t i = 0; i < parser.setting_options.size(); ++i) {
@@ -111,8 +129,12 @@ ParseResult parse_command_line(const std::vector<std::string>& argv) {
         out.json = parser.json;
     }
     if (!rest.empty() && rest.front().size() > 1 && rest.front().front() == '-') {
+        std::string given = rest.front().substr(0, rest.front().find('='));
+        std::vector<std::string> known{"--help", "--version", "--config", "--json"};
+        for (const auto& spec : config::setting_specs()) known.emplace_back(spec.flag);
         result.error = "unknown option " + rest.front() + " (jvminit --help lists the accepted options; "
                        "PROGRAM goes after --)";
+        if (auto hint = config::closest_match(given, known)) *result.error += "; did you mean " + *hint + "?";
         return result;
     }
     out.program = rest;

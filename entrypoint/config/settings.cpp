@@ -1,9 +1,13 @@
 #include "config/settings.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -38,30 +42,45 @@ std::string show_int(const Settings& s) { return std::to_string(s.*Member); }
 
 template <std::string Settings::*Member>
 bool apply_path(Settings& s, std::string_view text) {
-    // Absolute paths only: the JVM resolves relative ones against its own working directory, which may differ.
+    // Absolute paths only: the JVM resolves relative ones against its own working directory, which may
+    // differ. No '%' (HotSpot expands %p in ErrorFile and -Xlog file names), no ':' or '"' (they end or
+    // quote the file name in -Xlog), no control characters.
     if (!text.empty() && text.front() != '/') return false;
-    if (text.find('\0') != std::string_view::npos || text.find('\n') != std::string_view::npos) return false;
+    for (char c : text)
+        if (c == '%' || c == ':' || c == '"' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
     s.*Member = std::string(text);
     return true;
 }
 template <std::string Settings::*Member>
 std::string show_text(const Settings& s) { return s.*Member; }
 
-bool apply_bind(Settings& s, std::string_view text) {
-    // A host part for JDWP's address=HOST:PORT: "*", an IPv4/IPv6 address or a host name; no spaces, no ':' ports.
+// A host name (RFC 1123 labels of letters, digits and '-', not starting or ending with '-').
+bool is_host_name(std::string_view text) {
     if (text.empty() || text.size() > 253) return false;
-    for (char c : text) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                  c == '-' || c == '*' || c == ':' || c == '[' || c == ']';
-        if (!ok) return false;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('.', start);
+        std::string_view label = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+        for (char c : label)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+        if (end == std::string_view::npos) break;
+        start = end + 1;
     }
-    if (text.find('*') != std::string_view::npos && text != "*") return false;
-    // A ':' only in an IPv6 address ("::1", "[::1]"), never as HOST:PORT (the port is its own setting).
-    const auto colons = std::count(text.begin(), text.end(), ':');
-    const bool bracketed = text.front() == '[' && text.back() == ']';
-    if ((text.find('[') != std::string_view::npos || text.find(']') != std::string_view::npos) && !bracketed)
-        return false;
-    if (colons == 1 || (colons == 0 && bracketed)) return false;
+    // All-numeric names are addresses: they must then be a valid IPv4 address (checked by the caller).
+    return !std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
+}
+
+bool apply_bind(Settings& s, std::string_view text) {
+    // JDWP's address=HOST:PORT host part: "*" (all interfaces), an IPv4 or IPv6 address ("::1" or "[::1]"),
+    // or a host name. Never HOST:PORT: the port is its own setting.
+    std::string host(text);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    in_addr v4{};
+    in6_addr v6{};
+    bool ok = text == "*" || ::inet_pton(AF_INET, host.c_str(), &v4) == 1 ||
+              ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 || (host == std::string(text) && is_host_name(text));
+    if (!ok) return false;
     s.debug_bind = std::string(text);
     return true;
 }
@@ -115,7 +134,7 @@ const std::array kSpecs = {
                 "(-XX:+CrashOnOutOfMemoryError, hs_err file) or none",
                 &apply_on_oom, &show_on_oom},
     SettingSpec{"heap_dump", "dir", "JVMINIT_HEAP_DUMP_DIR", "--heap-dump-dir", ValueType::String,
-                "an absolute directory path, or empty for no heap dumps",
+                "an absolute directory path without %, : or \", or empty for no heap dumps",
                 "directory for heap dumps on OutOfMemoryError (one unique file per JVM start) and hs_err files",
                 &apply_path<&Settings::heap_dump_dir>, &show_text<&Settings::heap_dump_dir>},
     SettingSpec{"heap_dump", "keep", "JVMINIT_HEAP_DUMP_KEEP", "--heap-dump-keep", ValueType::Integer,
@@ -125,14 +144,14 @@ const std::array kSpecs = {
     SettingSpec{"gc_log", "enabled", "JVMINIT_GC_LOG", "--gc-log", ValueType::Bool, kBoolForm,
                 "write a rotated GC log", &apply_bool<&Settings::gc_log>, &show_bool<&Settings::gc_log>},
     SettingSpec{"gc_log", "dir", "JVMINIT_GC_LOG_DIR", "--gc-log-dir", ValueType::String,
-                "an absolute directory path, or empty",
+                "an absolute directory path without %, : or \", or empty",
                 "directory for GC logs; empty: the heap dump directory, else the working directory",
                 &apply_path<&Settings::gc_log_dir>, &show_text<&Settings::gc_log_dir>},
     SettingSpec{"memory", "max_ram_percentage", "JVMINIT_MAX_RAM_PERCENTAGE", "--max-ram-percentage",
-                ValueType::Integer, "an integer from 1 to 100",
+                ValueType::Integer, "an integer from 0 to 100 (0: leave the heap size to the JVM)",
                 "maximum heap as a percentage of the container memory limit (-XX:MaxRAMPercentage), "
-                "unless the user sizes the heap",
-                &apply_int<&Settings::max_ram_percentage, 1, 100>, &show_int<&Settings::max_ram_percentage>},
+                "unless the user sizes the heap; 0: not added",
+                &apply_int<&Settings::max_ram_percentage, 0, 100>, &show_int<&Settings::max_ram_percentage>},
     SettingSpec{"stop", "timeout", "JVMINIT_STOP_TIMEOUT", "--stop-timeout", ValueType::String, kDurationForm,
                 "grace period after a stop signal or the main child's exit before remaining processes get SIGKILL",
                 &apply_stop_timeout, &show_stop_timeout},
@@ -248,13 +267,15 @@ std::optional<std::string> find_invalid_byte(const ConfigFile& file) {
 // The TOML layer: every key must be known and of the right TOML type; its text then takes the same parser
 // as the environment and the flags.
 void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::string>& errors) {
-    if (auto invalid = find_invalid_byte(file)) {
+    ConfigFile without_bom = file;
+    if (without_bom.content.rfind("\xEF\xBB\xBF", 0) == 0) without_bom.content.erase(0, 3);  // a UTF-8 BOM
+    if (auto invalid = find_invalid_byte(without_bom)) {
         errors.push_back(*invalid);
         return;
     }
     toml::table root;
     try {
-        root = toml::parse(file.content, file.path);
+        root = toml::parse(without_bom.content, file.path);
     } catch (const toml::parse_error& e) {
         errors.push_back(toml_position(file.path, e.source()) + ": invalid TOML: " + std::string(e.description()));
         return;
@@ -316,7 +337,7 @@ void apply_environment(const std::vector<std::pair<std::string, std::string>>& e
     for (const auto& alias : kAliases) {
         auto it = std::find_if(environment.begin(), environment.end(),
                                [&](const auto& kv) { return kv.first == alias.alias; });
-        if (it == environment.end()) continue;
+        if (it == environment.end() || it->second.empty()) continue;  // empty means unset in those images
         const SettingSpec* spec = find_by_name(alias.setting);
         if (std::any_of(environment.begin(), environment.end(), [&](const auto& kv) { return kv.first == spec->env; })) {
             out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) + ") is ignored: " +
@@ -338,6 +359,7 @@ void apply_environment(const std::vector<std::pair<std::string, std::string>>& e
     for (const auto& [name, value] : environment) {
         if (name.rfind("JVMINIT_", 0) != 0 || name == kConfigEnv) continue;
         const SettingSpec* spec = find_setting_by_env(name);
+        if (spec && value.empty()) continue;  // an empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`)
         if (!spec) {
             errors.push_back(with_hint(name + ": unknown jvminit variable (jvminit --help lists them)",
                                        closest_match(name, known)));
@@ -399,7 +421,18 @@ std::string Source::describe() const {
 SettingsResult resolve_settings(const SettingsInput& input) {
     SettingsResult result;
     for (const auto& spec : kSpecs) result.settings.sources[spec.name()] = Source{};
-    if (input.file) apply_file(*input.file, result.settings, result.errors);
+    if (input.file) {
+        apply_file(*input.file, result.settings, result.errors);
+        // toml++ iterates keys in name order; report in file order ("PATH:LINE:COLUMN: ...").
+        const std::size_t prefix = input.file->path.size() + 1;
+        auto position = [&](const std::string& error) {
+            unsigned line = 0, column = 0;
+            std::sscanf(error.c_str() + std::min(prefix, error.size()), "%u:%u", &line, &column);
+            return std::pair(line, column);
+        };
+        std::stable_sort(result.errors.begin(), result.errors.end(),
+                         [&](const std::string& a, const std::string& b) { return position(a) < position(b); });
+    }
     apply_environment(input.environment, result.settings, result.errors);
     apply_flags(input.flags, result.settings, result.errors);
     for (auto& error : result.errors) error = one_line(error);

@@ -158,6 +158,7 @@ struct Planner {
     }
 
     void plan_heap_size() {
+        if (in.settings.values.max_ram_percentage == 0) return;  // 0: leave the heap size to the JVM
         std::string flag = "-XX:MaxRAMPercentage=" + std::to_string(in.settings.values.max_ram_percentage);
         bool supported = in.jdk_major >= 10 || (in.jdk_major == 8 && in.jdk_update >= 191);
         if (!supported) {

@@ -34,6 +34,7 @@ LaunchResult launch(const LaunchRequest& request) {
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
     const sigset_t mask = request.signal_mask;
+    const struct sigaction sigpipe_action = request.sigpipe_action;
     const bool take_terminal = request.take_terminal;
 
     std::error_code ec;
@@ -43,10 +44,11 @@ LaunchResult launch(const LaunchRequest& request) {
         bp::extend::on_setup = [&argv](auto& exec) { exec.cmd_line = argv.data(); },
         // Runs in the child between fork and exec: async-signal-safe calls only, no logging.
         bp::extend::on_exec_setup =
-            [&mask, take_terminal](auto&) {
+            [&mask, &sigpipe_action, take_terminal](auto&) {
                 ::setpgid(0, 0);
                 // SIGTTOU is still blocked here (inherited mask), so tcsetpgrp from the new group succeeds.
                 if (take_terminal) ::tcsetpgrp(STDIN_FILENO, ::getpid());
+                ::sigaction(SIGPIPE, &sigpipe_action, nullptr);
                 ::sigprocmask(SIG_SETMASK, &mask, nullptr);
             },
         ec);

@@ -15,6 +15,7 @@ struct LaunchRequest {
     std::vector<std::string> argv;         // argv[0] is PROGRAM as the user wrote it
     std::vector<std::string> environment;  // "NAME=value" entries: the child's whole environment
     sigset_t signal_mask{};                // the mask the child runs with (jvminit's original mask)
+    struct sigaction sigpipe_action {};    // SIGPIPE's disposition for the child (jvminit's original one)
     bool take_terminal = false;            // make the child's process group the terminal's foreground group
 };
 
@@ -24,7 +25,8 @@ struct LaunchResult {
 };
 
 // Forks and executes. Between fork and exec the child only makes async-signal-safe calls: setpgid(0, 0)
-// (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then restores the signal mask.
+// (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then restores SIGPIPE's
+// disposition and the signal mask.
 // Nothing is logged there. Never throws; an exec failure is reported through `error`.
 // A child whose exec failed may already have been reaped by Boost.Process (it calls waitpid(pid, WNOHANG)
 // on that path only); the supervision loop's waitpid(-1) handles either case.

@@ -17,6 +17,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+bool is_stop_signal(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
 class Supervisor {
 public:
     Supervisor(sys::SignalFd& signals, pid_t child, const SupervisorOptions& options)
@@ -60,6 +62,17 @@ private:
         // SIGCHLD (17) that says the child stopped: learn the child's state first, or a stopped child would
         // not get its SIGCONT and would hold the SIGTERM until the grace period ends.
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) reap();
+        if (static_cast<pid_t>(info.ssi_pid) == ::getpid() && info.ssi_code == SI_USER) {
+            // Raised by jvminit itself (e.g. by the kernel for a failed write): not the child's business.
+            spdlog::debug("{} raised by jvminit itself; not forwarded", sys::signal_name(sig));
+            return;
+        }
+        if (is_stop_signal(sig) && outcome_.stop_signal) {
+            // signalfd hands out SIGTERM (15) before SIGTSTP (20) whatever the order they came in: once
+            // stopping, a job-control stop would only keep the child from running its shutdown.
+            spdlog::debug("{} not forwarded: pid {} is stopping", sys::signal_name(sig), outcome_.pid);
+            return;
+        }
         if (!main_child_ended_) {
             forward_to_main_child(sig, info);
             if (sig == SIGTERM || sig == SIGINT) start_stop(sig);
@@ -111,6 +124,8 @@ private:
             }
             if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
                 if (pid == outcome_.pid) main_child_stopped_ = WIFSTOPPED(status);
+                // While stopping, a stopped child would hold its SIGTERM until SIGKILL: let it run.
+                if (pid == outcome_.pid && main_child_stopped_ && outcome_.stop_signal) ::kill(pid, SIGCONT);
                 continue;
             }
             if (pid == outcome_.pid) {
@@ -121,7 +136,8 @@ private:
                 spdlog::debug("reaped pid {}: {}", pid, describe_wait_status(status));
             }
         }
-        if (main_child_ended_ && !no_children_left_ && !descendants_asked_to_stop_) ask_descendants_to_stop();
+        if (main_child_ended_ && !no_children_left_ && !descendants_asked_to_stop_ && !killing_)
+            ask_descendants_to_stop();
         if (killing_ && !no_children_left_) kill_everything();  // catch what was forked meanwhile
     }
 

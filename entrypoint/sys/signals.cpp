@@ -11,8 +11,16 @@
 namespace jvminit::sys {
 
 SignalFd::SignalFd() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    if (::sigaction(SIGPIPE, &ignore, &original_sigpipe_) != 0) throw_errno("sigaction(SIGPIPE)");
+    // Every signal but SIGPIPE is blocked and read from the signalfd. SIGPIPE stays unblocked and ignored:
+    // a blocked signal stays pending even when ignored, so jvminit's own failed writes to a closed stderr
+    // would be read back, and forwarded, in a loop.
     sigset_t all;
     sigfillset(&all);
+    sigdelset(&all, SIGPIPE);
     if (::sigprocmask(SIG_SETMASK, &all, &original_mask_) != 0) throw_errno("sigprocmask(SIG_SETMASK)");
     int fd = ::signalfd(-1, &all, SFD_NONBLOCK | SFD_CLOEXEC);
     if (fd < 0) {
@@ -23,7 +31,10 @@ SignalFd::SignalFd() {
     fd_.reset(fd);
 }
 
-SignalFd::~SignalFd() { ::sigprocmask(SIG_SETMASK, &original_mask_, nullptr); }
+SignalFd::~SignalFd() {
+    ::sigprocmask(SIG_SETMASK, &original_mask_, nullptr);
+    ::sigaction(SIGPIPE, &original_sigpipe_, nullptr);
+}
 
 std::optional<signalfd_siginfo> SignalFd::wait(std::optional<std::chrono::milliseconds> timeout) {
     for (;;) {

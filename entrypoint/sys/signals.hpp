@@ -13,7 +13,7 @@
 
 namespace jvminit::sys {
 
-// Blocks every blockable signal in the calling thread and opens a signalfd (non-blocking, close-on-exec)
+// Ignores SIGPIPE, blocks every other blockable signal in the calling thread and opens a signalfd (non-blocking, close-on-exec)
 // that delivers them. Remembers the mask in force before, for the child to restore before exec.
 // Throws SystemError when sigprocmask(2) or signalfd(2) fails.
 class SignalFd {
@@ -26,6 +26,10 @@ public:
     int fd() const noexcept { return fd_.get(); }
     // The signal mask jvminit was started with; the child gets it back between fork and exec.
     const sigset_t& original_mask() const noexcept { return original_mask_; }
+    // SIGPIPE's disposition before jvminit set it to SIG_IGN (so that a write to a closed stderr fails with
+    // EPIPE instead of raising a SIGPIPE; a SIGPIPE sent with kill() is not forwarded either); the child
+    // gets it back between fork and exec.
+    const struct sigaction& original_sigpipe() const noexcept { return original_sigpipe_; }
 
     // Waits until a signal is pending or `timeout` passes (nullopt: waits without limit, no wake-ups).
     // Returns the next signal, or nullopt on timeout. EINTR is retried; other errors throw SystemError.
@@ -34,6 +38,7 @@ public:
 private:
     UniqueFd fd_;
     sigset_t original_mask_{};
+    struct sigaction original_sigpipe_ {};
 };
 
 // "SIGTERM" for 15; "SIG<n>" for a number without a name (real-time signals: "SIGRTMIN+3").

@@ -391,16 +391,17 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "jvminit.toml:2:1: [debug] port = 70000: expected an integer from 1 to 65535"},
         {"negative port in the file", "[debug]\nport = -1\n", {}, {},
          "jvminit.toml:2:1: [debug] port = -1: expected an integer from 1 to 65535"},
-        {"percentage zero in the file", "[memory]\nmax_ram_percentage = 0\n", {}, {},
-         "jvminit.toml:2:1: [memory] max_ram_percentage = 0: expected an integer from 1 to 100"},
+        {"percentage above 100 in the file", "[memory]\nmax_ram_percentage = 101\n", {}, {},
+         "jvminit.toml:2:1: [memory] max_ram_percentage = 101: expected an integer from 0 to 100 (0: leave the heap "
+         "size to the JVM)"},
         {"duration without a unit in the file", "[stop]\ntimeout = \"10\"\n", {}, {},
          "jvminit.toml:2:1: [stop] timeout = 10: expected a whole number with a unit ms, s, m or h "
          "(e.g. 500ms, 10s, 2m)"},
         {"unknown OOM action in the file", "[oom]\naction = \"explode\"\n", {}, {},
          "jvminit.toml:2:1: [oom] action = explode: expected exit, crash or none"},
         {"relative heap dump dir in the file", "[heap_dump]\ndir = \"dumps\"\n", {}, {},
-         "jvminit.toml:2:1: [heap_dump] dir = dumps: expected an absolute directory path, or empty for no heap "
-         "dumps"},
+         "jvminit.toml:2:1: [heap_dump] dir = dumps: expected an absolute directory path without %, : or \", or "
+         "empty for no heap dumps"},
         // Environment layer
         {"boolean variable 'maybe'", std::nullopt, {{"JVMINIT_DEBUG", "maybe"}}, {},
          "JVMINIT_DEBUG=maybe: expected true, false, 1, 0, yes or no"},
@@ -413,13 +414,13 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
         {"duration variable 'forever'", std::nullopt, {{"JVMINIT_STOP_TIMEOUT", "forever"}}, {},
          "JVMINIT_STOP_TIMEOUT=forever: expected a whole number with a unit ms, s, m or h (e.g. 500ms, 10s, 2m)"},
         {"percentage variable 101", std::nullopt, {{"JVMINIT_MAX_RAM_PERCENTAGE", "101"}}, {},
-         "JVMINIT_MAX_RAM_PERCENTAGE=101: expected an integer from 1 to 100"},
+         "JVMINIT_MAX_RAM_PERCENTAGE=101: expected an integer from 0 to 100 (0: leave the heap size to the JVM)"},
         {"keep variable 0", std::nullopt, {{"JVMINIT_HEAP_DUMP_KEEP", "0"}}, {},
          "JVMINIT_HEAP_DUMP_KEEP=0: expected an integer from 1 to 1000"},
         {"keep variable 1001", std::nullopt, {{"JVMINIT_HEAP_DUMP_KEEP", "1001"}}, {},
          "JVMINIT_HEAP_DUMP_KEEP=1001: expected an integer from 1 to 1000"},
         {"relative GC log dir variable", std::nullopt, {{"JVMINIT_GC_LOG_DIR", "logs"}}, {},
-         "JVMINIT_GC_LOG_DIR=logs: expected an absolute directory path, or empty"},
+         "JVMINIT_GC_LOG_DIR=logs: expected an absolute directory path without %, : or \", or empty"},
         {"log level variable", std::nullopt, {{"JVMINIT_LOG_LEVEL", "verbose"}}, {},
          "JVMINIT_LOG_LEVEL=verbose: expected trace, debug, info, warn, error or off"},
         {"bind variable with a space", std::nullopt, {{"JVMINIT_DEBUG_BIND", "a b"}}, {},
@@ -487,7 +488,8 @@ TEST(Settings, AllErrorsOfAllLayersAreReportedAtOnce) {
     const std::vector<std::string> expected = {
         "jvminit.toml:2:1: unknown key 'prot' in [debug]; did you mean port?",
         "jvminit.toml:3:1: [debug] enabled must be a TOML boolean: true or false, without quotes",
-        "jvminit.toml:5:1: [memory] max_ram_percentage = 150: expected an integer from 1 to 100",
+        "jvminit.toml:5:1: [memory] max_ram_percentage = 150: expected an integer from 0 to 100 (0: leave the heap "
+        "size to the JVM)",
         "jvminit.toml:6:2: unknown table or key 'colour'",
         "JVMINIT_DEBUG=maybe: expected true, false, 1, 0, yes or no",
         "JVMINIT_DEBUG_PROT: unknown jvminit variable (jvminit --help lists them); did you mean JVMINIT_DEBUG_PORT?",
@@ -505,11 +507,11 @@ TEST(Settings, AllErrorsOfAllLayersAreReportedAtOnce) {
 TEST(Settings, ValuesAtTheEdgesOfTheirRangesAreAccepted) {
     const std::vector<std::pair<std::string, std::string>> accepted = {
         {"JVMINIT_DEBUG_PORT", "1"},          {"JVMINIT_DEBUG_PORT", "65535"},
-        {"JVMINIT_MAX_RAM_PERCENTAGE", "1"},  {"JVMINIT_MAX_RAM_PERCENTAGE", "100"},
+        {"JVMINIT_MAX_RAM_PERCENTAGE", "0"},  {"JVMINIT_MAX_RAM_PERCENTAGE", "100"},
         {"JVMINIT_HEAP_DUMP_KEEP", "1"},      {"JVMINIT_HEAP_DUMP_KEEP", "1000"},
         {"JVMINIT_STOP_TIMEOUT", "0ms"},      {"JVMINIT_STOP_TIMEOUT", "24h"},
-        {"JVMINIT_HEAP_DUMP_DIR", ""},        {"JVMINIT_HEAP_DUMP_DIR", "/my dumps"},
-        {"JVMINIT_GC_LOG_DIR", ""},           {"JVMINIT_DEBUG_BIND", "*"},
+        {"JVMINIT_HEAP_DUMP_DIR", "/my dumps"}, {"JVMINIT_GC_LOG_DIR", "/gc"},
+        {"JVMINIT_DEBUG_BIND", "*"},          {"JVMINIT_DEBUG_BIND", "[::1]"},
         {"JVMINIT_DEBUG_BIND", "127.0.0.1"},  {"JVMINIT_DEBUG_BIND", "host-1.example.com"},
         {"JVMINIT_DEBUG_BIND", "::1"},        {"JVMINIT_DEBUG_BIND", "0.0.0.0"},
         {"JVMINIT_DEBUG", "YES"},             {"JVMINIT_DEBUG", "False"},
@@ -525,16 +527,35 @@ TEST(Settings, ValuesAtTheEdgesOfTheirRangesAreAccepted) {
     }
 }
 
+// Docker's `-e NAME=` and images that use an empty value for "unset": an empty variable is not set.
+TEST(Settings, AnEmptyVariableCountsAsNotSet) {
+    for (const auto& spec : setting_specs()) {
+        SCOPED_TRACE(spec.env);
+        SettingsResult result = resolve(std::nullopt, {{std::string(spec.env), ""}});
+        EXPECT_TRUE(result.errors.empty()) << joined(result.errors);
+        EXPECT_EQ(result.settings.sources.at(spec.name()).kind, SourceKind::Default);
+    }
+    for (const auto& alias : env_aliases()) {
+        SCOPED_TRACE(alias.alias);
+        SettingsResult result = resolve(std::nullopt, {{std::string(alias.alias), ""}});
+        EXPECT_TRUE(result.errors.empty()) << joined(result.errors);
+        EXPECT_TRUE(result.settings.notes.empty());
+    }
+}
+
 TEST(Settings, ValuesOutsideTheirRangesAreRefused) {
     const std::vector<std::pair<std::string, std::string>> refused = {
         {"JVMINIT_DEBUG_PORT", "65536"},         {"JVMINIT_DEBUG_PORT", "-1"},
-        {"JVMINIT_DEBUG_PORT", ""},              {"JVMINIT_MAX_RAM_PERCENTAGE", "0"},
+        {"JVMINIT_DEBUG_PORT", "0"},             {"JVMINIT_MAX_RAM_PERCENTAGE", "-1"},
         {"JVMINIT_MAX_RAM_PERCENTAGE", "75%"},   {"JVMINIT_STOP_TIMEOUT", "25h"},
-        {"JVMINIT_STOP_TIMEOUT", "10"},          {"JVMINIT_DEBUG", ""},
-        {"JVMINIT_DEBUG", "on"},                 {"JVMINIT_ON_OOM", ""},
-        {"JVMINIT_ON_OOM", "kill"},              {"JVMINIT_DEBUG_BIND", ""},
+        {"JVMINIT_STOP_TIMEOUT", "10"},          {"JVMINIT_DEBUG", "y"},
+        {"JVMINIT_DEBUG", "on"},                 {"JVMINIT_ON_OOM", "Exit"},
+        {"JVMINIT_ON_OOM", "kill"},              {"JVMINIT_DEBUG_BIND", "localhost:5005"},
         {"JVMINIT_DEBUG_BIND", "*.example.com"}, {"JVMINIT_HEAP_DUMP_DIR", "./dumps"},
-        {"JVMINIT_HEAP_DUMP_DIR", "/a\nb"},      {"JVMINIT_LOG_LEVEL", ""},
+        {"JVMINIT_HEAP_DUMP_DIR", "/a\nb"},      {"JVMINIT_LOG_LEVEL", "verbose"},
+        {"JVMINIT_HEAP_DUMP_DIR", "/dumps/%p"},  {"JVMINIT_GC_LOG_DIR", "/gc:logs"},
+        {"JVMINIT_GC_LOG_DIR", "/gc\"x"},        {"JVMINIT_DEBUG_BIND", "999.999.999.999"},
+        {"JVMINIT_DEBUG_BIND", "a..b"},          {"JVMINIT_DEBUG_BIND", "-"},
     };
     for (const auto& [name, value] : refused) {
         SCOPED_TRACE(name + "=" + value);
