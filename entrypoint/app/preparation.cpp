@@ -99,6 +99,18 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     input.user.jdk_java_options = get_env(environment, "JDK_JAVA_OPTIONS");
     input.user.java_options = get_env(environment, "_JAVA_OPTIONS");
     if (p.program_is_java) input.user.command_line.assign(program.begin() + 1, program.end());
+    // Options in files the user named (@argfiles, -XX:VMOptionsFile) count as the user's too. Relative paths
+    // are the JVM's, resolved against the working directory it starts in: this one.
+    for (const auto& ref : jvm::option_file_refs(input.user, p.jdk.effective_major())) {
+        std::ifstream in(ref.path);
+        std::ostringstream content;
+        if (in) content << in.rdbuf();
+        if (!in) {
+            p.warnings.push_back(ref.where + ": cannot read it; its options are not taken into account");
+            continue;
+        }
+        input.user.option_files.push_back({ref.where, content.str().substr(0, 1 << 20), ref.is_argfile});
+    }
 
     // The heap the JVM will have: the user's -Xmx, else the percentage of the memory limit (or of RAM).
     std::vector<std::string> user_options;
@@ -109,6 +121,10 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     }
     auto launcher_options = jvm::java_launcher_options(input.user.command_line);
     user_options.insert(user_options.end(), launcher_options.begin(), launcher_options.end());
+    for (const auto& file : input.user.option_files) {
+        auto tokens = tokenize_java_options(file.content, input.jdk_major).options;
+        user_options.insert(user_options.end(), tokens.begin(), tokens.end());
+    }
     auto user_heap = jvm::user_max_heap(user_options);
     if (user_heap) {
         p.expected_max_heap_bytes = user_heap;

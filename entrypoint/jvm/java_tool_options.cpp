@@ -34,13 +34,15 @@ bool is_xx_flag(std::string_view option, std::string_view name) {
 bool is_oom_flag(std::string_view o) {
     return is_xx_flag(o, "ExitOnOutOfMemoryError") || is_xx_flag(o, "CrashOnOutOfMemoryError");
 }
-bool is_heap_dump_flag(std::string_view o) {
-    return is_xx_flag(o, "HeapDumpOnOutOfMemoryError") || is_xx_flag(o, "HeapDumpPath");
-}
+bool is_heap_dump_on_flag(std::string_view o) { return is_xx_flag(o, "HeapDumpOnOutOfMemoryError"); }
+bool is_heap_dump_off_flag(std::string_view o) { return o == "-XX:-HeapDumpOnOutOfMemoryError"; }
+bool is_heap_dump_path_flag(std::string_view o) { return is_xx_flag(o, "HeapDumpPath"); }
 bool is_error_file_flag(std::string_view o) { return is_xx_flag(o, "ErrorFile"); }
 bool is_gc_log_flag(std::string_view o) {
     if (starts_with(o, "-Xloggc") || o == "-verbose:gc" || o == "-Xlog:disable") return true;
-    if (is_xx_flag(o, "PrintGC") || is_xx_flag(o, "PrintGCDetails") || is_xx_flag(o, "UseGCLogFileRotation"))
+    // JDK 8's GC logging flags: every -XX:±PrintGC... and the rotation settings.
+    if (starts_with(o, "-XX:+PrintGC") || starts_with(o, "-XX:-PrintGC") || is_xx_flag(o, "UseGCLogFileRotation") ||
+        is_xx_flag(o, "NumberOfGCLogFiles") || is_xx_flag(o, "GCLogFileSize"))
         return true;
     if (o == "-Xlog" || starts_with(o, "-Xlog:")) {
         // -Xlog[:what[:output...]]: GC logging when the selection names the gc tag (or is the default).
@@ -108,8 +110,7 @@ struct Planner {
             TokenizeResult tokens = tokenize_java_options(*text, major);
             if (tokens.error) {
                 // The value itself is not repeated: JAVA_TOOL_OPTIONS can hold secrets.
-                plan.error = where + ": " + *tokens.error +
-                             " (the JVM would refuse to start: balance the quotes)";
+                plan.error = where + ": " + *tokens.error;
                 return false;
             }
             for (auto& option : tokens.options) user.push_back({std::move(option), where});
@@ -123,6 +124,22 @@ struct Planner {
         }
         for (const auto& option : java_launcher_options(in.user.command_line))
             user.push_back({option, "the java command line"});
+        for (const auto& file : in.user.option_files) {
+            // '#' starts a comment line in both kinds of file; the rest splits like JAVA_TOOL_OPTIONS.
+            std::string text;
+            std::size_t start = 0;
+            while (start < file.content.size()) {
+                std::size_t end = file.content.find('\n', start);
+                if (end == std::string::npos) end = file.content.size();
+                std::string line = file.content.substr(start, end - start);
+                std::size_t first = line.find_first_not_of(" \t\r");
+                if (first == std::string::npos || line[first] != '#') text += line + "\n";
+                start = end + 1;
+            }
+            TokenizeResult tokens = tokenize_java_options(text, in.jdk_major);
+            std::vector<std::string> options = file.is_argfile ? java_launcher_options(tokens.options) : tokens.options;
+            for (auto& option : options) user.push_back({std::move(option), file.where});
+        }
         if (in.user.java_options) {
             TokenizeResult tokens = tokenize_java_options(*in.user.java_options, in.jdk_major);
             for (auto& option : tokens.options) user.push_back({std::move(option), "_JAVA_OPTIONS"});
@@ -133,13 +150,27 @@ struct Planner {
         const auto action = in.settings.values.on_oom;
         if (action == OomAction::None) return;
         std::string flag = action == OomAction::Exit ? "-XX:+ExitOnOutOfMemoryError" : "-XX:+CrashOnOutOfMemoryError";
+        if (in.jdk_major == 8 && in.jdk_update > 0 && in.jdk_update < 92) {
+            // Both flags came with 8u92; an older JVM refuses to start on an unknown -XX flag.
+            plan.suppressed.push_back({flag, "JDK 8u" + std::to_string(in.jdk_update) + " has no such flag (8u92+ has)"});
+            return;
+        }
         add_unless_user({flag}, "oom.action", is_oom_flag);
     }
 
     void plan_heap_dump() {
         if (in.files.heap_dump_path.empty()) return;
-        add_unless_user({"-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + in.files.heap_dump_path},
-                        "heap_dump.dir", is_heap_dump_flag);
+        // The user turning dumps off wins over everything; otherwise each flag is decided on its own, so a
+        // user's -XX:HeapDumpPath alone still gets dumps switched on, and a user's +HeapDumpOnOutOfMemoryError
+        // alone still gets a unique path (the JVM's default name repeats after every restart).
+        if (auto off = user_choice(is_heap_dump_off_flag)) {
+            for (const auto& option : {std::string("-XX:+HeapDumpOnOutOfMemoryError"),
+                                       "-XX:HeapDumpPath=" + in.files.heap_dump_path})
+                plan.suppressed.push_back({option, "the user set " + off->option + " in " + off->where});
+        } else {
+            add_unless_user({"-XX:+HeapDumpOnOutOfMemoryError"}, "heap_dump.dir", is_heap_dump_on_flag);
+            add_unless_user({"-XX:HeapDumpPath=" + in.files.heap_dump_path}, "heap_dump.dir", is_heap_dump_path_flag);
+        }
         if (!in.files.error_file.empty())
             add_unless_user({"-XX:ErrorFile=" + in.files.error_file}, "heap_dump.dir", is_error_file_flag);
     }
@@ -231,6 +262,7 @@ std::vector<std::string> java_launcher_options(const std::vector<std::string>& a
     std::vector<std::string> options;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& arg = arguments[i];
+        if (arg.size() > 1 && arg.front() == '@' && arg[1] != '@') continue;  // an @argfile: expanded by the caller
         if (arg.empty() || arg.front() != '-') break;  // the main class
         if (arg == "-jar" || arg == "-m" || arg == "--module" || starts_with(arg, "--module=") ||
             arg == "--source")
@@ -239,6 +271,28 @@ std::vector<std::string> java_launcher_options(const std::vector<std::string>& a
         if (takes_separate_value(arg)) ++i;
     }
     return options;
+}
+
+std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_major) {
+    std::vector<OptionFileRef> refs;
+    if (jdk_major >= 9) {
+        for (const auto& arg : user.command_line) {
+            if (arg.size() > 1 && arg.front() == '@' && arg[1] != '@') {
+                refs.push_back({arg, arg.substr(1), true});
+                continue;
+            }
+            if (arg.empty() || arg.front() != '-' || arg == "-jar" || arg == "-m" || arg == "--module") break;
+        }
+    }
+    auto scan = [&](const std::vector<std::string>& options) {
+        for (const auto& option : options)
+            if (starts_with(option, "-XX:VMOptionsFile="))
+                refs.push_back({option, option.substr(std::string_view("-XX:VMOptionsFile=").size()), false});
+    };
+    for (const auto& text : {user.java_tool_options, user.jdk_java_options, user.java_options})
+        if (text) scan(tokenize_java_options(*text, jdk_major).options);
+    scan(java_launcher_options(user.command_line));
+    return refs;
 }
 
 std::optional<std::uint64_t> parse_java_size(std::string_view text) {

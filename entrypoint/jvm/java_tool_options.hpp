@@ -14,13 +14,31 @@
 
 namespace jvminit::jvm {
 
+// A file of options the user named: a java @argfile (JDK 9+) or -XX:VMOptionsFile=PATH.
+struct OptionFile {
+    std::string where;    // "@/app/jvm.args", "-XX:VMOptionsFile=/app/vm.options"
+    std::string content;  // the file's text (read by the caller)
+    bool is_argfile = false;  // an @argfile holds launcher arguments: options up to the main class count
+};
+
 // The user's own JVM options, from every place the JVM reads them.
 struct UserOptions {
     std::optional<std::string> java_tool_options;  // JAVA_TOOL_OPTIONS as set (nullopt: unset)
     std::optional<std::string> jdk_java_options;   // JDK_JAVA_OPTIONS (read by the java launcher, JDK 9+)
     std::optional<std::string> java_options;       // _JAVA_OPTIONS
     std::vector<std::string> command_line;         // PROGRAM's arguments when PROGRAM is java, else empty
+    std::vector<OptionFile> option_files;          // the files named by the above, as read
 };
+
+// The option files named in the user's options, to be read before planning: java @argfiles among the
+// command-line arguments before the main class (JDK 9+; "@@x" is the literal argument "@x") and
+// -XX:VMOptionsFile=PATH anywhere. Returns (where, path, is_argfile). Pure.
+struct OptionFileRef {
+    std::string where;
+    std::string path;
+    bool is_argfile = false;
+};
+std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_major);
 
 // Names of the files one JVM start writes; unique per start so that no dump is ever refused for an
 // existing file (HotSpot will not overwrite one) and no restart reuses a name (the pid repeats in containers).
@@ -73,7 +91,8 @@ struct JavaToolOptionsInput {
 JavaToolOptionsPlan plan_java_tool_options(const JavaToolOptionsInput& input);
 
 // The JVM's options among a java command line: every argument before the main class, -jar, -m/--module
-// or --source-file, skipping the values of options that take one (-cp PATH, --add-modules M, ...).
+// or --source-file, skipping the values of options that take one (-cp PATH, --add-modules M, ...) and
+// @argfiles (see option_file_refs).
 std::vector<std::string> java_launcher_options(const std::vector<std::string>& arguments);
 
 // A HotSpot memory size ("512m", "2G", "1048576") in bytes; nullopt when malformed or above 2^63.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -31,11 +32,45 @@ OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string
                              const std::string& stamp) {
     OutputFiles files;
     if (!heap_dump_dir.empty()) {
-        files.heap_dump_path = (fs::path(heap_dump_dir) / ("heapdump-" + stamp + ".hprof")).string();
-        files.error_file = (fs::path(heap_dump_dir) / ("hs_err-" + stamp + ".log")).string();
+        fs::path run = fs::path(heap_dump_dir) / ("run-" + stamp);
+        files.heap_dump_path = run.string();
+        files.error_file = (run / "hs_err_pid%p.log").string();
     }
-    if (!gc_log_dir.empty()) files.gc_log_path = (fs::path(gc_log_dir) / ("gc-" + stamp + ".log")).string();
+    if (!gc_log_dir.empty()) files.gc_log_path = (fs::path(gc_log_dir) / ("gc-" + stamp + "-pid%p.log")).string();
     return files;
+}
+
+std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names, int starts_kept) {
+    // "gc-" STAMP "-pid" ...: the stamp sorts by time (fixed-width UTC time), then by sequence number.
+    auto stamp_of = [](const std::string& name) -> std::optional<std::string> {
+        if (name.rfind("gc-", 0) != 0) return std::nullopt;
+        std::size_t pid = name.find("-pid", 3);
+        if (pid == std::string::npos || pid == 3) return std::nullopt;
+        return name.substr(3, pid - 3);
+    };
+    auto sequence_of = [](const std::string& stamp) {
+        std::size_t dash = stamp.rfind('-');
+        std::uint64_t sequence = 0;
+        if (dash != std::string::npos)
+            std::from_chars(stamp.data() + dash + 1, stamp.data() + stamp.size(), sequence);
+        return std::pair(stamp.substr(0, dash), sequence);
+    };
+    std::vector<std::string> stamps;
+    for (const auto& name : names)
+        if (auto stamp = stamp_of(name); stamp && std::find(stamps.begin(), stamps.end(), *stamp) == stamps.end())
+            stamps.push_back(*stamp);
+    std::sort(stamps.begin(), stamps.end(),
+              [&](const std::string& a, const std::string& b) { return sequence_of(a) < sequence_of(b); });
+    const std::size_t kept = starts_kept > 0 ? static_cast<std::size_t>(starts_kept - 1) : 0;
+    if (stamps.size() <= kept) return {};
+    std::vector<std::string> old_stamps(stamps.begin(), stamps.end() - static_cast<std::ptrdiff_t>(kept));
+    std::vector<std::string> doomed;
+    for (const auto& name : names) {
+        auto stamp = stamp_of(name);
+        if (stamp && std::find(old_stamps.begin(), old_stamps.end(), *stamp) != old_stamps.end())
+            doomed.push_back(name);
+    }
+    return doomed;
 }
 
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep) {
@@ -81,8 +116,7 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
     return std::nullopt;
 }
 
-std::vector<DumpFile> list_dumps(const std::string& dir) {
-    std::vector<DumpFile> dumps;
+void add_dumps_in(const fs::path& dir, const std::string& prefix, std::vector<DumpFile>& dumps) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
@@ -90,10 +124,37 @@ std::vector<DumpFile> list_dumps(const std::string& dir) {
         if (!entry.is_regular_file(type_ec) || entry.path().extension() != ".hprof") continue;
         auto time = entry.last_write_time(type_ec);
         if (type_ec) continue;
-        dumps.push_back({entry.path().filename().string(),
+        dumps.push_back({prefix + entry.path().filename().string(),
                          std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count()});
     }
+}
+
+// The run-STAMP directories of the starts so far.
+std::vector<fs::path> run_dirs(const std::string& dir) {
+    std::vector<fs::path> runs;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->is_directory(type_ec) && it->path().filename().string().rfind("run-", 0) == 0)
+            runs.push_back(it->path());
+    }
+    return runs;
+}
+
+// *.hprof in the directory itself and in its run-STAMP directories.
+std::vector<DumpFile> list_dumps(const std::string& dir) {
+    std::vector<DumpFile> dumps;
+    add_dumps_in(dir, "", dumps);
+    for (const auto& run : run_dirs(dir)) add_dumps_in(run, run.filename().string() + "/", dumps);
     return dumps;
+}
+
+std::vector<std::string> list_names(const std::string& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        names.push_back(it->path().filename().string());
+    return names;
 }
 
 }  // namespace
@@ -106,6 +167,11 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
     if (gc_log && gc_dir.empty()) {
         std::error_code ec;
         gc_dir = fs::current_path(ec).string();
+        if (ec || gc_dir.empty()) {
+            out.error = "GC log directory: the working directory cannot be found (" + ec.message() +
+                        "); set JVMINIT_GC_LOG_DIR";
+            return out;
+        }
     }
     if (!heap_dump_dir.empty()) {
         if (auto error = ensure_writable_dir(heap_dump_dir, "heap dump directory", dry_run)) {
@@ -119,26 +185,41 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             return out;
         }
     }
-    // A stamp that no existing file uses, picked before old dumps are deleted: so no start ever reuses
-    // the name of an earlier dump, even one deleted just now.
+    // A stamp that no existing file uses, picked before anything old is deleted: so no start ever reuses
+    // the name of an earlier one, even one deleted just now.
+    const std::vector<std::string> gc_names = gc_dir.empty() ? std::vector<std::string>() : list_names(gc_dir);
     for (int sequence = 1;; ++sequence) {
-        std::string stamp = start_stamp(now, sequence);
+        const std::string stamp = start_stamp(now, sequence);
         OutputFiles files = output_files_for(heap_dump_dir, gc_dir, stamp);
         std::error_code ec;
-        bool taken = false;
-        for (const auto& path : {files.heap_dump_path, files.error_file, files.gc_log_path})
-            if (!path.empty() && fs::exists(path, ec)) taken = true;
+        bool taken = !files.heap_dump_path.empty() && fs::exists(files.heap_dump_path, ec);
+        for (const auto& name : gc_names)
+            if (name.rfind("gc-" + stamp + "-", 0) == 0) taken = true;
         if (!taken || sequence > 100000) {
             out.files = files;
             break;
         }
     }
-    if (!heap_dump_dir.empty() && !dry_run) {
+    if (!dry_run && !heap_dump_dir.empty()) {
+        std::error_code ec;
+        if (!fs::create_directory(out.files.heap_dump_path, ec) || ec) {
+            out.error = "heap dump directory " + heap_dump_dir + ": cannot create " + out.files.heap_dump_path + ": " +
+                        (ec ? ec.message() : std::string("it exists"));
+            return out;
+        }
         for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir), keep)) {
             std::string path = (fs::path(heap_dump_dir) / name).string();
-            std::error_code ec;
             if (fs::remove(path, ec)) out.deleted.push_back(path);
             else out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
+        }
+        // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now).
+        for (const auto& run : run_dirs(heap_dump_dir))
+            if (run != fs::path(out.files.heap_dump_path) && fs::is_empty(run, ec)) fs::remove(run, ec);
+    }
+    if (!dry_run && !gc_dir.empty()) {
+        for (const auto& name : gc_logs_to_delete(gc_names, kGcLogStartsKept)) {
+            std::error_code ec;
+            fs::remove(fs::path(gc_dir) / name, ec);
         }
     }
     if (!heap_dump_dir.empty() && max_heap_bytes) {

@@ -1,7 +1,13 @@
 // The files a JVM start writes into the heap dump and GC log directories: unique names per start, the
-// retention limit, and the checks before start (directory exists and is writable, free space).
+// retention limits, and the checks before start (directory exists and is writable, free space).
 // HotSpot never overwrites an existing dump ("Unable to create ...: File exists") and creates no
 // directories, and in containers the JVM's pid repeats after every restart (../shared/docs/jvm-facts.md).
+//
+// Layout: each start of the child gets a directory HEAP_DUMP_DIR/run-STAMP/, created before the start;
+// -XX:HeapDumpPath names that directory, so HotSpot writes run-STAMP/java_pid<pid>.hprof, and the hs_err
+// file is run-STAMP/hs_err_pid<pid>.log (-XX:ErrorFile expands %p). Two JVMs of one start (a shell that runs
+// java twice) have different pids; two starts have different stamps: no name is ever used twice.
+// GC logs are GC_LOG_DIR/gc-STAMP-pid<pid>.log (-Xlog and -Xloggc expand %p), rotated by the JVM.
 #pragma once
 
 #include <chrono>
@@ -17,18 +23,27 @@ namespace jvminit::jvm {
 // "20261129T114355.123Z-1": UTC time of the start (milliseconds) and a sequence number from 1. Pure.
 std::string start_stamp(std::chrono::system_clock::time_point now, int sequence);
 
-// The names for one stamp: heapdump-STAMP.hprof, hs_err-STAMP.log, gc-STAMP.log in their directories.
+// The names for one stamp: HeapDumpPath HEAP_DUMP_DIR/run-STAMP, ErrorFile HEAP_DUMP_DIR/run-STAMP/hs_err_pid%p.log,
+// GC log GC_LOG_DIR/gc-STAMP-pid%p.log ("" for an empty directory). Pure.
 OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string& gc_log_dir,
                              const std::string& stamp);
 
 struct DumpFile {
-    std::string name;       // file name within the directory
+    std::string name;       // path relative to the heap dump directory: "run-STAMP/java_pid7.hprof", "old.hprof"
     std::int64_t mtime_ns;  // modification time, for "oldest first"
 };
 
 // Which existing heap dumps (*.hprof) to delete so that, after the next dump, at most `keep` remain:
 // the oldest ones beyond the newest keep-1. `keep` 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
+
+// GC logs of this many starts are kept (each start's log rotates over 5 files of 10 MB).
+inline constexpr int kGcLogStartsKept = 5;
+
+// Which GC log files ("gc-STAMP-pid7.log", "gc-STAMP-pid7.log.0", ...) to delete so that, with the next
+// start's, the logs of at most `starts_kept` starts remain: the oldest stamps go first. Names that are not
+// jvminit's GC logs are never chosen. Pure.
+std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names, int starts_kept);
 
 struct PreparedOutput {
     OutputFiles files;
@@ -38,9 +53,10 @@ struct PreparedOutput {
 };
 
 // Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a
-// file, deletes old dumps for the retention limit, picks a stamp no existing file uses, and warns when
-// the free space (statvfs(3)) is below `max_heap_bytes` (when known). With an empty heap dump dir and
-// GC logging off, does nothing. `dry_run` (explain) checks without creating or deleting anything.
+// file, picks a stamp no existing file uses and creates the start's run-STAMP directory, then deletes old
+// dumps for the retention limit (and run- directories left empty) and old GC logs, and warns when the free
+// space (statvfs(3)) is below `max_heap_bytes` (when known). With an empty heap dump dir and GC logging
+// off, does nothing. `dry_run` (explain) checks without creating or deleting anything.
 // `now` is the start time for the stamp (tests pass a fixed one).
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
                               std::optional<std::uint64_t> max_heap_bytes, bool dry_run,
