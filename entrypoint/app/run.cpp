@@ -117,9 +117,13 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
 
     const int exit_code = supervise::exit_code_for(outcome.wait_status);
-    spdlog::info("{} (pid {}) {} ({}); exiting with {}", p.program.front(), outcome.pid,
-                 supervise::describe_wait_status(outcome.wait_status),
-                 supervise::to_string(supervise::classify_end(outcome)), exit_code);
+    const supervise::EndKind kind = supervise::classify_end(outcome);
+    // The kind only when it says more than the status: a requested stop, or jvminit's own SIGKILL.
+    std::string why = kind == supervise::EndKind::StoppedOnRequest || kind == supervise::EndKind::KilledAtGraceEnd
+                          ? std::string(", ") + supervise::to_string(kind)
+                          : std::string();
+    spdlog::info("{} (pid {}) {}{}; exiting with {}", p.program.front(), outcome.pid,
+                 supervise::describe_wait_status(outcome.wait_status), why, exit_code);
     return exit_code;
 }
 
