@@ -1,5 +1,6 @@
-// The files a JVM start writes (jvm/output_files.hpp): a unique name per start, because HotSpot never
-// overwrites a dump and the pid repeats in containers; the retention limit; the checks before start.
+// The files a JVM start writes (jvm/output_files.hpp): a run-STAMP directory per start for the dumps and
+// hs_err files (HotSpot never overwrites a dump, the pid repeats in containers, and two JVMs of one start
+// must not collide), gc-STAMP-pid%p.log GC logs; the retention limits; the checks before start.
 #include <gtest/gtest.h>
 
 #include "temp_dir.hpp"
@@ -68,14 +69,19 @@ struct FilesCase {
 };
 
 TEST(OutputFiles, NamesCarryTheStampInTheirDirectories) {
-    const std::string s = "20261129T114355Z-1";
+    // Each start gets the directory HEAP_DUMP_DIR/run-STAMP: HeapDumpPath names it, so the JVM writes
+    // java_pid<pid>.hprof there, and its hs_err file (ErrorFile expands %p) sits beside the dump. The GC log
+    // carries the stamp and the pid, so two JVMs of one start write two logs.
+    const std::string s = "20261129T114355.123Z-1";
+    const std::string run = "run-" + s;
+    const std::string hs_err = "hs_err_pid%p.log";
+    const std::string gc = "gc-" + s + "-pid%p.log";
     const std::vector<FilesCase> cases = {
-        {"/dumps", "/gc", "/dumps/heapdump-" + s + ".hprof", "/dumps/hs_err-" + s + ".log", "/gc/gc-" + s + ".log"},
-        {"/dumps/", "/gc/", "/dumps/heapdump-" + s + ".hprof", "/dumps/hs_err-" + s + ".log", "/gc/gc-" + s + ".log"},
-        {"/dumps", "/dumps", "/dumps/heapdump-" + s + ".hprof", "/dumps/hs_err-" + s + ".log",
-         "/dumps/gc-" + s + ".log"},
-        {"/my dumps", "", "/my dumps/heapdump-" + s + ".hprof", "/my dumps/hs_err-" + s + ".log", ""},
-        {"", "/gc", "", "", "/gc/gc-" + s + ".log"},
+        {"/dumps", "/gc", "/dumps/" + run, "/dumps/" + run + "/" + hs_err, "/gc/" + gc},
+        {"/dumps/", "/gc/", "/dumps/" + run, "/dumps/" + run + "/" + hs_err, "/gc/" + gc},
+        {"/dumps", "/dumps", "/dumps/" + run, "/dumps/" + run + "/" + hs_err, "/dumps/" + gc},
+        {"/my dumps", "", "/my dumps/" + run, "/my dumps/" + run + "/" + hs_err, ""},
+        {"", "/gc", "", "", "/gc/" + gc},
         {"", "", "", "", ""},
     };
     for (const auto& c : cases) {
@@ -126,16 +132,120 @@ TEST(DumpRetention, DeletesTheOldestBeyondTheNewestKeepMinusOne) {
 }
 
 TEST(DumpRetention, TiesAreBrokenByNameSoTheResultIsTheSameInAnyOrder) {
-    // Same mtime: the stamped names sort by time, so the greater name is kept.
-    std::vector<DumpFile> dumps = {{"heapdump-20261129T114355Z-2.hprof", 1000},
-                                   {"heapdump-20261129T114355Z-1.hprof", 1000},
-                                   {"heapdump-20261129T114355Z-3.hprof", 1000}};
-    const Names expected = {"heapdump-20261129T114355Z-1.hprof", "heapdump-20261129T114355Z-2.hprof"};
+    // Same mtime: the run-STAMP names sort by time, so the greater name is kept.
+    std::vector<DumpFile> dumps = {{"run-20261129T114355.000Z-2/java_pid7.hprof", 1000},
+                                   {"run-20261129T114355.000Z-1/java_pid7.hprof", 1000},
+                                   {"run-20261129T114355.000Z-3/java_pid7.hprof", 1000}};
+    const Names expected = {"run-20261129T114355.000Z-1/java_pid7.hprof", "run-20261129T114355.000Z-2/java_pid7.hprof"};
     std::sort(dumps.begin(), dumps.end(), [](const DumpFile& a, const DumpFile& b) { return a.name < b.name; });
     do {
         EXPECT_EQ(sorted(dumps_to_delete(dumps, 2)), expected);
     } while (std::next_permutation(dumps.begin(), dumps.end(),
                                    [](const DumpFile& a, const DumpFile& b) { return a.name < b.name; }));
+}
+
+TEST(DumpRetention, DumpsInRunDirectoriesAndAtTheTopLevelCountTogether) {
+    // Dumps of the old layout (top level) and of the new one (run-STAMP/java_pid<pid>.hprof; two JVMs of one
+    // start leave two) are one pool, oldest first.
+    const std::vector<DumpFile> dumps = {{"heapdump-old.hprof", 100},
+                                         {"run-A/java_pid7.hprof", 200},
+                                         {"run-B/java_pid7.hprof", 300},
+                                         {"run-B/java_pid8.hprof", 400},
+                                         {"run-C/java_pid7.hprof", 500}};
+    EXPECT_EQ(sorted(dumps_to_delete(dumps, 3)),
+              sorted({"heapdump-old.hprof", "run-A/java_pid7.hprof", "run-B/java_pid7.hprof"}));
+    EXPECT_EQ(sorted(dumps_to_delete(dumps, 5)), Names{"heapdump-old.hprof"});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// GC log retention (gc_logs_to_delete: pure)
+
+struct GcRetentionCase {
+    const char* scenario;
+    Names names;  // the GC log directory's entries
+    int starts_kept;
+    Names doomed;  // any order
+};
+
+// The files one start may leave: the current log of each JVM and the ones rotated out.
+Names logs_of(const std::string& stamp, std::vector<int> pids = {7}, bool rotated = false) {
+    Names names;
+    for (int pid : pids) {
+        std::string base = "gc-" + stamp + "-pid" + std::to_string(pid) + ".log";
+        names.push_back(base);
+        if (rotated)
+            for (const char* suffix : {".0", ".1", ".4"}) names.push_back(base + suffix);
+    }
+    return names;
+}
+
+Names joined(std::initializer_list<Names> parts) {
+    Names all;
+    for (const auto& part : parts) all.insert(all.end(), part.begin(), part.end());
+    return all;
+}
+
+TEST(GcLogRetention, KeepsTheLogsOfTheNewestStartsMinusOne) {
+    const std::string t = "20261129T114355.123Z";
+    const std::string a = "20261129T100000.000Z-1", b = "20261129T110000.000Z-1", c = "20261129T120000.000Z-1",
+                      d = "20261129T130000.000Z-1", e = "20261129T140000.000Z-1", f = "20261129T150000.000Z-1";
+    // Files jvminit never writes: its older layout, the user's own logs, other files.
+    const Names foreign = {"gc.log",
+                           "gc.log.0",
+                           "notes.txt",
+                           "gc-1.log",
+                           "gc-20261129T090000.000Z-1.log",
+                           "gc-20261129T090000.000Z-1.log.0",
+                           "my-gc-" + a + "-pid7.log",
+                           "run-" + a,
+                           "java_pid7.hprof",
+                           "gc-",
+                           "gc--pid7.log"};
+    const std::vector<GcRetentionCase> cases = {
+        {"nothing there", {}, 5, {}},
+        {"four earlier starts and the next make five", joined({logs_of(a), logs_of(b), logs_of(c), logs_of(d)}), 5, {}},
+        {"five earlier starts: the oldest goes", joined({logs_of(e), logs_of(a), logs_of(c), logs_of(b), logs_of(d)}),
+         5, logs_of(a)},
+        {"six earlier starts: the two oldest go",
+         joined({logs_of(f), logs_of(e), logs_of(d), logs_of(c), logs_of(b), logs_of(a)}), 5,
+         joined({logs_of(a), logs_of(b)})},
+        {"a start's every JVM and rotated file go together",
+         joined({logs_of(a, {7, 8}, true), logs_of(b), logs_of(c), logs_of(d), logs_of(e, {7, 9}, true)}), 5,
+         logs_of(a, {7, 8}, true)},
+        {"sequence numbers compare as numbers: -9 is older than -10 in the same millisecond",
+         joined({logs_of(t + "-6"), logs_of(t + "-7"), logs_of(t + "-8"), logs_of(t + "-9"), logs_of(t + "-10")}), 5,
+         logs_of(t + "-6")},
+        {"sequence 2 is older than 10 and 11", joined({logs_of(t + "-10"), logs_of(t + "-2"), logs_of(t + "-11")}), 2,
+         joined({logs_of(t + "-2"), logs_of(t + "-10")})},
+        {"the time decides before the sequence number",
+         joined({logs_of("20261129T114355.999Z-12"), logs_of("20261129T114356.000Z-1")}), 2,
+         logs_of("20261129T114355.999Z-12")},
+        {"one start kept: all earlier ones go", joined({logs_of(a), logs_of(b)}), 1, joined({logs_of(a), logs_of(b)})},
+        {"foreign files alone are never chosen", foreign, 1, {}},
+        {"foreign files among many starts are never chosen",
+         joined({foreign, logs_of(a), logs_of(b), logs_of(c), logs_of(d), logs_of(e), logs_of(f)}), 5,
+         joined({logs_of(a), logs_of(b)})},
+    };
+    for (const auto& row : cases) {
+        SCOPED_TRACE(std::string(row.scenario) + ", starts kept " + std::to_string(row.starts_kept));
+        EXPECT_EQ(sorted(gc_logs_to_delete(row.names, row.starts_kept)), sorted(row.doomed));
+    }
+}
+
+TEST(GcLogRetention, AUsersOwnLogNamedGcSomethingPidIsNotJvminits) {
+    // The user's own -Xlog:gc:file=/logs/gc-%t-pid%p.log in jvminit's GC log directory: the JVM expands %t to
+    // 2026-11-29_11-43-55. Such a file is not jvminit's (no jvminit stamp) and must be neither deleted nor
+    // counted as a start.
+    const std::string a = "20261129T100000.000Z-1", b = "20261129T110000.000Z-1", c = "20261129T120000.000Z-1",
+                      d = "20261129T130000.000Z-1", e = "20261129T140000.000Z-1";
+    const Names users = {"gc-2026-11-29_11-43-55-pid7.log", "gc-2025-01-01_00-00-00-pid1.log", "gc-app-pid7.log"};
+    EXPECT_EQ(gc_logs_to_delete(users, 1), Names{});
+    EXPECT_EQ(sorted(gc_logs_to_delete(joined({users, logs_of(a), logs_of(b), logs_of(c), logs_of(d), logs_of(e)}), 5)),
+              logs_of(a));
+}
+
+TEST(GcLogRetention, JvminitKeepsFiveStarts) {
+    EXPECT_EQ(kGcLogStartsKept, 5);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -154,7 +264,15 @@ Names names_in(const fs::path& dir) {
     return sorted(names);
 }
 
-const std::regex kStampedDump(R"(heapdump-\d{8}T\d{6}\.\d{3}Z-\d+\.hprof)");
+// The entries of `dir` but the start's own run directory (`run`, a full path).
+Names names_besides(const fs::path& dir, const std::string& run) {
+    Names names;
+    for (const auto& name : names_in(dir))
+        if (dir / name != fs::path(run)) names.push_back(name);
+    return names;
+}
+
+const std::regex kRunDir(R"(run-\d{8}T\d{6}\.\d{3}Z-\d+)");
 
 class PrepareOutput : public ::testing::Test {
 protected:
@@ -179,19 +297,19 @@ TEST_F(PrepareOutput, NothingToDoWithoutDumpsOrGcLog) {
     EXPECT_TRUE(out.warnings.empty());
 }
 
-TEST_F(PrepareOutput, CreatesAMissingDumpDirectoryWithParents) {
+TEST_F(PrepareOutput, CreatesAMissingDumpDirectoryWithParentsAndTheStartsRunDirectory) {
     fs::path dumps = dir("a/b/dumps");
     PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_TRUE(fs::is_directory(dumps));
-    EXPECT_EQ(fs::path(out.files.heap_dump_path).parent_path(), dumps);
-    EXPECT_TRUE(std::regex_match(fs::path(out.files.heap_dump_path).filename().string(), kStampedDump))
-        << out.files.heap_dump_path;
-    EXPECT_EQ(fs::path(out.files.error_file).parent_path(), dumps);
-    EXPECT_TRUE(fs::path(out.files.error_file).filename().string().starts_with("hs_err-"));
+    const fs::path run = out.files.heap_dump_path;
+    EXPECT_EQ(run.parent_path(), dumps);
+    EXPECT_TRUE(std::regex_match(run.filename().string(), kRunDir)) << run;
+    EXPECT_TRUE(fs::is_directory(run)) << "the JVM creates no directory: jvminit creates the run directory";
+    EXPECT_TRUE(fs::is_empty(run)) << "the JVM writes the dump, not jvminit";
+    EXPECT_EQ(fs::path(out.files.error_file), run / "hs_err_pid%p.log");
     EXPECT_EQ(out.files.gc_log_path, "");
-    EXPECT_FALSE(fs::exists(out.files.heap_dump_path)) << "the JVM creates the dump, not jvminit";
-    EXPECT_TRUE(names_in(dumps).empty()) << "the write probe is removed";
+    EXPECT_EQ(names_in(dumps), Names{run.filename().string()}) << "the write probe is removed";
 }
 
 TEST_F(PrepareOutput, DumpDirectoryWithASpaceWorks) {
@@ -199,7 +317,8 @@ TEST_F(PrepareOutput, DumpDirectoryWithASpaceWorks) {
     PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_TRUE(fs::is_directory(dumps));
-    EXPECT_TRUE(out.files.heap_dump_path.starts_with(dumps.string() + "/heapdump-"));
+    EXPECT_TRUE(out.files.heap_dump_path.starts_with(dumps.string() + "/run-")) << out.files.heap_dump_path;
+    EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
 }
 
 struct KeepCase {
@@ -222,7 +341,7 @@ TEST_F(PrepareOutput, DeletesTheOldestDumpsBeyondKeepMinusOne) {
         touch(dumps / "e.hprof", at_hour(5));
         PreparedOutput out = prepare_output(dumps.string(), c.keep, false, "", std::nullopt, false);
         ASSERT_FALSE(out.error.has_value()) << *out.error;
-        EXPECT_EQ(names_in(dumps), c.remaining);
+        EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), c.remaining);
         EXPECT_EQ(out.deleted.size(), 5 - c.remaining.size());
         for (const auto& path : out.deleted) {
             EXPECT_EQ(fs::path(path).parent_path(), dumps) << "full paths";
@@ -240,7 +359,7 @@ TEST_F(PrepareOutput, OldestIsDecidedByMtimeNotByName) {
     PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(out.deleted, Names{(dumps / "heapdump-z.hprof").string()});
-    EXPECT_EQ(names_in(dumps), (Names{"heapdump-a.hprof", "heapdump-m.hprof"}));
+    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), (Names{"heapdump-a.hprof", "heapdump-m.hprof"}));
 }
 
 TEST_F(PrepareOutput, OnlyHprofFilesCountAndAreDeleted) {
@@ -256,42 +375,142 @@ TEST_F(PrepareOutput, OnlyHprofFilesCountAndAreDeleted) {
     PreparedOutput out = prepare_output(dumps.string(), 2, false, "", std::nullopt, false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(out.deleted, Names{(dumps / "a.hprof").string()});
-    EXPECT_EQ(names_in(dumps),
+    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path),
               (Names{"b.hprof", "gc-1.log", "hprof", "hs_err-1.log", "notes.txt", "old.hprof", "x.hprof.gz"}));
+}
+
+TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
+    // Earlier starts: run-1 and run-2 hold one dump each, run-3 two (a shell ran java twice), run-4 none (no
+    // OOM), run-5 only an hs_err file (a crash without a dump); an old-layout dump sits at the top level.
+    // Dumps in a directory not named run-* and a run-* file are not jvminit's.
+    fs::path dumps = dir("dumps");
+    for (const char* run : {"run-1", "run-2", "run-3", "run-4", "run-5", "archive"})
+        fs::create_directories(dumps / run);
+    touch(dumps / "heapdump-old.hprof", at_hour(1));
+    touch(dumps / "run-1" / "java_pid7.hprof", at_hour(2));
+    touch(dumps / "run-2" / "java_pid7.hprof", at_hour(3));
+    touch(dumps / "run-3" / "java_pid7.hprof", at_hour(4));
+    touch(dumps / "run-3" / "java_pid9.hprof", at_hour(5));
+    touch(dumps / "run-5" / "hs_err_pid7.log", at_hour(5));
+    touch(dumps / "archive" / "java_pid1.hprof", at_hour(0));
+    touch(dumps / "run-file.hprof", at_hour(0));  // a file: counts as a top-level dump
+    touch(dumps / "run-x", at_hour(0));           // a file named like a run directory: left alone
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_EQ(sorted(out.deleted),
+              sorted({(dumps / "heapdump-old.hprof").string(), (dumps / "run-1/java_pid7.hprof").string(),
+                      (dumps / "run-2/java_pid7.hprof").string(), (dumps / "run-file.hprof").string()}));
+    for (const auto& path : out.deleted) EXPECT_FALSE(fs::exists(path)) << path;
+    // run-1 and run-2 were emptied now, run-4 was empty: gone. The start's own (empty) directory stays.
+    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), (Names{"archive", "run-3", "run-5", "run-x"}));
+    EXPECT_EQ(names_in(dumps / "run-3"), (Names{"java_pid7.hprof", "java_pid9.hprof"}));
+    EXPECT_EQ(names_in(dumps / "archive"), Names{"java_pid1.hprof"});
+    EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
+}
+
+TEST_F(PrepareOutput, NeverMoreThanKeepDumpsOverManyStarts) {
+    // Each start: prepare, then "the JVM" dumps into the run directory (newer than every earlier dump).
+    fs::path dumps = dir("dumps");
+    const auto start = utc(2026, 11, 29, 11, 43, 55);
+    Names dumped;
+    for (int i = 0; i < 6; ++i) {
+        SCOPED_TRACE("start " + std::to_string(i + 1));
+        PreparedOutput out = prepare_output(dumps.string(), 2, false, "", std::nullopt, false, start + i * 1ms);
+        ASSERT_FALSE(out.error.has_value()) << *out.error;
+        fs::path dump = fs::path(out.files.heap_dump_path) / "java_pid7.hprof";  // the pid repeats
+        ASSERT_FALSE(fs::exists(dump)) << "a name used before";
+        touch(dump, at_hour(i));
+        dumped.push_back(dump.string());
+        Names left;
+        for (const auto& run : names_in(dumps))
+            for (const auto& name : names_in(dumps / run)) left.push_back((dumps / run / name).string());
+        EXPECT_LE(left.size(), 2u);
+        EXPECT_NE(std::find(left.begin(), left.end(), dump.string()), left.end()) << "the newest dump is kept";
+    }
+    EXPECT_EQ(names_in(dumps).size(), 2u) << "one run directory per kept dump";
 }
 
 struct TakenCase {
     const char* scenario;
-    const char* prefix;  // the file that occupies sequence 1 (and 2) of every second around now
+    const char* prefix;  // the entry that occupies sequences 1 and 2 of the start's millisecond
     const char* suffix;
     bool in_gc_dir;
+    bool directory;
 };
 
 TEST_F(PrepareOutput, PicksAStampNoExistingFileUses) {
     const std::vector<TakenCase> cases = {
-        {"a heap dump", "heapdump-", ".hprof", false},
-        {"an hs_err file", "hs_err-", ".log", false},
-        {"a GC log", "gc-", ".log", true},
+        {"a run directory of an earlier start", "run-", "", false, true},
+        {"a file named like a run directory", "run-", "", false, false},
+        {"a GC log of an earlier start", "gc-", "-pid7.log", true, false},
+        {"a rotated GC log of an earlier start", "gc-", "-pid12.log.3", true, false},
     };
-    for (const auto& c : cases) {
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const TakenCase& c = cases[i];
         SCOPED_TRACE(c.scenario);
-        fs::path dumps = dir(std::string("dumps-") + c.prefix);
-        fs::path gc = dir(std::string("gc-") + c.prefix);
+        fs::path dumps = dir("dumps-" + std::to_string(i));
+        fs::path gc = dir("gc-" + std::to_string(i));
         fs::create_directories(dumps);
         fs::create_directories(gc);
-        // Occupy sequences 1 and 2 of the start time's stamp with one kind of file.
+        // Occupy sequences 1 and 2 of the start time's stamp with one kind of entry.
         const auto now = utc(2026, 11, 29, 11, 43, 55) + 123ms;
-        for (int sequence : {1, 2})
-            touch((c.in_gc_dir ? gc : dumps) / (std::string(c.prefix) + start_stamp(now, sequence) + c.suffix));
+        for (int sequence : {1, 2}) {
+            fs::path taken =
+                (c.in_gc_dir ? gc : dumps) / (std::string(c.prefix) + start_stamp(now, sequence) + c.suffix);
+            if (c.directory)
+                fs::create_directories(taken / "x");  // not empty: stays
+            else
+                touch(taken);
+        }
         PreparedOutput out = prepare_output(dumps.string(), 1000, true, gc.string(), std::nullopt, false, now);
         ASSERT_FALSE(out.error.has_value()) << *out.error;
         EXPECT_TRUE(out.deleted.empty());
-        for (const auto& path : {out.files.heap_dump_path, out.files.error_file, out.files.gc_log_path}) {
-            SCOPED_TRACE(path);
-            EXPECT_FALSE(fs::exists(path));
-            EXPECT_TRUE(path.ends_with("-3.hprof") || path.ends_with("-3.log")) << "sequence 3 is the first free";
-        }
+        const std::string stamp = start_stamp(now, 3);  // the first free one
+        EXPECT_EQ(out.files.heap_dump_path, (dumps / ("run-" + stamp)).string());
+        EXPECT_EQ(out.files.error_file, (dumps / ("run-" + stamp) / "hs_err_pid%p.log").string());
+        EXPECT_EQ(out.files.gc_log_path, (gc / ("gc-" + stamp + "-pid%p.log")).string());
     }
+}
+
+TEST_F(PrepareOutput, DeletesTheGcLogsOfOldStartsOnly) {
+    fs::path gc = dir("gc");
+    fs::create_directories(gc);
+    const auto start = utc(2026, 11, 29, 11, 0, 0);
+    Names earlier;
+    for (int i = 0; i < 6; ++i) earlier.push_back(start_stamp(start + i * 1s, 1));
+    for (const auto& stamp : earlier) {
+        touch(gc / ("gc-" + stamp + "-pid7.log"));
+        touch(gc / ("gc-" + stamp + "-pid7.log.0"));
+    }
+    for (const char* foreign : {"gc.log", "notes.txt", "gc-20261129T090000.000Z-1.log"}) touch(gc / foreign);
+    // A dry run (explain) deletes nothing.
+    PreparedOutput dry = prepare_output("", 3, true, gc.string(), std::nullopt, true, start + 1h);
+    ASSERT_FALSE(dry.error.has_value()) << *dry.error;
+    EXPECT_EQ(names_in(gc).size(), 15u);
+
+    PreparedOutput out = prepare_output("", 3, true, gc.string(), std::nullopt, false, start + 1h);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    Names expected = {"gc-20261129T090000.000Z-1.log", "gc.log", "notes.txt"};
+    for (int i = 2; i < 6; ++i) {  // the newest kGcLogStartsKept - 1 = 4 earlier starts
+        expected.push_back("gc-" + earlier[i] + "-pid7.log");
+        expected.push_back("gc-" + earlier[i] + "-pid7.log.0");
+    }
+    EXPECT_EQ(names_in(gc), sorted(expected));
+    EXPECT_EQ(fs::path(out.files.gc_log_path).parent_path(), gc);
+}
+
+TEST_F(PrepareOutput, GcLogInADeletedWorkingDirectoryIsAnError) {
+    // GC logging without a directory goes to the working directory; one that was deleted cannot be named.
+    const fs::path before = fs::current_path();
+    fs::path gone = dir("gone");
+    fs::create_directories(gone);
+    fs::current_path(gone);
+    fs::remove(gone);
+    PreparedOutput out = prepare_output("", 3, true, "", std::nullopt, false);
+    fs::current_path(before);
+    ASSERT_TRUE(out.error.has_value()) << "accepted, GC log " << out.files.gc_log_path;
+    EXPECT_TRUE(out.error->starts_with("GC log directory: the working directory cannot be found")) << *out.error;
+    EXPECT_NE(out.error->find("JVMINIT_GC_LOG_DIR"), std::string::npos) << *out.error;
 }
 
 TEST_F(PrepareOutput, GcLogGoesToItsDirectoryOrTheDumpDirectory) {
@@ -366,15 +585,17 @@ TEST_F(PrepareOutput, DryRunCreatesAndDeletesNothing) {
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_FALSE(fs::exists(dir("missing")));
     EXPECT_FALSE(fs::exists(dir("missing-gc")));
-    EXPECT_TRUE(out.files.heap_dump_path.starts_with(missing.string() + "/heapdump-")) << "names are still chosen";
+    EXPECT_TRUE(out.files.heap_dump_path.starts_with(missing.string() + "/run-")) << "names are still chosen";
 
     fs::path dumps = dir("dumps");
     fs::create_directories(dumps);
     for (int i = 1; i <= 4; ++i) touch(dumps / ("d" + std::to_string(i) + ".hprof"), at_hour(i));
+    fs::create_directories(dumps / "run-empty");  // an empty run directory of an earlier start stays too
     PreparedOutput existing = prepare_output(dumps.string(), 1, false, "", std::nullopt, true);
     ASSERT_FALSE(existing.error.has_value()) << *existing.error;
     EXPECT_TRUE(existing.deleted.empty());
-    EXPECT_EQ(names_in(dumps), (Names{"d1.hprof", "d2.hprof", "d3.hprof", "d4.hprof"}));
+    EXPECT_FALSE(fs::exists(existing.files.heap_dump_path)) << "no run directory is created";
+    EXPECT_EQ(names_in(dumps), (Names{"d1.hprof", "d2.hprof", "d3.hprof", "d4.hprof", "run-empty"}));
 }
 
 TEST_F(PrepareOutput, WarnsWhenTheMaximumHeapMayNotFit) {
