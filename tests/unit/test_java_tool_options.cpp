@@ -257,7 +257,7 @@ struct SourceCase {
 TEST(JavaToolOptions, EveryPlaceTheJvmReadsOptionsFromCounts) {
     auto user = [](std::optional<std::string> tool, std::optional<std::string> jdk, std::optional<std::string> under,
                    std::vector<std::string> command_line) {
-        return UserOptions{std::move(tool), std::move(jdk), std::move(under), std::move(command_line)};
+        return UserOptions{std::move(tool), std::move(jdk), std::move(under), std::move(command_line), {}};
     };
     const std::vector<SourceCase> cases = {
         {"java command line before -jar", user(std::nullopt, std::nullopt, std::nullopt, {"-Xmx1g", "-jar", "app.jar"}),
@@ -362,7 +362,7 @@ struct GcCase {
 };
 
 TEST(JavaToolOptions, GcLogFormFollowsTheJdkAndYieldsToTheUsersGcLogging) {
-    const std::string path = "/logs/gc-20261129T114355Z-1.log";
+    const std::string path = "/logs/gc-20261129T114355.123Z-1-pid%p.log";
     const Options jdk9 = {"-Xlog:gc*:file=" + path + ":time,uptime,level,tags:filecount=5,filesize=10m"};
     const Options jdk8 = {"-Xloggc:" + path,           "-XX:+PrintGCDetails",     "-XX:+PrintGCDateStamps",
                           "-XX:+UseGCLogFileRotation", "-XX:NumberOfGCLogFiles=5", "-XX:GCLogFileSize=10M"};
@@ -383,6 +383,18 @@ TEST(JavaToolOptions, GcLogFormFollowsTheJdkAndYieldsToTheUsersGcLogging) {
         {"user -XX:+PrintGCDetails on JDK 8", "-XX:+PrintGCDetails", 8, false},
         {"user -XX:+PrintGC on JDK 8", "-XX:+PrintGC", 8, false},
         {"user -XX:+UseGCLogFileRotation on JDK 8", "-XX:+UseGCLogFileRotation", 8, false},
+        // Every -XX:+/-PrintGC... flag and JDK 8's rotation settings are the user's GC logging: jvminit's
+        // -Xloggc with its own -XX:+PrintGCDateStamps would override or repeat them.
+        {"user -XX:+PrintGCDateStamps on JDK 8", "-XX:+PrintGCDateStamps", 8, false},
+        {"user -XX:-PrintGCDateStamps on JDK 8", "-XX:-PrintGCDateStamps", 8, false},
+        {"user -XX:+PrintGCTimeStamps on JDK 8", "-XX:+PrintGCTimeStamps", 8, false},
+        {"user -XX:+PrintGCApplicationStoppedTime on JDK 8", "-XX:+PrintGCApplicationStoppedTime", 8, false},
+        {"user -XX:-PrintGCDetails on JDK 8", "-XX:-PrintGCDetails", 8, false},
+        {"user -XX:GCLogFileSize on JDK 8", "-XX:GCLogFileSize=20M", 8, false},
+        {"user -XX:NumberOfGCLogFiles on JDK 8", "-XX:NumberOfGCLogFiles=10", 8, false},
+        {"user -XX:+PrintGCDateStamps in JAVA_TOOL_OPTIONS on JDK 17", "-XX:+PrintGCDateStamps", 17, false},
+        {"user -XX:+PrintFlagsFinal is not GC logging", "-XX:+PrintFlagsFinal", 8, true},
+        {"user -XX:+UseG1GC is not GC logging on JDK 8", "-XX:+UseG1GC", 8, true},
         {"user -Xlog:safepoint is not GC logging", "-Xlog:safepoint", 17, true},
         {"user -Xlog:safepoint to a file is not GC logging", "-Xlog:safepoint:file=/tmp/safepoint.log", 17, true},
         {"user -Xlog:jit+compilation is not GC logging", "-Xlog:jit+compilation=debug", 17, true},
@@ -436,7 +448,7 @@ TEST(JavaToolOptions, GcLogPathWithASpaceReadsBackExactly) {
     for (int jdk : {8, 17}) {
         SCOPED_TRACE("JDK " + std::to_string(jdk));
         JavaToolOptionsInput input = input_for({{"JVMINIT_GC_LOG", "true"}}, jdk, jdk == 8 ? 392 : 0);
-        input.files.gc_log_path = "/my logs/gc-S.log";
+        input.files.gc_log_path = "/my logs/gc-S-pid%p.log";
         JavaToolOptionsPlan plan = plan_java_tool_options(input);
         ASSERT_FALSE(plan.error.has_value()) << *plan.error;
         expect_reads_back(plan, std::nullopt, jdk);
@@ -446,10 +458,12 @@ TEST(JavaToolOptions, GcLogPathWithASpaceReadsBackExactly) {
 // ---------------------------------------------------------------------------------------------------------
 // Heap dumps and hs_err files
 
+// The start's files in the new layout: HeapDumpPath names the start's run directory (the JVM writes
+// java_pid<pid>.hprof in it) and the hs_err file goes beside the dump.
 OutputFiles dump_files(const std::string& dir) {
     OutputFiles files;
-    files.heap_dump_path = dir + "/heapdump-20261129T114355Z-1.hprof";
-    files.error_file = dir + "/hs_err-20261129T114355Z-1.log";
+    files.heap_dump_path = dir + "/run-20261129T114355.123Z-1";
+    files.error_file = dir + "/run-20261129T114355.123Z-1/hs_err_pid%p.log";
     return files;
 }
 
@@ -458,8 +472,9 @@ TEST(JavaToolOptions, HeapDumpDirectoryAddsDumpPathAndErrorFile) {
     input.files = dump_files("/dumps");
     JavaToolOptionsPlan plan = plan_java_tool_options(input);
     ASSERT_FALSE(plan.error.has_value()) << *plan.error;
-    EXPECT_EQ(added_options(plan), (Options{kExit, kHeapDumpOn, "-XX:HeapDumpPath=/dumps/heapdump-20261129T114355Z-1.hprof",
-                                            "-XX:ErrorFile=/dumps/hs_err-20261129T114355Z-1.log", kMaxRam75}));
+    EXPECT_EQ(added_options(plan),
+              (Options{kExit, kHeapDumpOn, "-XX:HeapDumpPath=/dumps/run-20261129T114355.123Z-1",
+                       "-XX:ErrorFile=/dumps/run-20261129T114355.123Z-1/hs_err_pid%p.log", kMaxRam75}));
     for (const auto& added : plan.added) {
         if (added.option == kExit || added.option == kMaxRam75) continue;
         SCOPED_TRACE(added.option);
@@ -471,17 +486,40 @@ struct DumpCase {
     const char* scenario;
     std::string java_tool_options;
     Options suppressed;
+    std::string why;  // of every suppressed option
 };
 
 TEST(JavaToolOptions, UsersHeapDumpAndErrorFileOptionsWin) {
-    const std::string path = "-XX:HeapDumpPath=/dumps/heapdump-20261129T114355Z-1.hprof";
-    const std::string error_file = "-XX:ErrorFile=/dumps/hs_err-20261129T114355Z-1.log";
+    // Each heap dump flag is decided on its own: a user's path alone still gets dumps switched on, a user's
+    // +HeapDumpOnOutOfMemoryError alone still gets jvminit's unique path; the user turning dumps off wins.
+    const std::string path = "-XX:HeapDumpPath=/dumps/run-20261129T114355.123Z-1";
+    const std::string error_file = "-XX:ErrorFile=/dumps/run-20261129T114355.123Z-1/hs_err_pid%p.log";
     const std::vector<DumpCase> cases = {
-        {"user HeapDumpPath", "-XX:HeapDumpPath=/var/dumps", {kHeapDumpOn, path}},
-        {"user +HeapDumpOnOutOfMemoryError", "-XX:+HeapDumpOnOutOfMemoryError", {kHeapDumpOn, path}},
-        {"user -HeapDumpOnOutOfMemoryError", "-XX:-HeapDumpOnOutOfMemoryError", {kHeapDumpOn, path}},
-        {"user ErrorFile", "-XX:ErrorFile=/tmp/hs_err_%p.log", {error_file}},
-        {"user -XX:+UseG1GC", "-XX:+UseG1GC", {}},
+        {"user HeapDumpPath: jvminit still switches dumps on",
+         "-XX:HeapDumpPath=/var/dumps",
+         {path},
+         "the user set -XX:HeapDumpPath=/var/dumps in JAVA_TOOL_OPTIONS"},
+        {"user +HeapDumpOnOutOfMemoryError: jvminit still gives its path",
+         "-XX:+HeapDumpOnOutOfMemoryError",
+         {kHeapDumpOn},
+         "the user set -XX:+HeapDumpOnOutOfMemoryError in JAVA_TOOL_OPTIONS"},
+        {"user -HeapDumpOnOutOfMemoryError: no dumps at all",
+         "-XX:-HeapDumpOnOutOfMemoryError",
+         {kHeapDumpOn, path},
+         "the user set -XX:-HeapDumpOnOutOfMemoryError in JAVA_TOOL_OPTIONS"},
+        {"user -HeapDumpOnOutOfMemoryError beside a path: no dumps at all",
+         "-XX:HeapDumpPath=/var/dumps -XX:-HeapDumpOnOutOfMemoryError",
+         {kHeapDumpOn, path},
+         "the user set -XX:-HeapDumpOnOutOfMemoryError in JAVA_TOOL_OPTIONS"},
+        {"user +HeapDumpOnOutOfMemoryError and a path: both theirs",
+         "-XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/var/dumps",
+         {kHeapDumpOn, path},
+         ""},
+        {"user ErrorFile",
+         "-XX:ErrorFile=/tmp/hs_err_%p.log",
+         {error_file},
+         "the user set -XX:ErrorFile=/tmp/hs_err_%p.log in JAVA_TOOL_OPTIONS"},
+        {"user -XX:+UseG1GC", "-XX:+UseG1GC", {}, ""},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
@@ -492,7 +530,28 @@ TEST(JavaToolOptions, UsersHeapDumpAndErrorFileOptionsWin) {
         ASSERT_FALSE(plan.error.has_value()) << *plan.error;
         EXPECT_EQ(suppressed_options(plan), c.suppressed);
         EXPECT_EQ(plan.added.size() + plan.suppressed.size(), 5u);
+        if (!c.why.empty()) {
+            for (const auto& suppressed : plan.suppressed) EXPECT_EQ(suppressed.why, c.why) << suppressed.option;
+        }
+        // What is not suppressed is added.
+        Options added = added_options(plan);
+        for (const auto& option : {std::string(kHeapDumpOn), path, error_file}) {
+            bool is_suppressed = std::find(c.suppressed.begin(), c.suppressed.end(), option) != c.suppressed.end();
+            EXPECT_NE(std::find(added.begin(), added.end(), option) != added.end(), is_suppressed) << option;
+        }
     }
+}
+
+TEST(JavaToolOptions, HeapDumpFlagsOnTheJavaCommandLineAreDecidedSeparatelyToo) {
+    const std::string path = "-XX:HeapDumpPath=/dumps/run-20261129T114355.123Z-1";
+    JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/dumps"}});
+    input.files = dump_files("/dumps");
+    input.user.command_line = {"-XX:HeapDumpPath=/data/oom.hprof", "-jar", "app.jar"};
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    EXPECT_EQ(suppressed_options(plan), Options{path});
+    Options added = added_options(plan);
+    EXPECT_NE(std::find(added.begin(), added.end(), kHeapDumpOn), added.end());
 }
 
 TEST(JavaToolOptions, HeapDumpPathWithASpaceIsQuotedAndReadsBackExactly) {
@@ -505,15 +564,15 @@ TEST(JavaToolOptions, HeapDumpPathWithASpaceIsQuotedAndReadsBackExactly) {
         JavaToolOptionsPlan plan = plan_java_tool_options(input);
         ASSERT_FALSE(plan.error.has_value()) << *plan.error;
         ASSERT_TRUE(plan.value.has_value());
-        EXPECT_NE(plan.value->find("-XX:HeapDumpPath=\"/my dumps/heapdump-20261129T114355Z-1.hprof\""),
-                  std::string::npos)
+        EXPECT_NE(plan.value->find("-XX:HeapDumpPath=\"/my dumps/run-20261129T114355.123Z-1\""), std::string::npos)
             << *plan.value;
-        EXPECT_NE(plan.value->find("-XX:ErrorFile=\"/my dumps/hs_err-20261129T114355Z-1.log\""), std::string::npos)
+        EXPECT_NE(plan.value->find("-XX:ErrorFile=\"/my dumps/run-20261129T114355.123Z-1/hs_err_pid%p.log\""),
+                  std::string::npos)
             << *plan.value;
         expect_reads_back(plan, user, jdk);
         TokenizeResult read = tokenize_java_options(*plan.value, jdk);
         EXPECT_NE(std::find(read.options.begin(), read.options.end(),
-                            "-XX:HeapDumpPath=/my dumps/heapdump-20261129T114355Z-1.hprof"),
+                            "-XX:HeapDumpPath=/my dumps/run-20261129T114355.123Z-1"),
                   read.options.end());
     }
 }
@@ -622,6 +681,234 @@ TEST(JavaToolOptions, Jdk8ValueOverTheLimitGetsAWarning) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// JDK 8 before 8u92 has no ExitOnOutOfMemoryError / CrashOnOutOfMemoryError: the JVM would not start
+
+struct OldJdkCase {
+    int update;
+    config::OomAction action;
+    bool added;
+};
+
+TEST(JavaToolOptions, OomFlagsOnlyFromJdk8u92) {
+    for (const OldJdkCase& c :
+         {OldJdkCase{77, config::OomAction::Exit, false}, OldJdkCase{91, config::OomAction::Exit, false},
+          OldJdkCase{91, config::OomAction::Crash, false}, OldJdkCase{92, config::OomAction::Exit, true},
+          OldJdkCase{92, config::OomAction::Crash, true}, OldJdkCase{392, config::OomAction::Exit, true}}) {
+        const bool crash = c.action == config::OomAction::Crash;
+        const std::string flag = crash ? kCrash : kExit;
+        SCOPED_TRACE("JDK 8u" + std::to_string(c.update) + ", " + flag);
+        JavaToolOptionsPlan plan =
+            plan_java_tool_options(input_for({{"JVMINIT_ON_OOM", crash ? "crash" : "exit"}}, 8, c.update));
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        Options added = added_options(plan);
+        EXPECT_EQ(std::find(added.begin(), added.end(), flag) != added.end(), c.added) << plan.value.value_or("");
+        if (!c.added) {
+            // (MaxRAMPercentage is suppressed too before 8u191.)
+            auto it = std::find_if(plan.suppressed.begin(), plan.suppressed.end(),
+                                   [&](const SuppressedOption& s) { return s.option == flag; });
+            ASSERT_NE(it, plan.suppressed.end()) << "not among the suppressed options";
+            EXPECT_EQ(it->why, "JDK 8u" + std::to_string(c.update) + " has no such flag (8u92+ has)");
+            EXPECT_EQ(plan.value.value_or("").find("OutOfMemoryError"), std::string::npos) << *plan.value;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// max_ram_percentage 0 (run-java.sh's JAVA_MAX_MEM_RATIO=0) leaves the heap to the JVM
+
+TEST(JavaToolOptions, MaxRamPercentageZeroAddsNothing) {
+    for (int jdk : {8, 9, 17}) {
+        SCOPED_TRACE("JDK " + std::to_string(jdk));
+        JavaToolOptionsPlan plan =
+            plan_java_tool_options(input_for({{"JVMINIT_MAX_RAM_PERCENTAGE", "0"}}, jdk, jdk == 8 ? 392 : 0));
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        EXPECT_EQ(added_options(plan), Options{kExit});
+        EXPECT_TRUE(plan.suppressed.empty()) << plan.suppressed[0].option << ": nothing to suppress";
+        EXPECT_EQ(plan.value, std::string(kExit));
+    }
+    JavaToolOptionsPlan alias = plan_java_tool_options(input_for({{"JAVA_MAX_MEM_RATIO", "0"}}));
+    EXPECT_EQ(added_options(alias), Options{kExit}) << "the run-java.sh alias";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JDWP on an IPv6 address
+
+TEST(JavaToolOptions, Ipv6BindIsBracketedInTheJdwpAddress) {
+    struct Case {
+        std::string bind;
+        int jdk;
+        std::string address;
+    };
+    for (const Case& c :
+         {Case{"::1", 17, "[::1]:5005"}, Case{"[::1]", 17, "[::1]:5005"}, Case{"fe80::1", 17, "[fe80::1]:5005"},
+          Case{"::1", 8, "[::1]:5005"}, Case{"127.0.0.1", 17, "127.0.0.1:5005"}}) {
+        SCOPED_TRACE(c.bind + " on JDK " + std::to_string(c.jdk));
+        JavaToolOptionsPlan plan = plan_java_tool_options(
+            input_for({{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", c.bind}}, c.jdk, c.jdk == 8 ? 392 : 0));
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        Options added = added_options(plan);
+        const std::string jdwp = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=" + c.address;
+        EXPECT_NE(std::find(added.begin(), added.end(), jdwp), added.end()) << plan.value.value_or("");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Option files the user names: java @argfiles and -XX:VMOptionsFile
+
+struct RefCase {
+    const char* scenario;
+    UserOptions user;
+    int jdk_major;
+    std::vector<OptionFileRef> refs;
+};
+
+std::string shown(const std::vector<OptionFileRef>& refs) {
+    std::string text;
+    for (const auto& ref : refs)
+        text += "{" + ref.where + ", " + ref.path + ", " + (ref.is_argfile ? "argfile" : "options file") + "} ";
+    return text;
+}
+
+UserOptions command_line(std::vector<std::string> arguments) {
+    UserOptions user;
+    user.command_line = std::move(arguments);
+    return user;
+}
+
+TEST(OptionFileRefs, ArgfilesBeforeTheMainClassAndVmOptionsFilesAnywhereTheJvmReadsThem) {
+    auto tool = [](std::string text) {
+        UserOptions user;
+        user.java_tool_options = std::move(text);
+        return user;
+    };
+    const OptionFileRef app_args{"@/app/jvm.args", "/app/jvm.args", true};
+    const std::vector<RefCase> cases = {
+        {"no options", {}, 17, {}},
+        {"@argfile before -jar on JDK 17", command_line({"@/app/jvm.args", "-jar", "app.jar"}), 17, {app_args}},
+        {"@argfile before the main class", command_line({"-Xss1m", "@/app/jvm.args", "Main"}), 17, {app_args}},
+        {"relative @argfile", command_line({"@jvm.args", "Main"}), 11, {{"@jvm.args", "jvm.args", true}}},
+        {"two @argfiles", command_line({"@a", "@b", "Main"}), 17, {{"@a", "a", true}, {"@b", "b", true}}},
+        {"@argfile after the main class is the application's", command_line({"Main", "@/app/jvm.args"}), 17, {}},
+        {"@argfile after -jar is the application's", command_line({"-jar", "app.jar", "@/app/jvm.args"}), 17, {}},
+        {"@argfile on JDK 8: no such thing", command_line({"@/app/jvm.args", "Main"}), 8, {}},
+        {"@@x is the literal argument @x", command_line({"@@x", "Main"}), 17, {}},
+        {"a lone @ is not an argfile", command_line({"@", "Main"}), 17, {}},
+        {"-XX:VMOptionsFile in JAVA_TOOL_OPTIONS",
+         tool("-Xss1m -XX:VMOptionsFile=/app/vm.options"),
+         17,
+         {{"-XX:VMOptionsFile=/app/vm.options", "/app/vm.options", false}}},
+        {"-XX:VMOptionsFile on the command line",
+         command_line({"-XX:VMOptionsFile=/app/vm.options", "-jar", "a.jar"}),
+         17,
+         {{"-XX:VMOptionsFile=/app/vm.options", "/app/vm.options", false}}},
+        {"-XX:VMOptionsFile after the main class is the application's",
+         command_line({"Main", "-XX:VMOptionsFile=/app/vm.options"}),
+         17,
+         {}},
+        {"-XX:VMOptionsFile in _JAVA_OPTIONS",
+         UserOptions{std::nullopt, std::nullopt, "-XX:VMOptionsFile=/v", {}, {}},
+         17,
+         {{"-XX:VMOptionsFile=/v", "/v", false}}},
+        {"-XX:VMOptionsFile in JDK_JAVA_OPTIONS",
+         UserOptions{std::nullopt, "-XX:VMOptionsFile=/v", std::nullopt, {}, {}},
+         17,
+         {{"-XX:VMOptionsFile=/v", "/v", false}}},
+        {"a property naming the flag is not the flag", tool("-Dx=-XX:VMOptionsFile=/v"), 17, {}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + " (JDK " + std::to_string(c.jdk_major) + ")");
+        std::vector<OptionFileRef> refs = option_file_refs(c.user, c.jdk_major);
+        ASSERT_EQ(refs.size(), c.refs.size()) << shown(refs);
+        for (std::size_t i = 0; i < refs.size(); ++i) {
+            EXPECT_EQ(refs[i].where, c.refs[i].where);
+            EXPECT_EQ(refs[i].path, c.refs[i].path);
+            EXPECT_EQ(refs[i].is_argfile, c.refs[i].is_argfile);
+        }
+    }
+}
+
+TEST(OptionFileRefs, AnArgfileAfterTheValueOfAnOptionCounts) {
+    // `java -cp /app @/app/jvm.args Main`: the launcher expands every @argfile before the main class, and /app
+    // is -cp's value, not the main class.
+    for (const auto& arguments :
+         {std::vector<std::string>{"-cp", "/app", "@/app/jvm.args", "Main"},
+          std::vector<std::string>{"--add-modules", "java.sql", "@/app/jvm.args", "-jar", "a.jar"}}) {
+        SCOPED_TRACE("java " + text_of(arguments));
+        std::vector<OptionFileRef> refs = option_file_refs(command_line(arguments), 17);
+        ASSERT_EQ(refs.size(), 1u) << shown(refs);
+        EXPECT_EQ(refs[0].where, "@/app/jvm.args");
+        EXPECT_EQ(refs[0].path, "/app/jvm.args");
+        EXPECT_TRUE(refs[0].is_argfile);
+    }
+}
+
+struct OptionFileCase {
+    const char* scenario;
+    OptionFile file;
+    Options suppressed;
+    std::string why;  // of the first suppressed option
+};
+
+TEST(JavaToolOptions, OptionsInTheUsersOptionFilesCount) {
+    const std::vector<OptionFileCase> cases = {
+        {"-Xmx in an @argfile",
+         {"@/app/jvm.args", "-Xmx1g\n", true},
+         {kMaxRam75},
+         "the user set -Xmx1g in @/app/jvm.args"},
+        {"an @argfile: only the options before the main class",
+         {"@/app/jvm.args", "-cp /app\n-Xmx1g\ncom.example.Main\n-XX:-ExitOnOutOfMemoryError\n", true},
+         {kMaxRam75},
+         "the user set -Xmx1g in @/app/jvm.args"},
+        {"an @argfile: after -jar the application's", {"@a", "-jar app.jar -Xmx1g", true}, {}, ""},
+        {"an @argfile: '#' comment lines are ignored",
+         {"@a", "# -Xmx1g\n  # -XX:-ExitOnOutOfMemoryError\n-Xss1m\n", true},
+         {},
+         ""},
+        {"-XX:VMOptionsFile: every option counts",
+         {"-XX:VMOptionsFile=/app/vm.options", "-XX:+UseG1GC\n-XX:-ExitOnOutOfMemoryError\n-XX:MaxRAM=1g\n", false},
+         {kExit, kMaxRam75},
+         "the user set -XX:-ExitOnOutOfMemoryError in -XX:VMOptionsFile=/app/vm.options"},
+        {"-XX:VMOptionsFile: '#' comment lines are ignored",
+         {"-XX:VMOptionsFile=/v", "#-XX:-ExitOnOutOfMemoryError\n\t# -Xmx1g\n", false},
+         {},
+         ""},
+        {"an empty file", {"@a", "", true}, {}, ""},
+        {"a quoted value",
+         {"@a", "-Dmsg=\"a b\" -XX:MaxRAMPercentage=50", true},
+         {kMaxRam75},
+         "the user set -XX:MaxRAMPercentage=50 in @a"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        JavaToolOptionsInput input = input_for();
+        input.user.command_line = {c.file.where, "Main"};
+        input.user.option_files = {c.file};
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        EXPECT_EQ(suppressed_options(plan), c.suppressed);
+        if (!c.suppressed.empty() && !plan.suppressed.empty()) {
+            EXPECT_EQ(plan.suppressed.front().why, c.why);
+        }
+        // The files' options are not copied into JAVA_TOOL_OPTIONS.
+        EXPECT_EQ(plan.value.value_or(""), text_of(added_options(plan)));
+    }
+}
+
+TEST(JavaToolOptions, AJdwpAgentInAnArgfileMeansJvminitAddsNone) {
+    // `--debug` with the user's own agent in an @argfile: a second agent would stop the JVM ("Cannot load this
+    // JVM TI agent twice").
+    JavaToolOptionsInput input = input_for({{"JVMINIT_DEBUG", "true"}});
+    input.user.command_line = {"@/app/debug.args", "-cp", "/app", "Main"};
+    input.user.option_files = {
+        {"@/app/debug.args", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:8000\n", true}};
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    EXPECT_EQ(suppressed_options(plan), Options{kJdwp9});
+    EXPECT_EQ(plan.value.value_or("").find("jdwp"), std::string::npos) << *plan.value;
+    EXPECT_TRUE(plan.warnings.empty());
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // java_launcher_options
 
 struct LauncherCase {
@@ -648,6 +935,10 @@ TEST(JavaLauncherOptions, OnlyOptionsBeforeTheMainClassCount) {
         {{"--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx1g", "Main"}, {"--add-opens", "-Xmx1g"}},
         {{"-XX:+UseG1GC", "-XX:MaxRAM=1g", "-jar", "a.jar"}, {"-XX:+UseG1GC", "-XX:MaxRAM=1g"}},
         {{"-Xmx1g", "Prog.java", "-Xmx2g"}, {"-Xmx1g"}},
+        // @argfiles are skipped: their content is read separately (option_file_refs, UserOptions.option_files).
+        {{"@/app/jvm.args", "-Xmx1g", "Main"}, {"-Xmx1g"}},
+        {{"-cp", "/app", "@args", "-Xss1m", "Main", "-Xmx1g"}, {"-cp", "-Xss1m"}},
+        {{"@@literal", "-Xmx1g"}, {}},  // "@@x" is the argument "@x": here the main class
     };
     for (const auto& c : cases) {
         SCOPED_TRACE("java " + text_of(c.arguments));
