@@ -2,6 +2,7 @@
 // `jvminit [OPTIONS] explain [--json] [-- PROGRAM...]` (issues 2 and 4).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +62,18 @@ TEST(CommandLine, ProgramAndItsArgumentsAreKeptAsGiven) {
          {"java"}, {{"--debug-port", "7000"}}},
         {"a value that looks like a program", {"jvminit", "--log-level", "debug", "java"}, {"java"},
          {{"--log-level", "debug"}}},
+        {"boolean flag =true then a program named true",
+         {"jvminit", "--debug=true", "--", "true"},
+         {"true"},
+         {{"--debug", "true"}}},
+        {"after -- everything is PROGRAM's, a boolean flag and a word too",
+         {"jvminit", "--", "--debug", "true"},
+         {"--debug", "true"},
+         {}},
+        {"a boolean flag followed by a non-boolean word is the flag then PROGRAM",
+         {"jvminit", "--debug", "java", "-jar", "a.jar"},
+         {"java", "-jar", "a.jar"},
+         {{"--debug", "true"}}},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(std::string(c.scenario) + ": " + shown(c.argv));
@@ -191,6 +204,15 @@ TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
         {"missing value at the end", {"jvminit", "--debug-port"}, "--debug-port"},
         {"missing value before --", {"jvminit", "--debug-port", "--", "java"}, "--debug-port"},
         {"missing config path", {"jvminit", "--config", "--", "java"}, "--config"},
+        {"empty config path", {"jvminit", "--config", "", "--", "java"}, "--config"},
+        // `--debug true` would run /bin/true instead of the application: refused, naming the right form.
+        {"boolean flag with a separate value before --", {"jvminit", "--debug", "true", "--", "x"}, "--debug=true"},
+        {"boolean flag with a separate value, no --", {"jvminit", "--gc-log", "yes"}, "--gc-log=yes"},
+        {"boolean flag with a separate value before a program",
+         {"jvminit", "--debug", "true", "java", "Main"},
+         "--debug=true"},
+        {"boolean flag with a separate 0", {"jvminit", "--debug-suspend", "0", "--", "java"}, "--debug-suspend=0"},
+        {"boolean flag with a separate value after explain", {"jvminit", "explain", "--gc-log", "no"}, "--gc-log=no"},
         {"no program at all", {"jvminit"}, "no PROGRAM given"},
         {"nothing after --", {"jvminit", "--"}, "no PROGRAM given"},
         {"only flags", {"jvminit", "--debug"}, "no PROGRAM given"},
@@ -202,6 +224,59 @@ TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
         ASSERT_TRUE(result.error.has_value()) << "accepted; program: " << shown(result.command_line.program);
         EXPECT_NE(result.error->find(c.must_contain), std::string::npos) << *result.error;
         EXPECT_EQ(result.error->find('\n'), std::string::npos) << "one line: " << *result.error;
+    }
+}
+
+TEST(CommandLine, UnknownOptionsGetADidYouMean) {
+    struct Case {
+        Args argv;
+        std::string hint;
+    };
+    for (const Case& c : {Case{{"jvminit", "--debug-prot=5", "--", "java"}, "did you mean --debug-port?"},
+                          Case{{"jvminit", "--debug-prot", "5", "java"}, "did you mean --debug-port?"},
+                          Case{{"jvminit", "--gc-logs", "--", "java"}, "did you mean --gc-log?"},
+                          Case{{"jvminit", "--heap-dump-kep=2", "--", "java"}, "did you mean --heap-dump-keep?"}}) {
+        SCOPED_TRACE(shown(c.argv));
+        ParseResult result = parse_command_line(c.argv);
+        ASSERT_TRUE(result.error.has_value()) << "accepted";
+        EXPECT_NE(result.error->find(c.hint), std::string::npos) << *result.error;
+        EXPECT_TRUE(result.error->starts_with("unknown option " + c.argv[1])) << *result.error;
+    }
+}
+
+TEST(CommandLine, AnEmptyValueAfterEqualsDoesNotTakeTheNextArgument) {
+    // `--config=` is `--config ""` (an error), never `--config NEXT`; `--heap-dump-dir=` is an empty value
+    // (no heap dumps) or an error, never the next argument.
+    ParseResult config = parse_command_line({"jvminit", "--config=", "java", "-jar", "app.jar"});
+    ASSERT_TRUE(config.error.has_value());
+    EXPECT_NE(config.error->find("--config"), std::string::npos) << *config.error;
+    EXPECT_NE(config.command_line.config_path, std::optional<std::string>("java"));
+
+    ParseResult dir = parse_command_line({"jvminit", "--heap-dump-dir=", "--gc-log", "--", "java"});
+    if (!dir.error) {
+        EXPECT_EQ(dir.command_line.flags, (Flags{{"--heap-dump-dir", ""}, {"--gc-log", "true"}}));
+    }
+}
+
+TEST(CommandLine, BooleanFlagWithASeparateValueSaysHowToWriteIt) {
+    ParseResult result = parse_command_line({"jvminit", "--debug", "true", "--", "java", "Main"});
+    ASSERT_TRUE(result.error.has_value());
+    EXPECT_EQ(*result.error,
+              "--debug true: write --debug=true (a boolean flag takes its value after '='); a PROGRAM "
+              "named true goes after --");
+    EXPECT_TRUE(result.command_line.program.empty()) << "nothing to run";
+}
+
+TEST(CommandLine, JvminitsFlagsAfterProgramAreProgramsEvenBooleanOnesWithAWord) {
+    // Without --, PROGRAM starts at the first argument that is not an option: what follows is PROGRAM's, so
+    // `jvminit java --debug true` runs `java --debug true` (an application's own --debug flag).
+    for (const Args& argv : {Args{"jvminit", "java", "--debug", "true"}, Args{"jvminit", "myapp", "--gc-log", "yes"},
+                             Args{"jvminit", "--on-oom", "crash", "myapp", "--debug", "false"}}) {
+        SCOPED_TRACE(shown(argv));
+        ParseResult result = parse_command_line(argv);
+        ASSERT_FALSE(result.error.has_value()) << *result.error;
+        const std::size_t first = argv[1] == "--on-oom" ? 3 : 1;
+        EXPECT_EQ(result.command_line.program, Args(argv.begin() + static_cast<std::ptrdiff_t>(first), argv.end()));
     }
 }
 
