@@ -194,7 +194,7 @@ grep -E '^\[jvminit error\] JVMINIT_DEBUG_PROT.*did you mean JVMINIT_DEBUG_PORT'
   fail "no 'JVMINIT_DEBUG_PROT ... did you mean JVMINIT_DEBUG_PORT' line"
 grep -E '^\[jvminit error\] JVMINIT_GC_LOG=maybe: .*true, false, 1, 0, yes or no' "$ERR" >/dev/null ||
   fail "no 'JVMINIT_GC_LOG=maybe: expected true, false, 1, 0, yes or no' line"
-grep -qE '^\[jvminit error\] --max-ram-percentage 101: .*1 to 100' "$ERR" || fail "no '--max-ram-percentage 101: ... 1 to 100' line"
+grep -qE '^\[jvminit error\] --max-ram-percentage 101: .*0 to 100' "$ERR" || fail "no '--max-ram-percentage 101: ... 0 to 100' line"
 ok "all six errors reported, nothing started"
 
 check "explain validates the same way (exit 2, same lines)"

@@ -4,8 +4,9 @@
 # JVMINIT_HEAP_DUMP_KEEP; a dump directory with a space in its name works).
 #
 # The JVM refuses to overwrite an existing dump and creates no directories; its pid repeats after a
-# container restart (../shared/docs/jvm-facts.md), so jvminit names each start's files itself:
-# heapdump-<UTC stamp>-<seq>.hprof, hs_err-<stamp>.log, gc-<stamp>.log (jvm/output_files.hpp).
+# container restart (../shared/docs/jvm-facts.md), so jvminit gives each start its own directory
+# DIR/run-<UTC stamp>-<seq>/ (HeapDumpPath names it: the JVM writes java_pid<pid>.hprof there, and the
+# hs_err file is hs_err_pid<pid>.log beside it); GC logs are gc-<stamp>-pid<pid>.log (jvm/output_files.hpp).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_jvminit
 need_pidns
@@ -27,6 +28,12 @@ files() {
   )
 }
 count() { files "$1" "$2" | grep -c . || true; }
+# dumps DIR: the heap dumps in DIR and in its run-* directories, as paths relative to DIR, one a line, sorted.
+dumps() {
+  [[ -d $1 ]] || return 0
+  (cd "$1" && find . -mindepth 1 -maxdepth 2 -type f -name '*.hprof' | sed 's|^\./||' | sort)
+}
+ndumps() { dumps "$1" | grep -c . || true; }
 
 # A heap dump is an HPROF file: it starts with "JAVA PROFILE 1.0.2" (or 1.0.1) and a NUL.
 is_hprof() { [[ -s $1 ]] && head -c 18 "$1" | grep -q '^JAVA PROFILE 1\.0\.[12]$'; }
@@ -43,6 +50,7 @@ oom_run() {
 }
 
 STAMP_RE='[0-9]{8}T[0-9]{6}\.[0-9]{3}Z-[0-9]+'
+RUN_RE="run-${STAMP_RE}"
 cd "$T" # the JVMs' working directory: no hs_err_pid or GC file may land here
 
 # ------------------------------------------------------------------------------------------------
@@ -60,15 +68,16 @@ for i in 1 2 3; do
   assert_file_contains "$OUT" "Terminating due to java.lang.OutOfMemoryError: Java heap space" "stdout of OOM run $i"
   path=$(dumped_to)
   [[ -n $path ]] || fail "run $i: the JVM did not dump the heap (no 'Dumping heap to' line)"
-  [[ $path =~ ^"$dir"/heapdump-${STAMP_RE}\.hprof$ ]] || fail "run $i: dump path $path is not $dir/heapdump-<stamp>-<seq>.hprof"
+  [[ $path =~ ^"$dir"/${RUN_RE}/java_pid[0-9]+\.hprof$ ]] || fail "run $i: dump path $path is not $dir/run-<stamp>-<seq>/java_pid<N>.hprof"
   assert_file_contains "$OUT" "Heap dump file created" "stdout of OOM run $i"
   [[ -z ${seen[$path]:-} ]] || fail "run $i dumped to $path, the same name as an earlier run"
   seen[$path]=1
   is_hprof "$path" || fail "run $i: $path is not a non-empty HPROF file"
-  assert_eq "$i" "$(count "$dir" '*.hprof')" "number of dumps after run $i ($(files "$dir" '*.hprof' | tr '\n' ' '))"
+  assert_eq "$i" "$(ndumps "$dir")" "number of dumps after run $i ($(dumps "$dir" | tr '\n' ' '))"
 done
-for f in $(files "$dir" '*.hprof'); do is_hprof "$dir/$f" || fail "$f is not a valid, non-empty HPROF file"; done
-ok "$(files "$dir" '*.hprof' | tr '\n' ' ')"
+assert_eq 3 "$(count "$dir" 'run-*')" "run directories (one per start: $(files "$dir" '*' | tr '\n' ' '))"
+for f in $(dumps "$dir"); do is_hprof "$dir/$f" || fail "$f is not a valid, non-empty HPROF file"; done
+ok "$(dumps "$dir" | tr '\n' ' ')"
 
 # ------------------------------------------------------------------------------------------------
 check "JVMINIT_HEAP_DUMP_KEEP=2: three OOM runs never leave more than 2 dumps, the newest ones"
@@ -78,17 +87,18 @@ for i in 1 2 3; do
   JVMINIT_HEAP_DUMP_KEEP=2 oom_run "$dir" 3
   path=$(dumped_to)
   [[ -n $path ]] && is_hprof "$path" || fail "run $i: no valid heap dump (dumped to '$path')"
-  newest+=("$(basename "$path")")
-  n=$(count "$dir" '*.hprof')
-  ((n <= 2)) || fail "after run $i the directory holds $n dumps (keep=2): $(files "$dir" '*.hprof' | tr '\n' ' ')"
-  say "  after run $i: $(files "$dir" '*.hprof' | tr '\n' ' ')"
+  newest+=("${path#"$dir"/}")
+  n=$(ndumps "$dir")
+  ((n <= 2)) || fail "after run $i the directory holds $n dumps (keep=2): $(dumps "$dir" | tr '\n' ' ')"
+  say "  after run $i: $(dumps "$dir" | tr '\n' ' ')"
 done
-assert_eq 2 "$(count "$dir" '*.hprof')" "dumps after three runs with keep=2"
+assert_eq 2 "$(ndumps "$dir")" "dumps after three runs with keep=2"
 for f in "${newest[1]}" "${newest[2]}"; do
-  [[ -f $dir/$f ]] || fail "the dump $f of run 2 or 3 was deleted; kept: $(files "$dir" '*.hprof' | tr '\n' ' ')"
+  [[ -f $dir/$f ]] || fail "the dump $f of run 2 or 3 was deleted; kept: $(dumps "$dir" | tr '\n' ' ')"
 done
+[[ ! -e $dir/${newest[0]%/*} ]] || fail "the run directory of run 1 (${newest[0]%/*}) is left after its dump was deleted"
 assert_file_contains "$ERR" "deleted old heap dump" "jvminit's log of run 3"
-ok "kept: $(files "$dir" '*.hprof' | tr '\n' ' ')"
+ok "kept: $(dumps "$dir" | tr '\n' ' ')"
 
 # ------------------------------------------------------------------------------------------------
 check "a dump directory with a space in its name works: the dump is created there"
@@ -96,8 +106,8 @@ dir="$T/heap dumps/with space"
 mkdir -p "$dir"
 oom_run "$dir" 3
 path=$(dumped_to)
-[[ $path =~ ^"$dir"/heapdump-${STAMP_RE}\.hprof$ ]] || fail "dump path '$path' is not in '$dir'"
-assert_eq 1 "$(count "$dir" 'heapdump-*.hprof')" "dumps in '$dir'"
+[[ $path =~ ^"$dir"/${RUN_RE}/java_pid[0-9]+\.hprof$ ]] || fail "dump path '$path' is not in '$dir'"
+assert_eq 1 "$(ndumps "$dir")" "dumps in '$dir'"
 is_hprof "$path" || fail "'$path' is not a valid HPROF file"
 ok "$path"
 
@@ -107,9 +117,9 @@ dir=$T/missing/a/b
 assert_absent "$T/missing"
 oom_run "$dir" 3
 [[ -d $dir ]] || fail "$dir was not created"
-assert_eq 1 "$(count "$dir" 'heapdump-*.hprof')" "dumps in $dir"
+assert_eq 1 "$(ndumps "$dir")" "dumps in $dir"
 is_hprof "$(dumped_to)" || fail "no valid dump in $dir"
-ok "$(files "$dir" '*')"
+ok "$(dumps "$dir")"
 
 # ------------------------------------------------------------------------------------------------
 # expect_refused WHAT DIR: the last run failed before starting anything, with one line naming DIR.
@@ -158,19 +168,20 @@ check "JVMINIT_ON_OOM=crash: death by SIGABRT (jvminit exits 134), hs_err file a
 dir=$T/crash
 JVMINIT_ON_OOM=crash oom_run "$dir" 134
 assert_file_contains "$OUT" "Aborting due to java.lang.OutOfMemoryError" "stdout of the crash run"
-assert_eq 1 "$(count "$dir" 'hs_err-*.log')" "hs_err files in $dir ($(files "$dir" '*' | tr '\n' ' '))"
-hs=$(files "$dir" 'hs_err-*.log')
-[[ $hs =~ ^hs_err-${STAMP_RE}\.log$ ]] || fail "hs_err file name $hs is not hs_err-<stamp>-<seq>.log"
+assert_eq 1 "$(count "$dir" 'run-*/hs_err_pid*.log')" "hs_err files in $dir ($(cd "$dir" && find . | tr '\n' ' '))"
+hs=$(files "$dir" 'run-*/hs_err_pid*.log')
+[[ $hs =~ ^${RUN_RE}/hs_err_pid[0-9]+\.log$ ]] || fail "hs_err file $hs is not run-<stamp>-<seq>/hs_err_pid<N>.log"
 grep -q 'OutOfMemory' "$dir/$hs" || fail "$hs does not mention the OutOfMemoryError"
-assert_eq 1 "$(count "$dir" 'heapdump-*.hprof')" "heap dumps in $dir"
+assert_eq 1 "$(ndumps "$dir")" "heap dumps in $dir"
 is_hprof "$(dumped_to)" || fail "no valid heap dump from the crash run"
-# The same stamp for the dump and the hs_err file of one start.
-hs_stamp=${hs#hs_err-}
-dump_stamp=$(basename "$(dumped_to)" .hprof)
-assert_eq "${hs_stamp%.log}" "${dump_stamp#heapdump-}" "stamp of the hs_err file vs the heap dump's"
+# The dump and the hs_err file of one start: the same run directory, the same JVM (pid).
+assert_eq "$(dirname "$dir/$hs")" "$(dirname "$(dumped_to)")" "directory of the hs_err file vs the heap dump's"
+hs_pid=${hs##*hs_err_pid}
+dump_pid=$(basename "$(dumped_to)" .hprof)
+assert_eq "${hs_pid%.log}" "${dump_pid#java_pid}" "pid in the hs_err file's name vs the heap dump's"
 grep -q 'SIGABRT' "$ERR" || fail "jvminit's log does not say the JVM died of SIGABRT"
 [[ $(count "$T" 'hs_err_pid*.log') == 0 ]] || fail "an hs_err_pid file in the working directory"
-ok "exit 134; $(files "$dir" '*' | tr '\n' ' ')"
+ok "exit 134; $(cd "$dir" && find . -type f | sort | tr '\n' ' ')"
 
 # ------------------------------------------------------------------------------------------------
 check "JVMINIT_GC_LOG=true with JVMINIT_GC_LOG_DIR: a gc-*.log with GC lines there (not in the dump directory)"
@@ -179,7 +190,7 @@ gcdir=$T/gclogs/nested
 JVMINIT_GC_LOG=true JVMINIT_GC_LOG_DIR=$gcdir oom_run "$dir" 3
 assert_eq 1 "$(count "$gcdir" 'gc-*.log')" "GC logs in $gcdir ($(files "$gcdir" '*' | tr '\n' ' '))"
 gclog=$gcdir/$(files "$gcdir" 'gc-*.log')
-[[ $(basename "$gclog") =~ ^gc-${STAMP_RE}\.log$ ]] || fail "GC log name $(basename "$gclog") is not gc-<stamp>-<seq>.log"
+[[ $(basename "$gclog") =~ ^gc-${STAMP_RE}-pid[0-9]+\.log$ ]] || fail "GC log name $(basename "$gclog") is not gc-<stamp>-<seq>-pid<N>.log"
 grep -qE '\[gc[],]' "$gclog" || fail "$gclog has no [gc] line"
 grep -qE '\[gc[^]]*\].*Pause' "$gclog" || fail "$gclog has no GC pause line (the OOM run collected garbage)"
 assert_eq 0 "$(count "$dir" 'gc-*.log*')" "GC logs in the dump directory"

@@ -89,12 +89,13 @@ for oom in exit crash none; do
           if [[ $dump == set ]]; then
             expect_flag HeapDumpOnOutOfMemoryError true "$what"
             hdp=$(flag "$OUT" HeapDumpPath)
-            [[ $hdp =~ ^"$dump_dir"/heapdump-${STAMP_RE}\.hprof$ ]] ||
-              fail "${what}HeapDumpPath '$hdp' is not $dump_dir/heapdump-<UTC stamp>-<seq>.hprof"
+            [[ $hdp =~ ^"$dump_dir"/run-${STAMP_RE}$ ]] ||
+              fail "${what}HeapDumpPath '$hdp' is not $dump_dir/run-<UTC stamp>-<seq>"
             ef=$(flag "$OUT" ErrorFile)
-            [[ $ef =~ ^"$dump_dir"/hs_err-${STAMP_RE}\.log$ ]] ||
-              fail "${what}ErrorFile '$ef' is not $dump_dir/hs_err-<UTC stamp>-<seq>.log"
+            [[ $ef == "$hdp/hs_err_pid%p.log" ]] ||
+              fail "${what}ErrorFile '$ef' is not $hdp/hs_err_pid%p.log"
             [[ -d $dump_dir ]] || fail "${what}the heap dump directory $dump_dir was not created"
+            [[ -d $hdp ]] || fail "${what}the start's run directory $hdp was not created (the JVM creates none)"
           else
             expect_flag HeapDumpOnOutOfMemoryError false "$what"
             expect_flag HeapDumpPath "" "$what"
@@ -112,7 +113,7 @@ for oom in exit crash none; do
             gc_file=("$gc_dir"/gc-*.log)
             shopt -u nullglob
             [[ ${#gc_file[@]} -eq 1 && -s ${gc_file[0]} ]] || fail "${what}expected one non-empty gc-*.log in $gc_dir, found: $(ls -A "$gc_dir")"
-            [[ $(basename "${gc_file[0]}") =~ ^gc-${STAMP_RE}\.log$ ]] || fail "${what}GC log name $(basename "${gc_file[0]}") is not gc-<UTC stamp>-<seq>.log"
+            [[ $(basename "${gc_file[0]}") =~ ^gc-${STAMP_RE}-pid[0-9]+\.log$ ]] || fail "${what}GC log name $(basename "${gc_file[0]}") is not gc-<UTC stamp>-<seq>-pid<N>.log"
             grep -qE '\[gc[],]' "${gc_file[0]}" || fail "${what}the GC log ${gc_file[0]} has no gc line"
           else
             [[ $gc_files -eq 0 ]] || fail "${what}gc_log=false but a GC log exists in $gc_dir: $(ls -A "$gc_dir")"
@@ -200,14 +201,40 @@ expect_flag MaxRAMPercentage 75.000000
 [[ $(count_files "$T/unrelated" 'gc-*.log') == 1 ]] || fail "no GC log in $T/unrelated"
 ok "JAVA_TOOL_OPTIONS: $(picked_up)"
 
+check "heap dump flags are decided one by one: a user -XX:HeapDumpPath still gets dumps switched on"
+JAVA_TOOL_OPTIONS=-XX:HeapDumpPath=$T/users.hprof JVMINIT_HEAP_DUMP_DIR=$T/split run_pid1 -- java -XX:+PrintFlagsFinal -version
+expect_clean_start
+expect_flag HeapDumpOnOutOfMemoryError true
+expect_flag HeapDumpPath "$T/users.hprof"
+[[ $(flag "$OUT" ErrorFile) =~ ^"$T"/split/run-${STAMP_RE}/hs_err_pid%p\.log$ ]] || fail "ErrorFile '$(flag "$OUT" ErrorFile)' is not jvminit's"
+assert_eq 1 "$(grep -o HeapDumpPath <<<"$(picked_up)" | wc -l)" "HeapDumpPath options in '$(picked_up)'"
+ok "JAVA_TOOL_OPTIONS: $(picked_up)"
+
+check "a user -XX:+HeapDumpOnOutOfMemoryError on the command line still gets jvminit's unique path"
+JVMINIT_HEAP_DUMP_DIR=$T/split run_pid1 -- java -XX:+HeapDumpOnOutOfMemoryError -XX:+PrintFlagsFinal -version
+expect_clean_start
+expect_flag HeapDumpOnOutOfMemoryError true
+[[ $(flag "$OUT" HeapDumpPath) =~ ^"$T"/split/run-${STAMP_RE}$ ]] || fail "HeapDumpPath '$(flag "$OUT" HeapDumpPath)' is not jvminit's run directory"
+assert_not_contains "$(picked_up)" HeapDumpOnOutOfMemoryError "the JAVA_TOOL_OPTIONS the JVM picked up"
+ok "JAVA_TOOL_OPTIONS: $(picked_up)"
+
+check "a user -XX:-HeapDumpOnOutOfMemoryError: no dumps, jvminit adds neither heap dump flag"
+JAVA_TOOL_OPTIONS=-XX:-HeapDumpOnOutOfMemoryError JVMINIT_HEAP_DUMP_DIR=$T/split run_pid1 -- java -XX:+PrintFlagsFinal -version
+expect_clean_start
+expect_flag HeapDumpOnOutOfMemoryError false
+expect_flag HeapDumpPath ""
+assert_not_contains "$(picked_up)" HeapDumpPath "the JAVA_TOOL_OPTIONS the JVM picked up"
+ok "JAVA_TOOL_OPTIONS: $(picked_up)"
+
 check "a heap dump directory with spaces is read back exactly by the JVM"
 space_dir="$T/dump dir  with spaces"
 JVMINIT_HEAP_DUMP_DIR=$space_dir run_pid1 -- java -XX:+PrintFlagsFinal -version
 expect_clean_start
 hdp=$(flag "$OUT" HeapDumpPath)
-[[ $hdp =~ ^"$space_dir"/heapdump-${STAMP_RE}\.hprof$ ]] || fail "HeapDumpPath '$hdp' is not in '$space_dir'"
+[[ $hdp =~ ^"$space_dir"/run-${STAMP_RE}$ ]] || fail "HeapDumpPath '$hdp' is not a run directory in '$space_dir'"
+[[ -d $hdp ]] || fail "the run directory '$hdp' was not created"
 ef=$(flag "$OUT" ErrorFile)
-[[ $ef =~ ^"$space_dir"/hs_err-${STAMP_RE}\.log$ ]] || fail "ErrorFile '$ef' is not in '$space_dir'"
+[[ $ef == "$hdp/hs_err_pid%p.log" ]] || fail "ErrorFile '$ef' is not '$hdp/hs_err_pid%p.log'"
 ok "HeapDumpPath=$hdp"
 
 say "pass"
