@@ -348,4 +348,49 @@ assert_rc 0 "exit status of the run"
 assert_eq "-XX:-PrintGCDateStamps -XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75" "$(jto)" "the child's JAVA_TOOL_OPTIONS"
 ok "added: $v"
 
+# ------------------------------------------------------------------------------------------------
+# Found while writing the checks above: open problems in the fixes themselves.
+
+# o. The @argfile fix reads only @argfiles before any option value: `java -cp DIR @argfile Main` (DIR is -cp's
+#    value, not the main class) still gets jvminit's second agent.
+check "o. java -cp DIR @argfile (a JDWP agent) with --debug: the JVM starts with the user's agent only"
+run_pid1 --debug --debug-port="$jvminit_port" -- java -cp "$APPS_DIR" "@$argfile" Hello
+expect_one_user_agent "@argfile after -cp DIR"
+ok "$(grep 'Listening' "$OUT")"
+
+# p. The '--debug true' check looks past PROGRAM: without --, PROGRAM's own arguments (`--debug true`,
+#    e.g. a Spring Boot application's) are refused although everything after PROGRAM is PROGRAM's.
+check "p. 'jvminit PROGRAM --debug true': PROGRAM runs with its arguments '--debug true'"
+run_pid1 "$T/program" --debug true
+assert_rc 0 "exit status"
+assert_eq "$T/program --debug true" "$(cat "$MARKER" 2>/dev/null)" "the program's command line"
+rm -f "$MARKER"
+ok "ran: $T/program --debug true"
+
+# q. The path rule (no ':', '%', '"': the JVM splits on or expands them) covers JVMINIT_GC_LOG_DIR but not
+#    the working directory that GC logs go to without one: the JVM then refuses its -Xlog option.
+check "q. --gc-log in a working directory holding ':' (no GC log or dump dir): the JVM starts, or exit 2 before start"
+mkdir -p "$T/work:dir"
+cd "$T/work:dir"
+run_pid1 --gc-log -- java -cp "$APPS_DIR" Hello
+cd "$T"
+! grep -q 'Invalid -Xlog option' "$OUT" "$ERR" || fail "the JVM refused jvminit's -Xlog option: $(grep -h 'Invalid -Xlog' "$OUT" "$ERR")"
+if [[ $RC == 2 ]]; then
+  assert_eq 1 "$(error_lines)" "error lines of the refusal"
+  assert_file_contains "$ERR" "work:dir" "the refusal"
+  ok "refused before start: $(cat "$ERR")"
+else
+  assert_rc 0 "exit status of Hello"
+  [[ -n $(find "$T/work:dir" -name 'gc-*.log*') ]] || fail "no GC log in the working directory $T/work:dir"
+  ok "the JVM started and wrote its GC log in $T/work:dir"
+fi
+
+# r. An @argfile that is a pipe (`java @<(generate-args) ...`) is read by jvminit to look for the user's
+#    options, so the JVM finds it empty.
+check "r. java @<(printf ...) Hello: the JVM still gets the arguments of a pipe argfile"
+run_pid1 -- java @<(printf -- '-Dgreeting=from-a-pipe -cp %s\n' "$APPS_DIR") Hello
+assert_rc 0 "exit status of Hello (1: the JVM got an empty argfile and no class path)"
+assert_file_contains "$OUT" "greeting=from-a-pipe" "Hello's output"
+ok "greeting=from-a-pipe"
+
 say "pass"
