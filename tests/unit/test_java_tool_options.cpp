@@ -542,6 +542,22 @@ TEST(JavaToolOptions, UsersHeapDumpAndErrorFileOptionsWin) {
     }
 }
 
+TEST(JavaToolOptions, AUsersLaterPlusHeapDumpOnOutOfMemoryErrorWinsOverAnEarlierMinus) {
+    // JAVA_TOOL_OPTIONS (say from the base image) turns dumps off, the java command line (read later: the JVM
+    // obeys it) turns them on. The JVM dumps, so it needs jvminit's unique path: without it the dump goes to
+    // java_pid<pid>.hprof in the working directory, a name the next start (same pid) cannot reuse.
+    JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/dumps"}});
+    input.files = dump_files("/dumps");
+    input.user.java_tool_options = "-XX:-HeapDumpOnOutOfMemoryError";
+    input.user.command_line = {"-XX:+HeapDumpOnOutOfMemoryError", "-jar", "app.jar"};
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    Options added = added_options(plan);
+    EXPECT_NE(std::find(added.begin(), added.end(), "-XX:HeapDumpPath=/dumps/run-20261129T114355.123Z-1"), added.end())
+        << plan.value.value_or("");
+    EXPECT_EQ(std::find(added.begin(), added.end(), kHeapDumpOn), added.end()) << "the user's own flag is not repeated";
+}
+
 TEST(JavaToolOptions, HeapDumpFlagsOnTheJavaCommandLineAreDecidedSeparatelyToo) {
     const std::string path = "-XX:HeapDumpPath=/dumps/run-20261129T114355.123Z-1";
     JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/dumps"}});
@@ -840,6 +856,14 @@ TEST(OptionFileRefs, AnArgfileAfterTheValueOfAnOptionCounts) {
         EXPECT_EQ(refs[0].path, "/app/jvm.args");
         EXPECT_TRUE(refs[0].is_argfile);
     }
+}
+
+TEST(OptionFileRefs, JdkJavaOptionsIsNotReadByJdk8) {
+    // JDK 8 does not read JDK_JAVA_OPTIONS (the planner ignores it there too): a file it names is not read.
+    UserOptions user;
+    user.jdk_java_options = "-XX:VMOptionsFile=/app/vm.options";
+    EXPECT_TRUE(option_file_refs(user, 8).empty()) << shown(option_file_refs(user, 8));
+    EXPECT_EQ(option_file_refs(user, 11).size(), 1u);
 }
 
 struct OptionFileCase {
