@@ -102,6 +102,12 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     // Options in files the user named (@argfiles, -XX:VMOptionsFile) count as the user's too. Relative paths
     // are the JVM's, resolved against the working directory it starts in: this one.
     for (const auto& ref : jvm::option_file_refs(input.user, p.jdk.effective_major())) {
+        // Regular files only: reading a pipe (java @/dev/stdin, @<(...)) would take its content from the JVM.
+        std::error_code ec;
+        if (!fs::is_regular_file(ref.path, ec)) {
+            p.warnings.push_back(ref.where + ": not a regular file; its options are not taken into account");
+            continue;
+        }
         std::ifstream in(ref.path);
         std::ostringstream content;
         if (in) content << in.rdbuf();

@@ -163,7 +163,8 @@ struct Planner {
         // The user turning dumps off wins over everything; otherwise each flag is decided on its own, so a
         // user's -XX:HeapDumpPath alone still gets dumps switched on, and a user's +HeapDumpOnOutOfMemoryError
         // alone still gets a unique path (the JVM's default name repeats after every restart).
-        if (auto off = user_choice(is_heap_dump_off_flag)) {
+        auto last_on_off = user_choice(is_heap_dump_on_flag);  // the one the JVM obeys
+        if (auto off = last_on_off && is_heap_dump_off_flag(last_on_off->option) ? last_on_off : std::nullopt) {
             for (const auto& option : {std::string("-XX:+HeapDumpOnOutOfMemoryError"),
                                        "-XX:HeapDumpPath=" + in.files.heap_dump_path})
                 plan.suppressed.push_back({option, "the user set " + off->option + " in " + off->where});
@@ -276,12 +277,14 @@ std::vector<std::string> java_launcher_options(const std::vector<std::string>& a
 std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_major) {
     std::vector<OptionFileRef> refs;
     if (jdk_major >= 9) {
-        for (const auto& arg : user.command_line) {
+        for (std::size_t i = 0; i < user.command_line.size(); ++i) {
+            const std::string& arg = user.command_line[i];
             if (arg.size() > 1 && arg.front() == '@' && arg[1] != '@') {
                 refs.push_back({arg, arg.substr(1), true});
                 continue;
             }
             if (arg.empty() || arg.front() != '-' || arg == "-jar" || arg == "-m" || arg == "--module") break;
+            if (takes_separate_value(arg)) ++i;  // -cp DIR @args: DIR is not the main class
         }
     }
     auto scan = [&](const std::vector<std::string>& options) {
@@ -289,8 +292,10 @@ std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_maj
             if (starts_with(option, "-XX:VMOptionsFile="))
                 refs.push_back({option, option.substr(std::string_view("-XX:VMOptionsFile=").size()), false});
     };
-    for (const auto& text : {user.java_tool_options, user.jdk_java_options, user.java_options})
+    for (const auto& text : {user.java_tool_options, user.java_options})
         if (text) scan(tokenize_java_options(*text, jdk_major).options);
+    if (jdk_major >= 9 && user.jdk_java_options)  // JDK 8's launcher has no JDK_JAVA_OPTIONS
+        scan(tokenize_java_options(*user.jdk_java_options, jdk_major).options);
     scan(java_launcher_options(user.command_line));
     return refs;
 }

@@ -42,11 +42,25 @@ OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string
 
 std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names, int starts_kept) {
     // "gc-" STAMP "-pid" ...: the stamp sorts by time (fixed-width UTC time), then by sequence number.
-    auto stamp_of = [](const std::string& name) -> std::optional<std::string> {
+    // Only names with jvminit's stamp: YYYYMMDDTHHMMSS.mmmZ-N (start_stamp), never a user's own gc-x-pid1.log.
+    auto is_stamp = [](std::string_view stamp) {
+        static const char* const kShape = "ddddddddTdddddd.dddZ-";  // 'd': a digit
+        std::size_t n = std::char_traits<char>::length(kShape);
+        if (stamp.size() <= n) return false;
+        for (std::size_t i = 0; i < n; ++i) {
+            char c = stamp[i];
+            if (kShape[i] == 'd' ? !(c >= '0' && c <= '9') : c != kShape[i]) return false;
+        }
+        return std::all_of(stamp.begin() + static_cast<std::ptrdiff_t>(n), stamp.end(),
+                           [](char c) { return c >= '0' && c <= '9'; });
+    };
+    auto stamp_of = [&](const std::string& name) -> std::optional<std::string> {
         if (name.rfind("gc-", 0) != 0) return std::nullopt;
         std::size_t pid = name.find("-pid", 3);
         if (pid == std::string::npos || pid == 3) return std::nullopt;
-        return name.substr(3, pid - 3);
+        std::string stamp = name.substr(3, pid - 3);
+        if (!is_stamp(stamp)) return std::nullopt;
+        return stamp;
     };
     auto sequence_of = [](const std::string& stamp) {
         std::size_t dash = stamp.rfind('-');
@@ -170,6 +184,11 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         if (ec || gc_dir.empty()) {
             out.error = "GC log directory: the working directory cannot be found (" + ec.message() +
                         "); set JVMINIT_GC_LOG_DIR";
+            return out;
+        }
+        if (gc_dir.find_first_of("%:\"") != std::string::npos) {
+            out.error = "GC log directory: the working directory " + gc_dir +
+                        " holds %, : or \", which -Xlog cannot take in a file name; set JVMINIT_GC_LOG_DIR";
             return out;
         }
     }
