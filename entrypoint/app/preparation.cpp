@@ -120,17 +120,8 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
 
     // The heap the JVM will have: the user's -Xmx, else the percentage of the memory limit (or of RAM).
     std::vector<std::string> user_options;
-    for (const auto& text : {input.user.java_tool_options, input.user.jdk_java_options, input.user.java_options}) {
-        if (!text) continue;
-        auto tokens = tokenize_java_options(*text, input.jdk_major);
-        user_options.insert(user_options.end(), tokens.options.begin(), tokens.options.end());
-    }
-    auto launcher_options = jvm::java_launcher_options(input.user.command_line);
-    user_options.insert(user_options.end(), launcher_options.begin(), launcher_options.end());
-    for (const auto& file : input.user.option_files) {
-        auto tokens = tokenize_java_options(file.content, input.jdk_major).options;
-        user_options.insert(user_options.end(), tokens.begin(), tokens.end());
-    }
+    for (auto& [option, where] : jvm::user_options_in_order(input.user, input.jdk_major))
+        user_options.push_back(std::move(option));
     auto user_heap = jvm::user_max_heap(user_options);
     if (user_heap) {
         p.expected_max_heap_bytes = user_heap;

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -102,7 +103,19 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     }
     if (launched.pid <= 0) {
         int code = launched.error == ENOENT ? kExitNotFound : kExitNotExecutable;
-        std::string hint = launched.error == ENOENT ? " (the interpreter on its #! line is missing?)" : "";
+        std::string hint;
+        if (launched.error == ENOENT) {
+            // The file exists (it was found), so what is missing is the interpreter on its #! line.
+            std::ifstream script(p.executable);
+            std::string first_line;
+            std::getline(script, first_line);
+            if (first_line.rfind("#!", 0) == 0) {
+                std::string interpreter = first_line.substr(2);
+                interpreter.erase(0, interpreter.find_first_not_of(" \t"));
+                interpreter = interpreter.substr(0, interpreter.find_first_of(" \t\r"));
+                hint = " (its #! interpreter " + interpreter + " is missing)";
+            }
+        }
         print_error("PROGRAM '" + p.program.front() + "' (" + p.executable +
                     "): cannot be executed: " + std::strerror(launched.error) + hint);
         return code;

@@ -105,52 +105,23 @@ struct Planner {
     }
 
     void collect_user_options() {
-        auto take = [&](const std::optional<std::string>& text, const std::string& where, int major) {
-            if (!text) return true;
-            TokenizeResult tokens = tokenize_java_options(*text, major);
+        // An unmatched quote in JAVA_TOOL_OPTIONS stops the JVM: a bad input. Other sources' errors are the
+        // launcher's to report. The value itself is not repeated: JAVA_TOOL_OPTIONS can hold secrets.
+        if (in.user.java_tool_options) {
+            TokenizeResult tokens = tokenize_java_options(*in.user.java_tool_options, in.jdk_major);
             if (tokens.error) {
-                // The value itself is not repeated: JAVA_TOOL_OPTIONS can hold secrets.
-                plan.error = where + ": " + *tokens.error;
-                return false;
+                plan.error = "JAVA_TOOL_OPTIONS: " + *tokens.error;
+                return;
             }
-            for (auto& option : tokens.options) user.push_back({std::move(option), where});
-            return true;
-        };
-        if (!take(in.user.java_tool_options, "JAVA_TOOL_OPTIONS", in.jdk_major)) return;
-        // JDK_JAVA_OPTIONS exists from JDK 9; its errors are the java launcher's to report, not ours.
-        if (in.jdk_major >= 9 && in.user.jdk_java_options) {
-            TokenizeResult tokens = tokenize_java_options(*in.user.jdk_java_options, in.jdk_major);
-            for (auto& option : tokens.options) user.push_back({std::move(option), "JDK_JAVA_OPTIONS"});
         }
-        for (const auto& option : java_launcher_options(in.user.command_line))
-            user.push_back({option, "the java command line"});
-        for (const auto& file : in.user.option_files) {
-            // '#' starts a comment line in both kinds of file; the rest splits like JAVA_TOOL_OPTIONS.
-            std::string text;
-            std::size_t start = 0;
-            while (start < file.content.size()) {
-                std::size_t end = file.content.find('\n', start);
-                if (end == std::string::npos) end = file.content.size();
-                std::string line = file.content.substr(start, end - start);
-                std::size_t first = line.find_first_not_of(" \t\r");
-                if (first == std::string::npos || line[first] != '#') text += line + "\n";
-                start = end + 1;
-            }
-            TokenizeResult tokens = tokenize_java_options(text, in.jdk_major);
-            std::vector<std::string> options = file.is_argfile ? java_launcher_options(tokens.options) : tokens.options;
-            for (auto& option : options) user.push_back({std::move(option), file.where});
-        }
-        if (in.user.java_options) {
-            TokenizeResult tokens = tokenize_java_options(*in.user.java_options, in.jdk_major);
-            for (auto& option : tokens.options) user.push_back({std::move(option), "_JAVA_OPTIONS"});
-        }
+        for (auto& [option, where] : user_options_in_order(in.user, in.jdk_major)) user.push_back({option, where});
     }
 
     void plan_oom() {
         const auto action = in.settings.values.on_oom;
         if (action == OomAction::None) return;
         std::string flag = action == OomAction::Exit ? "-XX:+ExitOnOutOfMemoryError" : "-XX:+CrashOnOutOfMemoryError";
-        if (in.jdk_major == 8 && in.jdk_update > 0 && in.jdk_update < 92) {
+        if (in.jdk_major == 8 && in.jdk_update < 92) {  // "1.8.0" (GA) is update 0
             // Both flags came with 8u92; an older JVM refuses to start on an unknown -XX flag.
             plan.suppressed.push_back({flag, "JDK 8u" + std::to_string(in.jdk_update) + " has no such flag (8u92+ has)"});
             return;
@@ -271,6 +242,36 @@ std::vector<std::string> java_launcher_options(const std::vector<std::string>& a
         options.push_back(arg);
         if (takes_separate_value(arg)) ++i;
     }
+    return options;
+}
+
+std::vector<std::pair<std::string, std::string>> user_options_in_order(const UserOptions& user, int jdk_major) {
+    std::vector<std::pair<std::string, std::string>> options;
+    auto add = [&](const std::optional<std::string>& text, const std::string& where) {
+        if (!text) return;
+        for (auto& option : tokenize_java_options(*text, jdk_major).options) options.emplace_back(std::move(option), where);
+    };
+    add(user.java_tool_options, "JAVA_TOOL_OPTIONS");
+    if (jdk_major >= 9) add(user.jdk_java_options, "JDK_JAVA_OPTIONS");  // the launcher's, from JDK 9
+    for (const auto& option : java_launcher_options(user.command_line))
+        options.emplace_back(option, "the java command line");
+    for (const auto& file : user.option_files) {
+        // '#' starts a comment line in both kinds of file; the rest splits like JAVA_TOOL_OPTIONS.
+        std::string text;
+        std::size_t start = 0;
+        while (start < file.content.size()) {
+            std::size_t end = file.content.find('\n', start);
+            if (end == std::string::npos) end = file.content.size();
+            std::string line = file.content.substr(start, end - start);
+            std::size_t first = line.find_first_not_of(" \t\r");
+            if (first == std::string::npos || line[first] != '#') text += line + "\n";
+            start = end + 1;
+        }
+        std::vector<std::string> tokens = tokenize_java_options(text, jdk_major).options;
+        for (auto& option : file.is_argfile ? java_launcher_options(tokens) : tokens)
+            options.emplace_back(std::move(option), file.where);
+    }
+    add(user.java_options, "_JAVA_OPTIONS");  // the JVM applies it last
     return options;
 }
 

@@ -40,6 +40,11 @@ struct OptionFileRef {
 };
 std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_major);
 
+// Every option of the user, in the order the JVM applies them (the last of a repeated flag wins):
+// JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS (JDK 9+), the java command line and its option files, _JAVA_OPTIONS.
+// Returns (option, where it was set). Quote errors are not reported here (see plan_java_tool_options). Pure.
+std::vector<std::pair<std::string, std::string>> user_options_in_order(const UserOptions& user, int jdk_major);
+
 // Names of the files one JVM start writes; unique per start so that no dump is ever refused for an
 // existing file (HotSpot will not overwrite one) and no restart reuses a name (the pid repeats in containers).
 struct OutputFiles {

@@ -664,10 +664,40 @@ TEST(JavaToolOptions, MaxRamPercentageSuppressedOnOldJdksSaysWhy) {
                           Case{9, 0, "JDK 9 has no MaxRAMPercentage (JDK 8u191+ and 10+ have)"}}) {
         SCOPED_TRACE(c.why);
         JavaToolOptionsPlan plan = plan_java_tool_options(input_for({}, c.major, c.update));
-        ASSERT_EQ(plan.suppressed.size(), 1u);
-        EXPECT_EQ(plan.suppressed[0].option, kMaxRam75);
-        EXPECT_EQ(plan.suppressed[0].why, c.why);
+        // (8u0 also lacks ExitOnOutOfMemoryError, which is suppressed too: look for MaxRAMPercentage.)
+        auto it = std::find_if(plan.suppressed.begin(), plan.suppressed.end(),
+                               [](const SuppressedOption& o) { return o.option == kMaxRam75; });
+        ASSERT_NE(it, plan.suppressed.end());
+        EXPECT_EQ(it->why, c.why);
     }
+}
+
+// "1.8.0" is JDK 8 GA (update 0): ExitOnOutOfMemoryError came with 8u92, an unknown -XX flag stops the JVM.
+TEST(JavaToolOptions, Jdk8GaGetsNoOomFlag) {
+    JavaToolOptionsPlan plan = plan_java_tool_options(input_for({}, 8, 0));
+    auto it = std::find_if(plan.suppressed.begin(), plan.suppressed.end(),
+                           [](const SuppressedOption& o) { return o.option == "-XX:+ExitOnOutOfMemoryError"; });
+    ASSERT_NE(it, plan.suppressed.end());
+    EXPECT_EQ(it->why, "JDK 8u0 has no such flag (8u92+ has)");
+    EXPECT_FALSE(plan.value.has_value()) << *plan.value;
+}
+
+// _JAVA_OPTIONS comes last, after the command line and its option files, as the JVM applies it.
+TEST(UserOptionsInOrder, FollowTheJvmsOrderAndSkipCommentsAndProgramArguments) {
+    UserOptions user;
+    user.java_tool_options = "-Xmx1g";
+    user.jdk_java_options = "-Xmx2g";
+    user.java_options = "-Xmx3g";
+    user.command_line = {"-Xmx4g", "@/a", "Main", "-Xmx9g"};
+    user.option_files = {{"@/a", "# -Xmx64g\n-Xmx5g Other -Xmx8g\n", true}};
+    std::vector<std::string> got;
+    for (const auto& [option, where] : user_options_in_order(user, 17)) got.push_back(option + " @ " + where);
+    EXPECT_EQ(got, (std::vector<std::string>{"-Xmx1g @ JAVA_TOOL_OPTIONS", "-Xmx2g @ JDK_JAVA_OPTIONS",
+                                             "-Xmx4g @ the java command line", "-Xmx5g @ @/a",
+                                             "-Xmx3g @ _JAVA_OPTIONS"}));
+    got.clear();
+    for (const auto& [option, where] : user_options_in_order(user, 8)) got.push_back(option);
+    EXPECT_EQ(std::count(got.begin(), got.end(), "-Xmx2g"), 0) << "JDK 8 has no JDK_JAVA_OPTIONS";
 }
 
 TEST(JavaToolOptions, Jdk8ValueOverTheLimitGetsAWarning) {
