@@ -34,11 +34,14 @@ std::string jdk_line(const Preparation& p) {
 std::string explanation_text(const Preparation& p) {
     std::ostringstream out;
     out << "program:            ";
-    if (p.program.empty()) out << "(none given)\n";
-    else out << p.executable << (p.program_is_java ? " (java)" : "") << "\n";
+    if (p.program.empty())
+        out << "(none given)\n";
+    else
+        out << p.executable << (p.program_is_java ? " (java)" : "") << "\n";
     out << "JDK:                " << jdk_line(p) << "\n";
     out << "memory limit:       " << describe_memory_limit(p.limits);
-    if (p.limits.cgroup_version) out << " (cgroup v" << p.limits.cgroup_version << " " << p.limits.memory_cgroup_dir << ")";
+    if (p.limits.cgroup_version)
+        out << " (cgroup v" << p.limits.cgroup_version << " " << p.limits.memory_cgroup_dir << ")";
     out << "\n";
     out << "CPU limit:          " << describe_cpu_limit(p.limits) << "\n";
     if (p.expected_max_heap_bytes) out << "expected max heap:  " << (*p.expected_max_heap_bytes >> 20) << " MiB\n";
@@ -71,11 +74,12 @@ nlohmann::json explanation_json(const Preparation& p) {
                 {"major", p.jdk.version ? json(p.jdk.version->major) : json(nullptr)},
                 {"assumed_major", p.jdk.effective_major()},
                 {"problem", p.jdk.problem}};
-    j["container"] = {{"cgroup_version", p.limits.cgroup_version},
-                      {"memory_cgroup", p.limits.memory_cgroup_dir},
-                      {"memory_limit_bytes", p.limits.memory_limit_bytes ? json(*p.limits.memory_limit_bytes) : json(nullptr)},
-                      {"cpu_limit", p.limits.cpu_limit ? json(*p.limits.cpu_limit) : json(nullptr)},
-                      {"notes", p.limits.notes}};
+    j["container"] = {
+        {"cgroup_version", p.limits.cgroup_version},
+        {"memory_cgroup", p.limits.memory_cgroup_dir},
+        {"memory_limit_bytes", p.limits.memory_limit_bytes ? json(*p.limits.memory_limit_bytes) : json(nullptr)},
+        {"cpu_limit", p.limits.cpu_limit ? json(*p.limits.cpu_limit) : json(nullptr)},
+        {"notes", p.limits.notes}};
     j["expected_max_heap_bytes"] = p.expected_max_heap_bytes ? json(*p.expected_max_heap_bytes) : json(nullptr);
     json settings = json::object();
     for (const auto& spec : config::setting_specs()) {
@@ -117,7 +121,8 @@ int explain(const cli::CommandLine& command_line, const Environment& environment
     // Paths and options are bytes, not always UTF-8: invalid sequences are shown as U+FFFD, not refused.
     if (command_line.json)
         std::cout << explanation_json(p).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    else std::cout << explanation_text(p);
+    else
+        std::cout << explanation_text(p);
     return 0;
 }
 

@@ -1,9 +1,8 @@
 // `jvminit explain`: what jvminit would do, without starting anything.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "app/preparation.hpp"
 

@@ -41,9 +41,9 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
     if (must_exist || fs::exists(*path, ec)) {
         // A directory would read as an empty file and a FIFO would block: only a regular file is a config.
         if (fs::exists(*path, ec) && !fs::is_regular_file(*path, ec))
-            return Failure{kExitBadInput, {*path + ": the configuration file" +
-                                           (must_exist ? " named by " + named_by : std::string()) +
-                                           " is not a regular file"}};
+            return Failure{kExitBadInput,
+                           {*path + ": the configuration file" +
+                            (must_exist ? " named by " + named_by : std::string()) + " is not a regular file"}};
         std::ifstream in(*path);
         if (!in) {
             return Failure{kExitBadInput,
@@ -134,7 +134,8 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         std::uint64_t memory = p.limits.memory_limit_bytes.value_or(0);
         if (memory == 0) {
             long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
-            if (pages > 0 && page_size > 0) memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+            if (pages > 0 && page_size > 0)
+                memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
         }
         if (memory > 0)
             p.expected_max_heap_bytes = memory / 100 * static_cast<std::uint64_t>(p.settings.values.max_ram_percentage);

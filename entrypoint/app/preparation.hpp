@@ -3,9 +3,9 @@
 #pragma once
 
 #include <optional>
-#include <variant>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "cli/command_line.hpp"
@@ -37,16 +37,16 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
 
 struct Preparation {
     config::ResolvedSettings settings;
-    std::vector<std::string> program;        // PROGRAM ARGS... (may be empty for explain)
-    std::string executable;                  // the resolved PROGRAM; empty when none
+    std::vector<std::string> program;  // PROGRAM ARGS... (may be empty for explain)
+    std::string executable;            // the resolved PROGRAM; empty when none
     bool program_is_java = false;
     jvm::JdkInfo jdk;
     ContainerLimits limits;
     jvm::PreparedOutput output;
     jvm::JavaToolOptionsPlan plan;
     std::optional<std::uint64_t> expected_max_heap_bytes;  // the heap the JVM will size to, when known
-    std::vector<std::string> warnings;       // for the log
-    std::vector<std::string> child_environment;  // NAME=value, JAVA_TOOL_OPTIONS as planned
+    std::vector<std::string> warnings;                     // for the log
+    std::vector<std::string> child_environment;            // NAME=value, JAVA_TOOL_OPTIONS as planned
 };
 
 // Resolves PROGRAM on PATH (127/126 when it cannot run), finds the JDK, reads the cgroup limits,

@@ -1,5 +1,6 @@
 #include "app/run.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -7,8 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-
-#include <spdlog/spdlog.h>
 
 #include "app/explain.hpp"
 #include "app/logging.hpp"

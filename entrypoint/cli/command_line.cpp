@@ -1,7 +1,6 @@
 #include "cli/command_line.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 
 #include "config/settings.hpp"
@@ -28,8 +27,9 @@ struct Parser {
     Parser() {
         app.set_help_flag("-h,--help", "Print this help and exit");
         app.add_flag("--version", version, "Print jvminit's version and exit");
-        app.add_option("--config", config_path, "TOML configuration file (also JVMINIT_CONFIG; default " +
-                                                    std::string(config::kDefaultConfigPath) + " if present)")
+        app.add_option("--config", config_path,
+                       "TOML configuration file (also JVMINIT_CONFIG; default " +
+                           std::string(config::kDefaultConfigPath) + " if present)")
             ->type_name("PATH");
         auto specs = config::setting_specs();
         values.resize(specs.size());
@@ -66,7 +66,9 @@ struct Parser {
     }
 };
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+std::string first_line(const std::string& text) {
+    return text.substr(0, text.find('\n'));
+}
 
 }  // namespace
 
@@ -162,7 +164,8 @@ ParseResult parse_command_line(const std::vector<std::string>& argv) {
         std::string given = rest.front().substr(0, rest.front().find('='));
         std::vector<std::string> known{"--help", "--version", "--config", "--json"};
         for (const auto& spec : config::setting_specs()) known.emplace_back(spec.flag);
-        result.error = "unknown option " + rest.front() + " (jvminit --help lists the accepted options; "
+        result.error = "unknown option " + rest.front() +
+                       " (jvminit --help lists the accepted options; "
                        "PROGRAM goes after --)";
         if (auto hint = config::closest_match(given, known)) *result.error += "; did you mean " + *hint + "?";
         return result;

@@ -1,5 +1,5 @@
-// The command line: `jvminit [OPTIONS] [--] PROGRAM [ARGS...]` and `jvminit [OPTIONS] explain [--json] [-- PROGRAM...]`.
-// Parsed with CLI11; pure (no I/O), so tests can feed it argument vectors.
+// The command line: `jvminit [OPTIONS] [--] PROGRAM [ARGS...]` and `jvminit [OPTIONS] explain [--json] [--
+// PROGRAM...]`. Parsed with CLI11; pure (no I/O), so tests can feed it argument vectors.
 #pragma once
 
 #include <optional>
@@ -13,10 +13,10 @@ enum class Command { Run, Explain, Help, Version };
 
 struct CommandLine {
     Command command = Command::Run;
-    bool json = false;                                         // explain --json
-    std::optional<std::string> config_path;                    // --config PATH
-    std::vector<std::pair<std::string, std::string>> flags;    // setting flags in order: {"--debug-port", "6000"}
-    std::vector<std::string> program;                          // PROGRAM ARGS... (empty: none given)
+    bool json = false;                                       // explain --json
+    std::optional<std::string> config_path;                  // --config PATH
+    std::vector<std::pair<std::string, std::string>> flags;  // setting flags in order: {"--debug-port", "6000"}
+    std::vector<std::string> program;                        // PROGRAM ARGS... (empty: none given)
 };
 
 struct ParseResult {

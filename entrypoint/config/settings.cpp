@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -17,7 +16,9 @@ namespace jvminit::config {
 
 namespace {
 
-std::string bool_text(bool value) { return value ? "true" : "false"; }
+std::string bool_text(bool value) {
+    return value ? "true" : "false";
+}
 
 // Stores a boolean setting. One helper per value kind keeps the table below one line per setting.
 template <bool Settings::*Member>
@@ -28,7 +29,9 @@ bool apply_bool(Settings& s, std::string_view text) {
     return true;
 }
 template <bool Settings::*Member>
-std::string show_bool(const Settings& s) { return bool_text(s.*Member); }
+std::string show_bool(const Settings& s) {
+    return bool_text(s.*Member);
+}
 
 template <int Settings::*Member, int Min, int Max>
 bool apply_int(Settings& s, std::string_view text) {
@@ -38,7 +41,9 @@ bool apply_int(Settings& s, std::string_view text) {
     return true;
 }
 template <int Settings::*Member>
-std::string show_int(const Settings& s) { return std::to_string(s.*Member); }
+std::string show_int(const Settings& s) {
+    return std::to_string(s.*Member);
+}
 
 template <std::string Settings::*Member>
 bool apply_path(Settings& s, std::string_view text) {
@@ -52,7 +57,9 @@ bool apply_path(Settings& s, std::string_view text) {
     return true;
 }
 template <std::string Settings::*Member>
-std::string show_text(const Settings& s) { return s.*Member; }
+std::string show_text(const Settings& s) {
+    return s.*Member;
+}
 
 // A host name (RFC 1123 labels of letters, digits and '-', not starting or ending with '-').
 bool is_host_name(std::string_view text) {
@@ -68,7 +75,8 @@ bool is_host_name(std::string_view text) {
         start = end + 1;
     }
     // All-numeric names are addresses: they must then be a valid IPv4 address (checked by the caller).
-    return !std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
+    return !std::all_of(text.begin(), text.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
 }
 
 bool apply_bind(Settings& s, std::string_view text) {
@@ -86,13 +94,19 @@ bool apply_bind(Settings& s, std::string_view text) {
 }
 
 bool apply_on_oom(Settings& s, std::string_view text) {
-    if (text == "exit") s.on_oom = OomAction::Exit;
-    else if (text == "crash") s.on_oom = OomAction::Crash;
-    else if (text == "none") s.on_oom = OomAction::None;
-    else return false;
+    if (text == "exit")
+        s.on_oom = OomAction::Exit;
+    else if (text == "crash")
+        s.on_oom = OomAction::Crash;
+    else if (text == "none")
+        s.on_oom = OomAction::None;
+    else
+        return false;
     return true;
 }
-std::string show_on_oom(const Settings& s) { return std::string(to_string(s.on_oom)); }
+std::string show_on_oom(const Settings& s) {
+    return std::string(to_string(s.on_oom));
+}
 
 bool apply_stop_timeout(Settings& s, std::string_view text) {
     auto value = parse_duration(text);
@@ -100,11 +114,13 @@ bool apply_stop_timeout(Settings& s, std::string_view text) {
     s.stop_timeout = *value;
     return true;
 }
-std::string show_stop_timeout(const Settings& s) { return format_duration(s.stop_timeout); }
+std::string show_stop_timeout(const Settings& s) {
+    return format_duration(s.stop_timeout);
+}
 
 bool apply_log_level(Settings& s, std::string_view text) {
-    for (LogLevel level : {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error,
-                           LogLevel::Off}) {
+    for (LogLevel level :
+         {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error, LogLevel::Off}) {
         if (text == to_string(level)) {
             s.log_level = level;
             return true;
@@ -112,23 +128,24 @@ bool apply_log_level(Settings& s, std::string_view text) {
     }
     return false;
 }
-std::string show_log_level(const Settings& s) { return std::string(to_string(s.log_level)); }
+std::string show_log_level(const Settings& s) {
+    return std::string(to_string(s.log_level));
+}
 
 // The one table of settings. A row is added together with the feature it controls.
 const std::array kSpecs = {
     SettingSpec{"debug", "enabled", "JVMINIT_DEBUG", "--debug", ValueType::Bool, kBoolForm,
-                "start the JDWP debug agent in the JVM", &apply_bool<&Settings::debug>,
-                &show_bool<&Settings::debug>},
-    SettingSpec{"debug", "port", "JVMINIT_DEBUG_PORT", "--debug-port", ValueType::Integer,
-                "an integer from 1 to 65535", "TCP port of the JDWP agent",
-                &apply_int<&Settings::debug_port, 1, 65535>, &show_int<&Settings::debug_port>},
+                "start the JDWP debug agent in the JVM", &apply_bool<&Settings::debug>, &show_bool<&Settings::debug>},
+    SettingSpec{"debug", "port", "JVMINIT_DEBUG_PORT", "--debug-port", ValueType::Integer, "an integer from 1 to 65535",
+                "TCP port of the JDWP agent", &apply_int<&Settings::debug_port, 1, 65535>,
+                &show_int<&Settings::debug_port>},
     SettingSpec{"debug", "suspend", "JVMINIT_DEBUG_SUSPEND", "--debug-suspend", ValueType::Bool, kBoolForm,
                 "JVM waits before main until a debugger attaches (JDWP suspend=y)",
                 &apply_bool<&Settings::debug_suspend>, &show_bool<&Settings::debug_suspend>},
     SettingSpec{"debug", "bind", "JVMINIT_DEBUG_BIND", "--debug-bind", ValueType::String,
                 "* (all interfaces), an IP address or a host name",
-                "interface the JDWP agent listens on; anyone who reaches it can run code in the JVM",
-                &apply_bind, &show_text<&Settings::debug_bind>},
+                "interface the JDWP agent listens on; anyone who reaches it can run code in the JVM", &apply_bind,
+                &show_text<&Settings::debug_bind>},
     SettingSpec{"oom", "action", "JVMINIT_ON_OOM", "--on-oom", ValueType::String, "exit, crash or none",
                 "on the first OutOfMemoryError: exit (-XX:+ExitOnOutOfMemoryError), crash "
                 "(-XX:+CrashOnOutOfMemoryError, hs_err file) or none",
@@ -141,8 +158,8 @@ const std::array kSpecs = {
                 "an integer from 1 to 1000",
                 "heap dumps kept in the directory; older ones are deleted before the JVM starts",
                 &apply_int<&Settings::heap_dump_keep, 1, 1000>, &show_int<&Settings::heap_dump_keep>},
-    SettingSpec{"gc_log", "enabled", "JVMINIT_GC_LOG", "--gc-log", ValueType::Bool, kBoolForm,
-                "write a rotated GC log", &apply_bool<&Settings::gc_log>, &show_bool<&Settings::gc_log>},
+    SettingSpec{"gc_log", "enabled", "JVMINIT_GC_LOG", "--gc-log", ValueType::Bool, kBoolForm, "write a rotated GC log",
+                &apply_bool<&Settings::gc_log>, &show_bool<&Settings::gc_log>},
     SettingSpec{"gc_log", "dir", "JVMINIT_GC_LOG_DIR", "--gc-log-dir", ValueType::String,
                 "an absolute directory path without %, : or \", or empty",
                 "directory for GC logs; empty: the heap dump directory, else the working directory",
@@ -227,19 +244,24 @@ std::optional<std::string> find_invalid_byte(const ConfigFile& file) {
         std::string_view rest(text.data() + i, text.size() - i);
         switch (state) {
             case State::Normal:
-                if (c == '#') state = State::Comment;
+                if (c == '#')
+                    state = State::Comment;
                 else if (rest.substr(0, 3) == "\"\"\"" || rest.substr(0, 3) == "'''") {
                     state = State::MultiLineString;
                     length = 3;
-                } else if (c == '"') state = State::BasicString;
-                else if (c == '\'') state = State::LiteralString;
+                } else if (c == '"')
+                    state = State::BasicString;
+                else if (c == '\'')
+                    state = State::LiteralString;
                 break;
             case State::Comment:
                 if (c == '\n') state = State::Normal;
                 break;
             case State::BasicString:
-                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') length = 2;  // an escape
-                else if (c == '"' || c == '\n') state = State::Normal;
+                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
+                    length = 2;  // an escape
+                else if (c == '"' || c == '\n')
+                    state = State::Normal;
                 break;
             case State::LiteralString:
                 if (c == '\'' || c == '\n') state = State::Normal;
@@ -288,8 +310,8 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
         std::string table_name(table_key.str());
         std::string where = toml_position(file.path, table_key.source());
         if (std::find(tables.begin(), tables.end(), table_name) == tables.end()) {
-            errors.push_back(with_hint(where + ": unknown table or key '" + table_name + "'",
-                                       closest_match(table_name, tables)));
+            errors.push_back(
+                with_hint(where + ": unknown table or key '" + table_name + "'", closest_match(table_name, tables)));
             continue;
         }
         const toml::table* table = table_node.as_table();
@@ -339,17 +361,18 @@ void apply_environment(const std::vector<std::pair<std::string, std::string>>& e
                                [&](const auto& kv) { return kv.first == alias.alias; });
         if (it == environment.end() || it->second.empty()) continue;  // empty means unset in those images
         const SettingSpec* spec = find_by_name(alias.setting);
-        if (std::any_of(environment.begin(), environment.end(), [&](const auto& kv) { return kv.first == spec->env; })) {
-            out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) + ") is ignored: " +
-                                std::string(spec->env) + " is set and wins");
+        if (std::any_of(environment.begin(), environment.end(),
+                        [&](const auto& kv) { return kv.first == spec->env; })) {
+            out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) +
+                                ") is ignored: " + std::string(spec->env) + " is set and wins");
             continue;
         }
         std::string value = it->second;
         // run-java.sh takes JAVA_DEBUG_SUSPEND=y/n.
         if (spec->type == ValueType::Bool && (value == "y" || value == "n")) value = value == "y" ? "true" : "false";
         if (!spec->apply(out.values, value)) {
-            errors.push_back(std::string(alias.alias) + "=" + it->second + ": expected " +
-                             std::string(spec->accepted) + " (alias of " + std::string(spec->env) + ")");
+            errors.push_back(std::string(alias.alias) + "=" + it->second + ": expected " + std::string(spec->accepted) +
+                             " (alias of " + std::string(spec->env) + ")");
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(alias.alias)};
@@ -361,8 +384,8 @@ void apply_environment(const std::vector<std::pair<std::string, std::string>>& e
         const SettingSpec* spec = find_setting_by_env(name);
         if (spec && value.empty()) continue;  // an empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`)
         if (!spec) {
-            errors.push_back(with_hint(name + ": unknown jvminit variable (jvminit --help lists them)",
-                                       closest_match(name, known)));
+            errors.push_back(
+                with_hint(name + ": unknown jvminit variable (jvminit --help lists them)", closest_match(name, known)));
             continue;
         }
         if (!spec->apply(out.values, value)) {
@@ -391,10 +414,16 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
 
 }  // namespace
 
-std::string SettingSpec::name() const { return std::string(table) + "." + std::string(key); }
+std::string SettingSpec::name() const {
+    return std::string(table) + "." + std::string(key);
+}
 
-std::span<const SettingSpec> setting_specs() { return kSpecs; }
-std::span<const EnvAlias> env_aliases() { return kAliases; }
+std::span<const SettingSpec> setting_specs() {
+    return kSpecs;
+}
+std::span<const EnvAlias> env_aliases() {
+    return kAliases;
+}
 
 const SettingSpec* find_setting_by_env(std::string_view env) {
     for (const auto& spec : kSpecs)
@@ -443,14 +472,18 @@ std::string one_line(std::string_view text) {
     std::string out;
     for (char c : text) {
         unsigned char u = static_cast<unsigned char>(c);
-        if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\t') out += "\\t";
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
         else if (u < 0x20 || u == 0x7F) {
             char hex[8];
             std::snprintf(hex, sizeof hex, "\\x%02X", u);
             out += hex;
-        } else out += c;
+        } else
+            out += c;
     }
     return out;
 }

@@ -19,16 +19,16 @@ enum class OomAction { Exit, Crash, None };
 enum class LogLevel { Trace, Debug, Info, Warn, Error, Off };
 
 struct Settings {
-    bool debug = false;                      // start the JDWP agent
-    int debug_port = 5005;                   // 1-65535
-    bool debug_suspend = false;              // JDWP suspend=y: the JVM waits for a debugger before main
-    std::string debug_bind = "*";            // JDWP host part; "*" = all interfaces (JDK 9+)
+    bool debug = false;            // start the JDWP agent
+    int debug_port = 5005;         // 1-65535
+    bool debug_suspend = false;    // JDWP suspend=y: the JVM waits for a debugger before main
+    std::string debug_bind = "*";  // JDWP host part; "*" = all interfaces (JDK 9+)
     OomAction on_oom = OomAction::Exit;
-    std::string heap_dump_dir;               // empty: no heap dumps
-    int heap_dump_keep = 3;                  // 1-1000 dumps kept in heap_dump_dir
+    std::string heap_dump_dir;  // empty: no heap dumps
+    int heap_dump_keep = 3;     // 1-1000 dumps kept in heap_dump_dir
     bool gc_log = false;
-    std::string gc_log_dir;                  // empty: heap_dump_dir, else the working directory
-    int max_ram_percentage = 75;             // 1-100, -XX:MaxRAMPercentage
+    std::string gc_log_dir;                        // empty: heap_dump_dir, else the working directory
+    int max_ram_percentage = 75;                   // 1-100, -XX:MaxRAMPercentage
     std::chrono::milliseconds stop_timeout{8000};  // grace period, 0 ms to 24 h
     LogLevel log_level = LogLevel::Info;
 };
@@ -37,10 +37,10 @@ struct Settings {
 enum class ValueType { Bool, Integer, String };
 
 struct SettingSpec {
-    std::string_view table;     // TOML table, e.g. "debug"
-    std::string_view key;       // TOML key in the table, e.g. "port"
-    std::string_view env;       // e.g. "JVMINIT_DEBUG_PORT"
-    std::string_view flag;      // e.g. "--debug-port"
+    std::string_view table;  // TOML table, e.g. "debug"
+    std::string_view key;    // TOML key in the table, e.g. "port"
+    std::string_view env;    // e.g. "JVMINIT_DEBUG_PORT"
+    std::string_view flag;   // e.g. "--debug-port"
     ValueType type;
     std::string_view accepted;  // the accepted form, for error messages
     std::string_view meaning;   // one line for --help, the README and the reference file
@@ -49,7 +49,7 @@ struct SettingSpec {
     // The current value as text, in a form `apply` accepts.
     std::string (*show)(const Settings& settings);
 
-    std::string name() const;   // "debug.port"
+    std::string name() const;  // "debug.port"
 };
 
 // Every setting, in documentation order.
@@ -73,7 +73,8 @@ enum class SourceKind { Default, File, Environment, Flag };
 struct Source {
     SourceKind kind = SourceKind::Default;
     std::string where;  // "JVMINIT_DEBUG_PORT", "/etc/jvminit/jvminit.toml:3:8", "--debug-port"; empty for defaults
-    std::string describe() const;  // "default", "environment JVMINIT_DEBUG_PORT", "file jvminit.toml:3:8", "flag --debug-port"
+    std::string describe()
+        const;  // "default", "environment JVMINIT_DEBUG_PORT", "file jvminit.toml:3:8", "flag --debug-port"
 };
 
 struct ConfigFile {

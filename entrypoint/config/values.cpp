@@ -41,11 +41,16 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     if (!number) return std::nullopt;
     std::string_view unit = text.substr(digits);
     std::int64_t factor = 0;
-    if (unit == "ms") factor = 1;
-    else if (unit == "s") factor = 1000;
-    else if (unit == "m") factor = 60'000;
-    else if (unit == "h") factor = 3'600'000;
-    else return std::nullopt;
+    if (unit == "ms")
+        factor = 1;
+    else if (unit == "s")
+        factor = 1000;
+    else if (unit == "m")
+        factor = 60'000;
+    else if (unit == "h")
+        factor = 3'600'000;
+    else
+        return std::nullopt;
     std::int64_t ms = *number * factor;
     if (ms > 24LL * 3'600'000) return std::nullopt;
     return std::chrono::milliseconds(ms);

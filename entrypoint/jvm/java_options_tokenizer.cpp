@@ -6,13 +6,21 @@
 namespace jvminit {
 namespace {
 
-bool is_quote(char c) { return c == '"' || c == '\''; }
+bool is_quote(char c) {
+    return c == '"' || c == '\'';
+}
 
-bool needs_quoting(char c) { return is_java_options_space(c) || is_quote(c); }
+bool needs_quoting(char c) {
+    return is_java_options_space(c) || is_quote(c);
+}
 
-bool any_needs_quoting(std::string_view text) { return std::any_of(text.begin(), text.end(), needs_quoting); }
+bool any_needs_quoting(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), needs_quoting);
+}
 
-std::string describe_quote(char quote) { return quote == '"' ? "double quote (\")" : "single quote (')"; }
+std::string describe_quote(char quote) {
+    return quote == '"' ? "double quote (\")" : "single quote (')";
+}
 
 // Appends `text` (non-empty) as one or more adjacent quoted sections. A section in double quotes may
 // hold a single quote and vice versa, so switching the quote kind at each quote of the current kind
@@ -37,7 +45,9 @@ void append_quoted(std::string& out, std::string_view text) {
 
 }  // namespace
 
-bool is_java_options_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+bool is_java_options_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
 
 TokenizeResult tokenize_java_options(std::string_view text, int jdk_major) {
     TokenizeResult result;

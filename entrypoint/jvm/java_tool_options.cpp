@@ -19,7 +19,9 @@ struct UserOption {
     std::string where;  // "JAVA_TOOL_OPTIONS", "the java command line", ...
 };
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 
 // -XX:+Name, -XX:-Name or -XX:Name=value for the flag `name`.
 bool is_xx_flag(std::string_view option, std::string_view name) {
@@ -34,10 +36,18 @@ bool is_xx_flag(std::string_view option, std::string_view name) {
 bool is_oom_flag(std::string_view o) {
     return is_xx_flag(o, "ExitOnOutOfMemoryError") || is_xx_flag(o, "CrashOnOutOfMemoryError");
 }
-bool is_heap_dump_on_flag(std::string_view o) { return is_xx_flag(o, "HeapDumpOnOutOfMemoryError"); }
-bool is_heap_dump_off_flag(std::string_view o) { return o == "-XX:-HeapDumpOnOutOfMemoryError"; }
-bool is_heap_dump_path_flag(std::string_view o) { return is_xx_flag(o, "HeapDumpPath"); }
-bool is_error_file_flag(std::string_view o) { return is_xx_flag(o, "ErrorFile"); }
+bool is_heap_dump_on_flag(std::string_view o) {
+    return is_xx_flag(o, "HeapDumpOnOutOfMemoryError");
+}
+bool is_heap_dump_off_flag(std::string_view o) {
+    return o == "-XX:-HeapDumpOnOutOfMemoryError";
+}
+bool is_heap_dump_path_flag(std::string_view o) {
+    return is_xx_flag(o, "HeapDumpPath");
+}
+bool is_error_file_flag(std::string_view o) {
+    return is_xx_flag(o, "ErrorFile");
+}
 bool is_gc_log_flag(std::string_view o) {
     if (starts_with(o, "-Xloggc") || o == "-verbose:gc" || o == "-Xlog:disable") return true;
     // JDK 8's GC logging flags: every -XX:±PrintGC... and the rotation settings.
@@ -123,7 +133,8 @@ struct Planner {
         std::string flag = action == OomAction::Exit ? "-XX:+ExitOnOutOfMemoryError" : "-XX:+CrashOnOutOfMemoryError";
         if (in.jdk_major == 8 && in.jdk_update < 92) {  // "1.8.0" (GA) is update 0
             // Both flags came with 8u92; an older JVM refuses to start on an unknown -XX flag.
-            plan.suppressed.push_back({flag, "JDK 8u" + std::to_string(in.jdk_update) + " has no such flag (8u92+ has)"});
+            plan.suppressed.push_back(
+                {flag, "JDK 8u" + std::to_string(in.jdk_update) + " has no such flag (8u92+ has)"});
             return;
         }
         add_unless_user({flag}, "oom.action", is_oom_flag);
@@ -136,8 +147,8 @@ struct Planner {
         // alone still gets a unique path (the JVM's default name repeats after every restart).
         auto last_on_off = user_choice(is_heap_dump_on_flag);  // the one the JVM obeys
         if (auto off = last_on_off && is_heap_dump_off_flag(last_on_off->option) ? last_on_off : std::nullopt) {
-            for (const auto& option : {std::string("-XX:+HeapDumpOnOutOfMemoryError"),
-                                       "-XX:HeapDumpPath=" + in.files.heap_dump_path})
+            for (const auto& option :
+                 {std::string("-XX:+HeapDumpOnOutOfMemoryError"), "-XX:HeapDumpPath=" + in.files.heap_dump_path})
                 plan.suppressed.push_back({option, "the user set " + off->option + " in " + off->where});
         } else {
             add_unless_user({"-XX:+HeapDumpOnOutOfMemoryError"}, "heap_dump.dir", is_heap_dump_on_flag);
@@ -154,7 +165,7 @@ struct Planner {
         if (in.jdk_major >= 9) {
             options.push_back("-Xlog:gc*:file=" + file + ":time,uptime,level,tags:filecount=5,filesize=10m");
         } else {
-            options = {"-Xloggc:" + file, "-XX:+PrintGCDetails", "-XX:+PrintGCDateStamps",
+            options = {"-Xloggc:" + file,           "-XX:+PrintGCDetails",      "-XX:+PrintGCDateStamps",
                        "-XX:+UseGCLogFileRotation", "-XX:NumberOfGCLogFiles=5", "-XX:GCLogFileSize=10M"};
         }
         add_unless_user(options, "gc_log.enabled", is_gc_log_flag);
@@ -221,10 +232,22 @@ struct Planner {
 
 // java launcher options that take their value as the next argument.
 bool takes_separate_value(std::string_view arg) {
-    static constexpr std::array kWithValue = {
-        "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules",
-        "--enable-native-access", "--limit-modules", "--add-reads", "--add-exports", "--add-opens",
-        "--patch-module", "--describe-module", "-d", "--release"};
+    static constexpr std::array kWithValue = {"-cp",
+                                              "-classpath",
+                                              "--class-path",
+                                              "-p",
+                                              "--module-path",
+                                              "--upgrade-module-path",
+                                              "--add-modules",
+                                              "--enable-native-access",
+                                              "--limit-modules",
+                                              "--add-reads",
+                                              "--add-exports",
+                                              "--add-opens",
+                                              "--patch-module",
+                                              "--describe-module",
+                                              "-d",
+                                              "--release"};
     return std::find(kWithValue.begin(), kWithValue.end(), arg) != kWithValue.end();
 }
 
@@ -235,9 +258,8 @@ std::vector<std::string> java_launcher_options(const std::vector<std::string>& a
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& arg = arguments[i];
         if (arg.size() > 1 && arg.front() == '@' && arg[1] != '@') continue;  // an @argfile: expanded by the caller
-        if (arg.empty() || arg.front() != '-') break;  // the main class
-        if (arg == "-jar" || arg == "-m" || arg == "--module" || starts_with(arg, "--module=") ||
-            arg == "--source")
+        if (arg.empty() || arg.front() != '-') break;                         // the main class
+        if (arg == "-jar" || arg == "-m" || arg == "--module" || starts_with(arg, "--module=") || arg == "--source")
             break;
         options.push_back(arg);
         if (takes_separate_value(arg)) ++i;
@@ -249,7 +271,8 @@ std::vector<std::pair<std::string, std::string>> user_options_in_order(const Use
     std::vector<std::pair<std::string, std::string>> options;
     auto add = [&](const std::optional<std::string>& text, const std::string& where) {
         if (!text) return;
-        for (auto& option : tokenize_java_options(*text, jdk_major).options) options.emplace_back(std::move(option), where);
+        for (auto& option : tokenize_java_options(*text, jdk_major).options)
+            options.emplace_back(std::move(option), where);
     };
     add(user.java_tool_options, "JAVA_TOOL_OPTIONS");
     if (jdk_major >= 9) add(user.jdk_java_options, "JDK_JAVA_OPTIONS");  // the launcher's, from JDK 9
@@ -305,10 +328,14 @@ std::optional<std::uint64_t> parse_java_size(std::string_view text) {
     if (text.empty()) return std::nullopt;
     std::uint64_t multiplier = 1;
     switch (text.back()) {
-        case 'k': case 'K': multiplier = 1ULL << 10; break;
-        case 'm': case 'M': multiplier = 1ULL << 20; break;
-        case 'g': case 'G': multiplier = 1ULL << 30; break;
-        case 't': case 'T': multiplier = 1ULL << 40; break;
+        case 'k':
+        case 'K': multiplier = 1ULL << 10; break;
+        case 'm':
+        case 'M': multiplier = 1ULL << 20; break;
+        case 'g':
+        case 'G': multiplier = 1ULL << 30; break;
+        case 't':
+        case 'T': multiplier = 1ULL << 40; break;
         default: break;
     }
     if (multiplier != 1) text.remove_suffix(1);
@@ -325,8 +352,10 @@ std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& optio
     std::optional<std::uint64_t> heap;
     for (const auto& option : options) {
         std::string_view o = option;
-        if (starts_with(o, "-Xmx")) heap = parse_java_size(o.substr(4));
-        else if (starts_with(o, "-XX:MaxHeapSize=")) heap = parse_java_size(o.substr(16));
+        if (starts_with(o, "-Xmx"))
+            heap = parse_java_size(o.substr(4));
+        else if (starts_with(o, "-XX:MaxHeapSize="))
+            heap = parse_java_size(o.substr(16));
     }
     return heap;
 }

@@ -16,8 +16,8 @@ namespace jvminit::jvm {
 
 // A file of options the user named: a java @argfile (JDK 9+) or -XX:VMOptionsFile=PATH.
 struct OptionFile {
-    std::string where;    // "@/app/jvm.args", "-XX:VMOptionsFile=/app/vm.options"
-    std::string content;  // the file's text (read by the caller)
+    std::string where;        // "@/app/jvm.args", "-XX:VMOptionsFile=/app/vm.options"
+    std::string content;      // the file's text (read by the caller)
     bool is_argfile = false;  // an @argfile holds launcher arguments: options up to the main class count
 };
 
@@ -64,17 +64,17 @@ struct SuppressedOption {
 };
 
 struct JavaToolOptionsPlan {
-    std::optional<std::string> value;          // the child's JAVA_TOOL_OPTIONS; nullopt: unset (never empty)
+    std::optional<std::string> value;  // the child's JAVA_TOOL_OPTIONS; nullopt: unset (never empty)
     std::vector<AddedOption> added;
     std::vector<SuppressedOption> suppressed;
-    std::vector<std::string> warnings;         // for the log, e.g. "JDWP listens on all interfaces"
-    std::optional<std::string> error;          // a bad input: nothing may start
+    std::vector<std::string> warnings;  // for the log, e.g. "JDWP listens on all interfaces"
+    std::optional<std::string> error;   // a bad input: nothing may start
 };
 
 struct JavaToolOptionsInput {
     config::ResolvedSettings settings;
     int jdk_major = 17;
-    int jdk_update = 0;              // for JDK 8: MaxRAMPercentage needs 8u191
+    int jdk_update = 0;  // for JDK 8: MaxRAMPercentage needs 8u191
     UserOptions user;
     OutputFiles files;
 };

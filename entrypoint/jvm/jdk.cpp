@@ -67,7 +67,9 @@ JdkInfo read_home(const fs::path& home, std::string how_found) {
 }
 
 // bin/java -> the home (the directory above bin).
-fs::path home_of_java_binary(const fs::path& java) { return java.parent_path().parent_path(); }
+fs::path home_of_java_binary(const fs::path& java) {
+    return java.parent_path().parent_path();
+}
 
 }  // namespace
 

@@ -11,9 +11,9 @@
 namespace jvminit::jvm {
 
 struct JdkVersion {
-    int major = 0;             // 8 for "1.8.0_392", 17 for "17.0.21.1", 25 for "25"
-    int update = 0;            // 392 for "1.8.0_392"; 0 when the legacy scheme's update is absent or not legacy
-    std::string text;          // the JAVA_VERSION value as written, without quotes
+    int major = 0;     // 8 for "1.8.0_392", 17 for "17.0.21.1", 25 for "25"
+    int update = 0;    // 392 for "1.8.0_392"; 0 when the legacy scheme's update is absent or not legacy
+    std::string text;  // the JAVA_VERSION value as written, without quotes
 };
 
 // The newest behaviour jvminit knows; used when the version cannot be read (with a warning).
@@ -27,10 +27,10 @@ std::optional<JdkVersion> parse_java_version(std::string_view value);
 std::optional<JdkVersion> parse_release_file(std::string_view content);
 
 struct JdkInfo {
-    std::string home;                    // the Java home whose release file was read; empty if none found
-    std::string how_found;               // "the resolved PROGRAM", "JAVA_HOME", "java on PATH"
-    std::optional<JdkVersion> version;   // nullopt: unknown
-    std::string problem;                 // why the version is unknown (for a warning); empty when known
+    std::string home;                   // the Java home whose release file was read; empty if none found
+    std::string how_found;              // "the resolved PROGRAM", "JAVA_HOME", "java on PATH"
+    std::optional<JdkVersion> version;  // nullopt: unknown
+    std::string problem;                // why the version is unknown (for a warning); empty when known
     int effective_major() const { return version ? version->major : kAssumedJdkMajor; }
 };
 

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -65,8 +65,7 @@ std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names
     auto sequence_of = [](const std::string& stamp) {
         std::size_t dash = stamp.rfind('-');
         std::uint64_t sequence = 0;
-        if (dash != std::string::npos)
-            std::from_chars(stamp.data() + dash + 1, stamp.data() + stamp.size(), sequence);
+        if (dash != std::string::npos) std::from_chars(stamp.data() + dash + 1, stamp.data() + stamp.size(), sequence);
         return std::pair(stamp.substr(0, dash), sequence);
     };
     std::vector<std::string> stamps;
@@ -108,7 +107,8 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
             while (!ancestor.empty() && !fs::exists(ancestor, ec) && ancestor != ancestor.root_path())
                 ancestor = ancestor.parent_path();
             if (!fs::is_directory(ancestor, ec))
-                return std::string(what) + " " + dir + ": cannot create it: " + ancestor.string() + " is not a directory";
+                return std::string(what) + " " + dir + ": cannot create it: " + ancestor.string() +
+                       " is not a directory";
             if (::access(ancestor.c_str(), W_OK | X_OK) != 0)
                 return std::string(what) + " " + dir + ": cannot create it: " + ancestor.string() + " is not writable";
             return std::nullopt;
@@ -228,8 +228,10 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         }
         for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir), keep)) {
             std::string path = (fs::path(heap_dump_dir) / name).string();
-            if (fs::remove(path, ec)) out.deleted.push_back(path);
-            else out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
+            if (fs::remove(path, ec))
+                out.deleted.push_back(path);
+            else
+                out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
         }
         // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now).
         for (const auto& run : run_dirs(heap_dump_dir))

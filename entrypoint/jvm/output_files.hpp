@@ -25,8 +25,7 @@ std::string start_stamp(std::chrono::system_clock::time_point now, int sequence)
 
 // The names for one stamp: HeapDumpPath HEAP_DUMP_DIR/run-STAMP, ErrorFile HEAP_DUMP_DIR/run-STAMP/hs_err_pid%p.log,
 // GC log GC_LOG_DIR/gc-STAMP-pid%p.log ("" for an empty directory). Pure.
-OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string& gc_log_dir,
-                             const std::string& stamp);
+OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string& gc_log_dir, const std::string& stamp);
 
 struct DumpFile {
     std::string name;       // path relative to the heap dump directory: "run-STAMP/java_pid7.hprof", "old.hprof"
@@ -47,9 +46,9 @@ std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names
 
 struct PreparedOutput {
     OutputFiles files;
-    std::vector<std::string> deleted;    // old dumps removed for the retention limit (full paths)
-    std::vector<std::string> warnings;   // e.g. free space below the maximum heap
-    std::optional<std::string> error;    // the directory cannot be created or written: nothing may start
+    std::vector<std::string> deleted;   // old dumps removed for the retention limit (full paths)
+    std::vector<std::string> warnings;  // e.g. free space below the maximum heap
+    std::optional<std::string> error;   // the directory cannot be created or written: nothing may start
 };
 
 // Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a

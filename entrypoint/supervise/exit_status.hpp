@@ -12,11 +12,11 @@ namespace jvminit::supervise {
 // What the supervision loop saw of the main child's end. The exit classifier reads this beside the loop.
 struct ChildOutcome {
     pid_t pid = -1;
-    int wait_status = 0;                 // raw status from waitpid(2)
-    std::optional<int> stop_signal;      // SIGTERM/SIGINT that jvminit forwarded to ask for the stop, if any
-    bool killed_after_grace = false;     // jvminit sent SIGKILL because the grace period ended
-    int descendants_terminated = 0;      // remaining descendants sent SIGTERM after the main child's end
-    int descendants_killed = 0;          // processes sent SIGKILL when the grace period ended
+    int wait_status = 0;              // raw status from waitpid(2)
+    std::optional<int> stop_signal;   // SIGTERM/SIGINT that jvminit forwarded to ask for the stop, if any
+    bool killed_after_grace = false;  // jvminit sent SIGKILL because the grace period ended
+    int descendants_terminated = 0;   // remaining descendants sent SIGTERM after the main child's end
+    int descendants_killed = 0;       // processes sent SIGKILL when the grace period ended
 };
 
 // The exit code jvminit passes on: the child's exit code (0-255), or 128+N when signal N killed it.
@@ -28,11 +28,11 @@ std::string describe_wait_status(int wait_status);
 // The kinds of ending jvminit tells apart today. The OOM classifier (JVM OutOfMemoryError, kernel OOM kill,
 // crash) extends this from the same ChildOutcome plus the evidence it collects (cgroup counters, hs_err files).
 enum class EndKind {
-    Success,            // exit code 0
-    Failure,            // exit code 1-255 on its own
-    StoppedOnRequest,   // ended after jvminit forwarded a stop signal (JVM: 143 after SIGTERM, 130 after SIGINT)
-    KilledAtGraceEnd,   // jvminit's SIGKILL after the grace period
-    KilledBySignal,     // any other death by signal
+    Success,           // exit code 0
+    Failure,           // exit code 1-255 on its own
+    StoppedOnRequest,  // ended after jvminit forwarded a stop signal (JVM: 143 after SIGTERM, 130 after SIGINT)
+    KilledAtGraceEnd,  // jvminit's SIGKILL after the grace period
+    KilledBySignal,    // any other death by signal
 };
 EndKind classify_end(const ChildOutcome& outcome);
 const char* to_string(EndKind kind);

@@ -1,12 +1,11 @@
 #include "supervise/supervisor.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
 #include <cerrno>
 #include <cstring>
 #include <optional>
-
-#include <spdlog/spdlog.h>
 
 #include "config/values.hpp"
 #include "supervise/process_tree.hpp"
@@ -17,7 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool is_stop_signal(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+bool is_stop_signal(int sig) {
+    return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
 
 class Supervisor {
 public:

@@ -18,7 +18,7 @@ namespace jvminit::supervise {
 
 struct SupervisorOptions {
     std::chrono::milliseconds grace_period{8000};  // 0 ms to 24 h
-    bool is_pid1 = false;                           // PID 1 of a pid namespace: kill(-1) reaches every process in it
+    bool is_pid1 = false;                          // PID 1 of a pid namespace: kill(-1) reaches every process in it
 };
 
 // Supervises `child` until it and every remaining descendant are gone:

@@ -1,7 +1,6 @@
 // How the child ended and the status jvminit exits with (supervise/exit_status.hpp): the child's exit code,
 // or 128+N for death by signal N, as wait(2) reports it and the shell and tini do.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -14,9 +13,15 @@
 namespace jvminit::supervise {
 namespace {
 
-int exited(int code) { return W_EXITCODE(code, 0); }
-int signaled(int signal_number) { return W_EXITCODE(0, signal_number); }
-int signaled_with_core(int signal_number) { return W_EXITCODE(0, signal_number) | WCOREFLAG; }
+int exited(int code) {
+    return W_EXITCODE(code, 0);
+}
+int signaled(int signal_number) {
+    return W_EXITCODE(0, signal_number);
+}
+int signaled_with_core(int signal_number) {
+    return W_EXITCODE(0, signal_number) | WCOREFLAG;
+}
 
 TEST(ExitStatus, EveryExitCodeFrom0To255PassesThrough) {
     for (int code = 0; code <= 255; ++code) {
@@ -105,8 +110,7 @@ TEST(ExitClassifier, TellsTheKindsOfEndingApart) {
         {"SIGKILL from elsewhere (kernel OOM killer)", signaled(SIGKILL), std::nullopt, false, EndKind::KilledBySignal},
         {"SIGKILL during a stop but not jvminit's", signaled(SIGKILL), SIGTERM, false, EndKind::KilledBySignal},
         {"grace ended but the child had exited by itself", exited(0), SIGTERM, true, EndKind::Success},
-        {"grace ended but the child died of another signal", signaled(SIGSEGV), SIGTERM, true,
-         EndKind::KilledBySignal},
+        {"grace ended but the child died of another signal", signaled(SIGSEGV), SIGTERM, true, EndKind::KilledBySignal},
         {"SIGSEGV", signaled(SIGSEGV), std::nullopt, false, EndKind::KilledBySignal},
         {"SIGABRT with a core (CrashOnOutOfMemoryError)", signaled_with_core(SIGABRT), std::nullopt, false,
          EndKind::KilledBySignal},

@@ -1,9 +1,6 @@
 // Finding the JDK and its version from files only (jvm/jdk.hpp): JAVA_VERSION of the `release` file, the
 // Java home of PROGRAM, $JAVA_HOME or `java` on PATH through symlinks; never by starting java.
 #include <gtest/gtest.h>
-
-#include "temp_dir.hpp"
-
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -14,6 +11,7 @@
 #include <vector>
 
 #include "jvm/jdk.hpp"
+#include "temp_dir.hpp"
 
 namespace jvminit::jvm {
 namespace {
@@ -25,29 +23,21 @@ namespace fs = std::filesystem;
 
 struct VersionCase {
     std::string value;
-    int major;   // 0: nullopt expected
+    int major;  // 0: nullopt expected
     int update;
 };
 
 TEST(JavaVersion, ParsesBothVersionSchemes) {
     const std::vector<VersionCase> cases = {
         {"17.0.21.1", 17, 0},  // four parts (Debian)
-        {"17.0.15", 17, 0},
-        {"17", 17, 0},
-        {"25", 25, 0},
-        {"21-ea", 21, 0},
-        {"11.0.2+9", 11, 0},
-        {"17.0.2+8-LTS", 17, 0},
-        {"9", 9, 0},
-        {"9.0.4", 9, 0},
-        {"10.0.2", 10, 0},
-        {"1.8.0_392", 8, 392},
-        {"1.8.0_181", 8, 181},
-        {"1.8.0_191", 8, 191},
-        {"1.8.0", 8, 0},
-        {"1.8.0-internal", 8, 0},
-        {"1.7.0_80", 7, 80},
-        {"1.8.0_392-b08", 8, 392},
+        {"17.0.15", 17, 0},    {"17", 17, 0},
+        {"25", 25, 0},         {"21-ea", 21, 0},
+        {"11.0.2+9", 11, 0},   {"17.0.2+8-LTS", 17, 0},
+        {"9", 9, 0},           {"9.0.4", 9, 0},
+        {"10.0.2", 10, 0},     {"1.8.0_392", 8, 392},
+        {"1.8.0_181", 8, 181}, {"1.8.0_191", 8, 191},
+        {"1.8.0", 8, 0},       {"1.8.0-internal", 8, 0},
+        {"1.7.0_80", 7, 80},   {"1.8.0_392-b08", 8, 392},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE("JAVA_VERSION " + c.value);
@@ -61,9 +51,28 @@ TEST(JavaVersion, ParsesBothVersionSchemes) {
 
 TEST(JavaVersion, RefusesWhatIsNotAVersion) {
     const std::vector<std::string> refused = {
-        "",      "abc",  "x17", "v17",       "0",       "1",        "1.",       "1.x",       "1.0",
-        "17a",   "17 0", "-17", "\"17\"",    " 17",     "17 ",      "17\n",     "1.8.0_392 extra",
-        "'17'",  ".17",  "+17", "17.0.2 LTS", "1_8",
+        "",
+        "abc",
+        "x17",
+        "v17",
+        "0",
+        "1",
+        "1.",
+        "1.x",
+        "1.0",
+        "17a",
+        "17 0",
+        "-17",
+        "\"17\"",
+        " 17",
+        "17 ",
+        "17\n",
+        "1.8.0_392 extra",
+        "'17'",
+        ".17",
+        "+17",
+        "17.0.2 LTS",
+        "1_8",
     };
     for (const auto& value : refused) {
         SCOPED_TRACE("JAVA_VERSION '" + value + "'");

@@ -2,9 +2,6 @@
 // hs_err files (HotSpot never overwrites a dump, the pid repeats in containers, and two JVMs of one start
 // must not collide), gc-STAMP-pid%p.log GC logs; the retention limits; the checks before start.
 #include <gtest/gtest.h>
-
-#include "temp_dir.hpp"
-
 #include <stdlib.h>
 
 #include <algorithm>
@@ -17,6 +14,7 @@
 #include <vector>
 
 #include "jvm/output_files.hpp"
+#include "temp_dir.hpp"
 
 namespace jvminit::jvm {
 namespace {
@@ -109,8 +107,8 @@ Names sorted(Names names) {
 }
 
 TEST(DumpRetention, DeletesTheOldestBeyondTheNewestKeepMinusOne) {
-    const std::vector<DumpFile> five = {{"e.hprof", 500}, {"a.hprof", 100}, {"c.hprof", 300}, {"b.hprof", 200},
-                                        {"d.hprof", 400}};
+    const std::vector<DumpFile> five = {
+        {"e.hprof", 500}, {"a.hprof", 100}, {"c.hprof", 300}, {"b.hprof", 200}, {"d.hprof", 400}};
     const std::vector<RetentionCase> cases = {
         {"no dumps", {}, 3, {}},
         {"keep 1 leaves room for the next dump only", five, 1, {"a.hprof", "b.hprof", "c.hprof", "d.hprof", "e.hprof"}},

@@ -1,7 +1,6 @@
 // The processes below jvminit (supervise/process_tree.hpp), from /proc/PID/stat (proc(5): field 4 is
 // the parent pid; field 2, comm, may hold spaces and parentheses).
 #include <gtest/gtest.h>
-
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,11 +82,13 @@ TEST(ProcessTree, DescendantsAreEveryProcessWhoseParentsReachTheRoot) {
         {"siblings", 10, {{11, 10}, {12, 10}, {13, 10}}, {11, 12, 13}},
         {"grandchildren", 10, {{11, 10}, {12, 11}, {13, 12}}, {11, 12, 13}},
         {"order of links does not matter", 10, {{13, 12}, {12, 11}, {11, 10}}, {11, 12, 13}},
-        {"unrelated processes are left out", 10,
+        {"unrelated processes are left out",
+         10,
          {{1, 0}, {10, 1}, {11, 10}, {20, 1}, {21, 20}, {22, 21}, {30, 0}},
          {11}},
         {"the root's parent and siblings are left out", 10, {{5, 1}, {10, 5}, {9, 5}, {11, 10}}, {11}},
-        {"a tree with branches", 1,
+        {"a tree with branches",
+         1,
          {{2, 1}, {3, 1}, {4, 2}, {5, 2}, {6, 3}, {7, 6}, {8, 7}, {100, 0}, {101, 100}},
          {2, 3, 4, 5, 6, 7, 8}},
         {"a root with no entry of its own", 10, {{11, 10}}, {11}},

@@ -64,7 +64,8 @@ TEST(ReadmeSettingsTable, NamesEverySettingAsVariableFlagAndTomlKey) {
         EXPECT_NE(readme.find("`" + std::string(spec.flag)), std::string::npos);
         EXPECT_NE(readme.find("`[" + std::string(spec.table) + "] " + std::string(spec.key) + "`"), std::string::npos);
     }
-    for (const auto& alias : env_aliases()) EXPECT_NE(readme.find("`" + std::string(alias.alias) + "`"), std::string::npos);
+    for (const auto& alias : env_aliases())
+        EXPECT_NE(readme.find("`" + std::string(alias.alias) + "`"), std::string::npos);
 }
 
 }  // namespace

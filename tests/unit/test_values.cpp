@@ -22,13 +22,37 @@ struct BoolCase {
 
 TEST(ParseBool, AcceptsTheSixWordsInAnyCaseAndNothingElse) {
     const std::vector<BoolCase> cases = {
-        {"true", true},   {"TRUE", true},    {"True", true},   {"tRuE", true},  {"1", true},
-        {"yes", true},    {"YES", true},     {"Yes", true},    {"false", false}, {"FALSE", false},
-        {"False", false}, {"0", false},      {"no", false},    {"NO", false},   {"No", false},
-        {"", std::nullopt},        {"maybe", std::nullopt},   {"y", std::nullopt},   {"n", std::nullopt},
-        {"t", std::nullopt},       {"f", std::nullopt},       {"on", std::nullopt},  {"off", std::nullopt},
-        {"2", std::nullopt},       {"01", std::nullopt},      {"-1", std::nullopt},  {" true", std::nullopt},
-        {"true ", std::nullopt},   {"true\n", std::nullopt},  {"yess", std::nullopt}, {"truefalse", std::nullopt},
+        {"true", true},
+        {"TRUE", true},
+        {"True", true},
+        {"tRuE", true},
+        {"1", true},
+        {"yes", true},
+        {"YES", true},
+        {"Yes", true},
+        {"false", false},
+        {"FALSE", false},
+        {"False", false},
+        {"0", false},
+        {"no", false},
+        {"NO", false},
+        {"No", false},
+        {"", std::nullopt},
+        {"maybe", std::nullopt},
+        {"y", std::nullopt},
+        {"n", std::nullopt},
+        {"t", std::nullopt},
+        {"f", std::nullopt},
+        {"on", std::nullopt},
+        {"off", std::nullopt},
+        {"2", std::nullopt},
+        {"01", std::nullopt},
+        {"-1", std::nullopt},
+        {" true", std::nullopt},
+        {"true ", std::nullopt},
+        {"true\n", std::nullopt},
+        {"yess", std::nullopt},
+        {"truefalse", std::nullopt},
         {std::string("true\0", 5), std::nullopt},
     };
     for (const auto& c : cases) {
@@ -104,9 +128,34 @@ TEST(ParseDuration, AcceptsAWholeNumberWithOneUnit) {
 
 TEST(ParseDuration, RefusesMissingUnitsFractionsSignsAndMoreThanADay) {
     const std::vector<std::string> refused = {
-        "",        "10",        "forever", "s",      "ms",     "1.5s",  "-1s",       "+1s",     " 10s", "10s ",
-        "10 s",    "10S",       "10MS",    "10sec",  "10min",  "1d",    "10us",      "1h30m",   "25h",  "1441m",
-        "86401s",  "86400001ms", "999999999h", "9999999999ms", "99999999999999999999s", "1e3ms", "0x10s", "s10",
+        "",
+        "10",
+        "forever",
+        "s",
+        "ms",
+        "1.5s",
+        "-1s",
+        "+1s",
+        " 10s",
+        "10s ",
+        "10 s",
+        "10S",
+        "10MS",
+        "10sec",
+        "10min",
+        "1d",
+        "10us",
+        "1h30m",
+        "25h",
+        "1441m",
+        "86401s",
+        "86400001ms",
+        "999999999h",
+        "9999999999ms",
+        "99999999999999999999s",
+        "1e3ms",
+        "0x10s",
+        "s10",
     };
     for (const auto& text : refused) {
         SCOPED_TRACE("text: '" + text + "'");
@@ -121,20 +170,13 @@ struct FormatCase {
 
 TEST(FormatDuration, WritesTheShortestExactForm) {
     const std::vector<FormatCase> cases = {
-        {milliseconds(0), "0s"},
-        {milliseconds(1), "1ms"},
-        {milliseconds(500), "500ms"},
-        {milliseconds(1000), "1s"},
-        {milliseconds(1500), "1500ms"},
-        {milliseconds(8000), "8s"},
-        {milliseconds(59'000), "59s"},
-        {milliseconds(60'000), "1m"},
-        {milliseconds(90'000), "90s"},
-        {milliseconds(120'000), "2m"},
-        {milliseconds(3'600'000), "1h"},
-        {milliseconds(5'400'000), "90m"},
-        {milliseconds(86'400'000), "24h"},
-        {milliseconds(3'600'001), "3600001ms"},
+        {milliseconds(0), "0s"},           {milliseconds(1), "1ms"},
+        {milliseconds(500), "500ms"},      {milliseconds(1000), "1s"},
+        {milliseconds(1500), "1500ms"},    {milliseconds(8000), "8s"},
+        {milliseconds(59'000), "59s"},     {milliseconds(60'000), "1m"},
+        {milliseconds(90'000), "90s"},     {milliseconds(120'000), "2m"},
+        {milliseconds(3'600'000), "1h"},   {milliseconds(5'400'000), "90m"},
+        {milliseconds(86'400'000), "24h"}, {milliseconds(3'600'001), "3600001ms"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE("ms: " + std::to_string(c.duration.count()));
@@ -143,8 +185,8 @@ TEST(FormatDuration, WritesTheShortestExactForm) {
 }
 
 TEST(FormatDuration, ReadsBackThroughParseDurationExactly) {
-    const std::vector<std::int64_t> values = {0, 1, 999, 1000, 1001, 8000, 60'000, 61'000, 3'600'000,
-                                              3'660'000, 7'200'000, 86'399'999, 86'400'000};
+    const std::vector<std::int64_t> values = {0,      1,         999,       1000,      1001,       8000,      60'000,
+                                              61'000, 3'600'000, 3'660'000, 7'200'000, 86'399'999, 86'400'000};
     for (std::int64_t ms : values) {
         SCOPED_TRACE("ms: " + std::to_string(ms));
         std::string text = format_duration(milliseconds(ms));
