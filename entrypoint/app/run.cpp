@@ -93,13 +93,6 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     request.sigpipe_action = signals->original_sigpipe();
     request.take_terminal = supervise::owns_foreground_terminal();
     supervise::LaunchResult launched = supervise::launch(request);
-    if (launched.pid <= 0 && launched.error == ENOEXEC) {
-        // No #! line and not a binary: execvp(3) runs such a file with /bin/sh, and so does jvminit.
-        request.executable = "/bin/sh";
-        request.argv.insert(request.argv.begin(), "sh");
-        request.argv[1] = p.executable;
-        launched = supervise::launch(request);
-    }
     if (launched.pid <= 0) {
         int code = launched.error == ENOENT ? kExitNotFound : kExitNotExecutable;
         std::string hint;

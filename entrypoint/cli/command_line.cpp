@@ -77,47 +77,48 @@ ParseResult parse_command_line(const std::vector<std::string>& argv) {
     Parser parser;
     // Everything after the first `--` is PROGRAM's; CLI11 sees only what comes before it.
     auto separator = std::find(argv.begin() + (argv.empty() ? 0 : 1), argv.end(), std::string("--"));
-    // CLI11 reads `--opt=` (an empty value) as `--opt` and then takes the NEXT argument as the value;
-    // jvminit's own options (up to PROGRAM) are given as `--opt ""` instead, so that an empty value stays one.
+    // One pass over jvminit's own options, which end where PROGRAM begins (the first word that is neither an
+    // option, an option's value nor `explain`):
+    //  - CLI11 reads `--opt=` (an empty value) as `--opt` and takes the NEXT argument as the value, so it is
+    //    given `--opt ""` instead; `--debug=` (a boolean without a value) is refused;
+    //  - `--debug true` is refused: a boolean flag takes its value only after '=', so `true` would become
+    //    PROGRAM (and run /bin/true instead of the application).
     static const std::string kEmpty;
-    std::vector<const char*> before;
-    bool in_program = false;
-    for (auto it = argv.begin(); it != separator; ++it) {
+    std::vector<const char*> before{argv.empty() ? "jvminit" : argv.front().c_str()};
+    bool own = true;
+    for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
-        if (it != argv.begin() && !in_program && arg != "explain" && (arg.empty() || arg.front() != '-'))
-            in_program = true;
-        if (!in_program && arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.back() == '=') {
-            std::string name = arg.substr(0, arg.size() - 1);
-            const config::SettingSpec* spec = config::find_setting_by_flag(name);
-            if (spec && spec->type == config::ValueType::Bool) {
-                result.error = arg + ": expected " + std::string(config::kBoolForm) + " after '='";
-                return result;
-            }
-            if (spec || name == "--config") {
-                before.push_back(spec ? spec->flag.data() : "--config");
-                before.push_back(kEmpty.c_str());
-                continue;
-            }
-        }
-        before.push_back(arg.c_str());
-    }
-    if (before.empty()) before.push_back("jvminit");
-    // `--debug true`: a boolean flag takes its value only as --debug=VALUE, so `true` would become PROGRAM
-    // (and run /bin/true instead of the application). Refuse the ambiguity before anything runs.
-    // Only jvminit's own options are looked at: they end where PROGRAM begins.
-    for (std::size_t i = 1; i + 1 < before.size(); ++i) {
-        std::string_view arg = before[i];
-        if (arg == "explain") continue;
-        if (arg.empty() || arg.front() != '-') break;  // PROGRAM
-        const config::SettingSpec* spec = config::find_setting_by_flag(arg);
-        if ((spec && spec->type != config::ValueType::Bool) || arg == "--config") {
-            ++i;  // its value
+        if (!own || arg == "explain") {
+            before.push_back(arg.c_str());
             continue;
         }
-        if (spec && spec->type == config::ValueType::Bool && config::parse_bool(before[i + 1])) {
-            result.error = std::string(before[i]) + " " + before[i + 1] + ": write " + before[i] + "=" + before[i + 1] +
-                           " (a boolean flag takes its value after '='); a PROGRAM named " + before[i + 1] +
-                           " goes after --";
+        if (arg.empty() || arg.front() != '-') {
+            own = false;  // PROGRAM
+            before.push_back(arg.c_str());
+            continue;
+        }
+        const bool empty_value = arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.back() == '=';
+        const std::string name = empty_value ? arg.substr(0, arg.size() - 1) : arg;
+        const config::SettingSpec* spec = config::find_setting_by_flag(name);
+        const bool is_bool = spec && spec->type == config::ValueType::Bool;
+        const bool takes_value = (spec && !is_bool) || name == "--config";
+        if (empty_value && is_bool) {
+            result.error = arg + ": expected " + std::string(config::kBoolForm) + " after '='";
+            return result;
+        }
+        if (empty_value && takes_value) {
+            before.push_back(spec ? spec->flag.data() : "--config");
+            before.push_back(kEmpty.c_str());
+            continue;
+        }
+        before.push_back(arg.c_str());
+        auto next = std::next(it);
+        if (takes_value && next != separator) {
+            before.push_back(next->c_str());  // its value, whatever it looks like
+            it = next;
+        } else if (is_bool && next != separator && config::parse_bool(*next)) {
+            result.error = arg + " " + *next + ": write " + arg + "=" + *next +
+                           " (a boolean flag takes its value after '='); a PROGRAM named " + *next + " goes after --";
             return result;
         }
     }

@@ -15,8 +15,6 @@ struct ChildOutcome {
     int wait_status = 0;              // raw status from waitpid(2)
     std::optional<int> stop_signal;   // SIGTERM/SIGINT that jvminit forwarded to ask for the stop, if any
     bool killed_after_grace = false;  // jvminit sent SIGKILL because the grace period ended
-    int descendants_terminated = 0;   // remaining descendants sent SIGTERM after the main child's end
-    int descendants_killed = 0;       // processes sent SIGKILL when the grace period ended
 };
 
 // The exit code jvminit passes on: the child's exit code (0-255), or 128+N when signal N killed it.

@@ -14,7 +14,9 @@ namespace jvminit::supervise {
 
 namespace bp = boost::process;
 
-LaunchResult launch(const LaunchRequest& request) {
+namespace {
+
+LaunchResult launch_once(const LaunchRequest& request) {
     LaunchResult result;
     if (request.argv.empty()) {
         result.error = EINVAL;
@@ -60,6 +62,19 @@ LaunchResult launch(const LaunchRequest& request) {
     result.pid = child.id();
     child.detach();  // never let Boost.Process wait on or terminate the child
     return result;
+}
+
+}  // namespace
+
+LaunchResult launch(const LaunchRequest& request) {
+    LaunchResult result = launch_once(request);
+    if (result.pid > 0 || result.error != ENOEXEC) return result;
+    // No #! line and not a binary: execvp(3) runs such a file with /bin/sh, and so does jvminit.
+    LaunchRequest with_shell = request;
+    with_shell.executable = "/bin/sh";
+    with_shell.argv.insert(with_shell.argv.begin(), "sh");
+    with_shell.argv[1] = request.executable;
+    return launch_once(with_shell);
 }
 
 bool owns_foreground_terminal() {

@@ -27,7 +27,8 @@ struct LaunchResult {
 // Forks and executes. Between fork and exec the child only makes async-signal-safe calls: setpgid(0, 0)
 // (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then restores SIGPIPE's
 // disposition and the signal mask.
-// Nothing is logged there. Never throws; an exec failure is reported through `error`.
+// Nothing is logged there. Never throws; an exec failure is reported through `error`. A file that exec
+// refuses as not a binary and without a #! line (ENOEXEC) is run with /bin/sh, as execvp(3) does.
 // A child whose exec failed may already have been reaped by Boost.Process (it calls waitpid(pid, WNOHANG)
 // on that path only); the supervision loop's waitpid(-1) handles either case.
 LaunchResult launch(const LaunchRequest& request);

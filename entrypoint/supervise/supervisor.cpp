@@ -146,7 +146,6 @@ private:
         descendants_asked_to_stop_ = true;
         if (!deadline_) deadline_ = Clock::now() + options_.grace_period;
         int count = signal_descendants(SIGTERM, true);
-        outcome_.descendants_terminated = count;
         if (count > 0) {
             auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
             spdlog::info("main child ended; sent SIGTERM to {} remaining process(es), waiting up to {}", count,
@@ -179,7 +178,7 @@ private:
             if (::kill(pid, SIGKILL) == 0) ++count;
         // As PID 1 of a namespace, kill(-1) also reaches a process forked after the scan above.
         if (options_.is_pid1) ::kill(-1, SIGKILL);
-        outcome_.descendants_killed += count;
+        if (count > 0) spdlog::debug("sent SIGKILL to {} process(es)", count);
     }
 
     sys::SignalFd& signals_;
