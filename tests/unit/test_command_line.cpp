@@ -120,6 +120,18 @@ TEST(CommandLine, EverySettingFlagIsAccepted) {
     }
 }
 
+// An option's value is not PROGRAM: after `--config /x` and `--stop-timeout -5s` jvminit's own options go on.
+TEST(CommandLine, AnOptionsValueDoesNotStartTheProgram) {
+    ParseResult ambiguous = parse_command_line({"jvminit", "--config", "/x", "--debug", "true", "--", "app"});
+    ASSERT_TRUE(ambiguous.error.has_value());
+    EXPECT_NE(ambiguous.error->find("--debug=true"), std::string::npos) << *ambiguous.error;
+
+    ParseResult dashed = parse_command_line({"jvminit", "--stop-timeout", "-5s", "--debug", "app"});
+    ASSERT_FALSE(dashed.error.has_value()) << *dashed.error;
+    EXPECT_EQ(dashed.command_line.flags, (Flags{{"--stop-timeout", "-5s"}, {"--debug", "true"}}));
+    EXPECT_EQ(dashed.command_line.program, (Args{"app"}));
+}
+
 TEST(CommandLine, ConfigPathIsNotASettingFlag) {
     for (const Args& argv :
          {Args{"jvminit", "--config", "/etc/x.toml", "--", "java"}, Args{"jvminit", "--config=/etc/x.toml", "java"}}) {
