@@ -2,10 +2,7 @@
 
 #include <unistd.h>
 
-#include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <system_error>
@@ -22,28 +19,32 @@ LaunchResult launch_once(const LaunchRequest& request) {
         result.error = EINVAL;
         return result;
     }
-    bp::environment environment;
-    environment.clear();
-    for (const auto& entry : request.environment) {
-        auto eq = entry.find('=');
-        if (eq == std::string::npos || eq == 0) continue;
-        environment[entry.substr(0, eq)] = entry.substr(eq + 1);
-    }
-    std::vector<std::string> args(request.argv.begin() + 1, request.argv.end());
-    // argv as the user wrote it (argv[0] = PROGRAM, execvp semantics), not Boost's argv[0] = resolved path.
-    std::vector<std::string> argv_storage = request.argv;
-    std::vector<char*> argv;
-    for (auto& arg : argv_storage) argv.push_back(arg.data());
-    argv.push_back(nullptr);
+    // argv and the environment as jvminit built them, handed to execve as they are: argv[0] = PROGRAM as the
+    // user wrote it (execvp semantics, not Boost's argv[0] = resolved path), and no copy through Boost's
+    // environment map (which re-parses every NAME=value: a fifth of jvminit's start-up instructions).
+    // execve(2) takes char *const[] but does not write to the strings.
+    auto pointers = [](const std::vector<std::string>& strings) {
+        std::vector<char*> out;
+        out.reserve(strings.size() + 1);
+        for (const auto& text : strings) out.push_back(const_cast<char*>(text.c_str()));
+        out.push_back(nullptr);
+        return out;
+    };
+    std::vector<char*> argv = pointers(request.argv);
+    std::vector<char*> envp = pointers(request.environment);
     const sigset_t mask = request.signal_mask;
     const struct sigaction sigpipe_action = request.sigpipe_action;
     const bool take_terminal = request.take_terminal;
 
     std::error_code ec;
     bp::child child(
-        bp::exe = request.executable, bp::args = args, bp::env = environment,
-        // Runs in the parent before fork, after Boost built its own argv.
-        bp::extend::on_setup = [&argv](auto& exec) { exec.cmd_line = argv.data(); },
+        bp::exe = request.executable,
+        // Runs in the parent before fork, after Boost built its own argv (exe alone).
+        bp::extend::on_setup =
+            [&argv, &envp](auto& exec) {
+                exec.cmd_line = argv.data();
+                exec.env = envp.data();
+            },
         // Runs in the child between fork and exec: async-signal-safe calls only, no logging.
         bp::extend::on_exec_setup =
             [&mask, &sigpipe_action, take_terminal](auto&) {
