@@ -66,15 +66,31 @@ struct Parser {
     }
 };
 
+// `jvminit -- PROGRAM...` or `jvminit PROGRAM...` (the usual ENTRYPOINT): no option and no subcommand,
+// so CLI11 would have nothing to parse, and building its parser is a quarter of jvminit's start-up work
+// (bench/results.md). The result is what CLI11 gives for the same argv (tests/unit/test_command_line.cpp).
+std::optional<ParseResult> parse_without_options(const std::vector<std::string>& argv) {
+    if (argv.size() < 2) return std::nullopt;
+    const std::string& first = argv[1];
+    const bool separator = first == "--";
+    const bool program = !first.empty() && first.front() != '-' && first != "explain";
+    if (!separator && !program) return std::nullopt;
+    if (separator && argv.size() == 2) return std::nullopt;  // no PROGRAM: the full parse words the error
+    ParseResult result;
+    result.command_line.program.assign(argv.begin() + (separator ? 2 : 1), argv.end());
+    return result;
+}
+
 std::string first_line(const std::string& text) {
     return text.substr(0, text.find('\n'));
 }
 
 }  // namespace
 
-ParseResult parse_command_line(const std::vector<std::string>& argv) {
+ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut) {
+    if (allow_shortcut)
+        if (auto without_options = parse_without_options(argv)) return *without_options;
     ParseResult result;
-    Parser parser;
     // Everything after the first `--` is PROGRAM's; CLI11 sees only what comes before it.
     auto separator = std::find(argv.begin() + (argv.empty() ? 0 : 1), argv.end(), std::string("--"));
     // One pass over jvminit's own options, which end where PROGRAM begins (the first word that is neither an
@@ -122,6 +138,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv) {
             return result;
         }
     }
+    Parser parser;
     try {
         parser.app.parse(static_cast<int>(before.size()), before.data());
     } catch (const CLI::CallForHelp&) {

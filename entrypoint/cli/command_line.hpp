@@ -26,8 +26,10 @@ struct ParseResult {
 
 // Parses argv (argv[0] is jvminit's own name). Setting flags work before and after `explain`. The
 // program starts at `--` or at the first argument that is not an option. A run without a program, an
-// unknown option or a missing value is an error.
-ParseResult parse_command_line(const std::vector<std::string>& argv);
+// unknown option or a missing value is an error. When argv holds no option and no subcommand at all
+// (`jvminit [--] PROGRAM...`), the result is built without CLI11 (same result; `allow_shortcut` = false
+// forces the CLI11 path, for tests that compare the two).
+ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut = true);
 
 // The text of --help: usage, subcommands, every setting flag with its variable and default, exit codes.
 std::string help_text();

@@ -109,6 +109,42 @@ TEST(CommandLine, ProgramAndItsArgumentsAreKeptAsGiven) {
     }
 }
 
+// Without options (`jvminit [--] PROGRAM...`) the parse skips CLI11; its result must be CLI11's for every
+// argv, including those that only look like the shortcut and must take the full path.
+TEST(CommandLine, TheNoOptionShortcutGivesWhatCli11Gives) {
+    const std::vector<Args> cases = {
+        {"jvminit", "--", "java", "-jar", "app.jar"},
+        {"jvminit", "java", "-jar", "app.jar"},
+        {"jvminit", "sh", "--", "x"},
+        {"jvminit", "--", "sh", "--", "x"},
+        {"jvminit", "sh", "explain"},
+        {"jvminit", "java", "--debug", "--help"},
+        {"jvminit", "--", "--help"},
+        {"jvminit", "--", "explain", "x"},
+        {"jvminit", "--", "printf", "", "x"},
+        {"jvminit", "--", "-weird"},
+        {"jvminit", "--", ""},
+        {"jvminit", "--"},
+        {"jvminit"},
+        {"jvminit", ""},
+        {"jvminit", "explain"},
+        {"jvminit", "-", "x"},
+        {"jvminit", "--help"},
+        {"jvminit", "--debug", "--", "java"},
+        {"jvminit", "java", "--", "--", "x"},
+    };
+    for (const auto& argv : cases) {
+        ParseResult fast = parse_command_line(argv);
+        ParseResult full = parse_command_line(argv, /*allow_shortcut=*/false);
+        EXPECT_EQ(fast.error, full.error) << shown(argv);
+        EXPECT_EQ(fast.command_line.command, full.command_line.command) << shown(argv);
+        EXPECT_EQ(fast.command_line.program, full.command_line.program) << shown(argv);
+        EXPECT_EQ(fast.command_line.flags, full.command_line.flags) << shown(argv);
+        EXPECT_EQ(fast.command_line.config_path, full.command_line.config_path) << shown(argv);
+        EXPECT_EQ(fast.command_line.json, full.command_line.json) << shown(argv);
+    }
+}
+
 TEST(CommandLine, EverySettingFlagIsAccepted) {
     for (const auto& spec : config::setting_specs()) {
         SCOPED_TRACE(std::string(spec.flag));
