@@ -31,7 +31,7 @@ std::string jdk_line(const Preparation& p) {
 }
 }  // namespace
 
-std::string explanation_text(const Preparation& p) {
+std::string explanation_text(const Preparation& p, const LimitsCheck& c) {
     std::ostringstream out;
     out << "program:            ";
     if (p.program.empty())
@@ -39,12 +39,12 @@ std::string explanation_text(const Preparation& p) {
     else
         out << p.executable << (p.program_is_java ? " (java)" : "") << "\n";
     out << "JDK:                " << jdk_line(p) << "\n";
-    out << "memory limit:       " << describe_memory_limit(p.limits);
-    if (p.limits.cgroup_version)
-        out << " (cgroup v" << p.limits.cgroup_version << " " << p.limits.memory_cgroup_dir << ")";
+    out << "memory limit:       " << describe_memory_limit(c.limits);
+    if (c.limits.cgroup_version)
+        out << " (cgroup v" << c.limits.cgroup_version << " " << c.limits.memory_cgroup_dir << ")";
     out << "\n";
-    out << "CPU limit:          " << describe_cpu_limit(p.limits) << "\n";
-    if (p.expected_max_heap_bytes) out << "expected max heap:  " << (*p.expected_max_heap_bytes >> 20) << " MiB\n";
+    out << "CPU limit:          " << describe_cpu_limit(c.limits) << "\n";
+    if (c.expected_max_heap_bytes) out << "expected max heap:  " << (*c.expected_max_heap_bytes >> 20) << " MiB\n";
     out << "\nsettings:\n";
     for (const auto& spec : config::setting_specs()) {
         std::string value = spec.show(p.settings.values);
@@ -58,12 +58,13 @@ std::string explanation_text(const Preparation& p) {
     for (const auto& warning : p.plan.warnings) out << "warning: " << warning << "\n";
     for (const auto& warning : p.warnings) out << "warning: " << warning << "\n";
     for (const auto& warning : p.output.warnings) out << "warning: " << warning << "\n";
+    for (const auto& warning : c.warnings) out << "warning: " << warning << "\n";
     for (const auto& note : p.settings.notes) out << "note: " << note << "\n";
-    for (const auto& note : p.limits.notes) out << "note: " << note << "\n";
+    for (const auto& note : c.limits.notes) out << "note: " << note << "\n";
     return out.str();
 }
 
-nlohmann::json explanation_json(const Preparation& p) {
+nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
     using nlohmann::json;
     json j;
     j["program"] = p.program.empty() ? json(nullptr) : json(p.executable);
@@ -75,12 +76,12 @@ nlohmann::json explanation_json(const Preparation& p) {
                 {"assumed_major", p.jdk.effective_major()},
                 {"problem", p.jdk.problem}};
     j["container"] = {
-        {"cgroup_version", p.limits.cgroup_version},
-        {"memory_cgroup", p.limits.memory_cgroup_dir},
-        {"memory_limit_bytes", p.limits.memory_limit_bytes ? json(*p.limits.memory_limit_bytes) : json(nullptr)},
-        {"cpu_limit", p.limits.cpu_limit ? json(*p.limits.cpu_limit) : json(nullptr)},
-        {"notes", p.limits.notes}};
-    j["expected_max_heap_bytes"] = p.expected_max_heap_bytes ? json(*p.expected_max_heap_bytes) : json(nullptr);
+        {"cgroup_version", c.limits.cgroup_version},
+        {"memory_cgroup", c.limits.memory_cgroup_dir},
+        {"memory_limit_bytes", c.limits.memory_limit_bytes ? json(*c.limits.memory_limit_bytes) : json(nullptr)},
+        {"cpu_limit", c.limits.cpu_limit ? json(*c.limits.cpu_limit) : json(nullptr)},
+        {"notes", c.limits.notes}};
+    j["expected_max_heap_bytes"] = c.expected_max_heap_bytes ? json(*c.expected_max_heap_bytes) : json(nullptr);
     json settings = json::object();
     for (const auto& spec : config::setting_specs()) {
         const auto& source = p.settings.sources.at(spec.name());
@@ -100,6 +101,7 @@ nlohmann::json explanation_json(const Preparation& p) {
     std::vector<std::string> warnings = p.plan.warnings;
     warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
     warnings.insert(warnings.end(), p.output.warnings.begin(), p.output.warnings.end());
+    warnings.insert(warnings.end(), c.warnings.begin(), c.warnings.end());
     j["warnings"] = warnings;
     j["notes"] = p.settings.notes;
     return j;
@@ -118,11 +120,12 @@ int explain(const cli::CommandLine& command_line, const Environment& environment
         return failure->exit_code;
     }
     const auto& p = std::get<Preparation>(prepared);
+    const LimitsCheck check = check_limits(p);
     // Paths and options are bytes, not always UTF-8: invalid sequences are shown as U+FFFD, not refused.
     if (command_line.json)
-        std::cout << explanation_json(p).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        std::cout << explanation_json(p, check).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     else
-        std::cout << explanation_text(p);
+        std::cout << explanation_text(p, check);
     return 0;
 }
 

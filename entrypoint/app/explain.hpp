@@ -13,9 +13,9 @@ namespace jvminit::app {
 // same as one JSON object. Returns the exit status (0, or 2/126/127 as a run would fail).
 int explain(const cli::CommandLine& command_line, const Environment& environment);
 
-// The explanation as text and as JSON, from a Preparation. Pure.
-std::string explanation_text(const Preparation& p);
-nlohmann::json explanation_json(const Preparation& p);
+// The explanation as text and as JSON, from a Preparation and its limits check. Pure.
+std::string explanation_text(const Preparation& p, const LimitsCheck& check);
+nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& check);
 
 // "512 MiB (536870912 bytes)" or "unlimited"; "2.5" or "unlimited".
 std::string describe_memory_limit(const ContainerLimits& limits);

@@ -81,16 +81,13 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
             return Failure{kExitNotExecutable,
                            {name + ": cannot be executed: " + found->path + " is not an executable file"}};
         p.executable = found->path;
-        std::error_code ec;
-        p.program_is_java = fs::canonical(p.executable, ec).filename() == "java";
     }
 
     p.jdk = jvm::find_jdk(p.executable, get_env(environment, "JAVA_HOME"), path_env);
+    p.program_is_java = p.jdk.program_is_java;
     if (!p.jdk.version)
         p.warnings.push_back("JDK version unknown (" + p.jdk.problem + "); assuming JDK " +
                              std::to_string(jvm::kAssumedJdkMajor) + " behaviour");
-    p.limits = read_container_limits();
-
     jvm::JavaToolOptionsInput input;
     input.settings = p.settings;
     input.jdk_major = p.jdk.effective_major();
@@ -118,32 +115,11 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         input.user.option_files.push_back({ref.where, content.str().substr(0, 1 << 20), ref.is_argfile});
     }
 
-    // The heap the JVM will have: the user's -Xmx, else the percentage of the memory limit (or of RAM).
-    std::vector<std::string> user_options;
     for (auto& [option, where] : jvm::user_options_in_order(input.user, input.jdk_major))
-        user_options.push_back(std::move(option));
-    auto user_heap = jvm::user_max_heap(user_options);
-    if (user_heap) {
-        p.expected_max_heap_bytes = user_heap;
-        if (p.limits.memory_limit_bytes && *user_heap > *p.limits.memory_limit_bytes)
-            p.warnings.push_back("the maximum heap set by the user (" + std::to_string(*user_heap >> 20) +
-                                 " MiB) is above the container memory limit (" +
-                                 std::to_string(*p.limits.memory_limit_bytes >> 20) +
-                                 " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError");
-    } else {
-        std::uint64_t memory = p.limits.memory_limit_bytes.value_or(0);
-        if (memory == 0) {
-            long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
-            if (pages > 0 && page_size > 0)
-                memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
-        }
-        if (memory > 0)
-            p.expected_max_heap_bytes = memory / 100 * static_cast<std::uint64_t>(p.settings.values.max_ram_percentage);
-    }
+        p.user_options.push_back(std::move(option));
 
     const auto& s = p.settings.values;
-    p.output = jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, p.expected_max_heap_bytes,
-                                   dry_run);
+    p.output = jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, dry_run);
     if (p.output.error) return Failure{kExitBadInput, {*p.output.error}};
     input.files = p.output.files;
 
@@ -154,6 +130,38 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         if (name != "JAVA_TOOL_OPTIONS") p.child_environment.push_back(name + "=" + value);
     if (p.plan.value) p.child_environment.push_back("JAVA_TOOL_OPTIONS=" + *p.plan.value);
     return p;
+}
+
+LimitsCheck check_limits(const Preparation& p) {
+    LimitsCheck check;
+    check.limits = read_container_limits();
+    const auto& memory_limit = check.limits.memory_limit_bytes;
+    if (auto user_heap = jvm::user_max_heap(p.user_options)) {
+        check.expected_max_heap_bytes = user_heap;
+        if (memory_limit && *user_heap > *memory_limit)
+            check.warnings.push_back("the maximum heap set by the user (" + std::to_string(*user_heap >> 20) +
+                                     " MiB) is above the container memory limit (" +
+                                     std::to_string(*memory_limit >> 20) +
+                                     " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError");
+    } else {
+        std::uint64_t memory = memory_limit.value_or(0);
+        if (memory == 0) {
+            long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+            if (pages > 0 && page_size > 0)
+                memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+        }
+        if (memory > 0)
+            check.expected_max_heap_bytes =
+                memory / 100 * static_cast<std::uint64_t>(p.settings.values.max_ram_percentage);
+    }
+    if (check.expected_max_heap_bytes)
+        if (auto warning = jvm::free_space_warning(p.settings.values.heap_dump_dir, *check.expected_max_heap_bytes))
+            check.warnings.push_back(*warning);
+    return check;
+}
+
+bool check_limits_before_start(const Preparation& p) {
+    return !p.settings.values.heap_dump_dir.empty() || jvm::user_max_heap(p.user_options).has_value();
 }
 
 }  // namespace jvminit::app

@@ -1,5 +1,6 @@
 // Everything decided before the child starts, shared by `run` and `explain`: settings, the program,
-// the JDK, the container limits, the output files and the child's JAVA_TOOL_OPTIONS.
+// the JDK, the output files and the child's JAVA_TOOL_OPTIONS; and, apart, what the container limits say
+// (read after the start by `run`: nothing the child is given depends on them).
 #pragma once
 
 #include <optional>
@@ -41,19 +42,36 @@ struct Preparation {
     std::string executable;            // the resolved PROGRAM; empty when none
     bool program_is_java = false;
     jvm::JdkInfo jdk;
-    ContainerLimits limits;
     jvm::PreparedOutput output;
     jvm::JavaToolOptionsPlan plan;
-    std::optional<std::uint64_t> expected_max_heap_bytes;  // the heap the JVM will size to, when known
-    std::vector<std::string> warnings;                     // for the log
-    std::vector<std::string> child_environment;            // NAME=value, JAVA_TOOL_OPTIONS as planned
+    std::vector<std::string> user_options;       // the user's own JVM options, in the JVM's order
+    std::vector<std::string> warnings;           // for the log
+    std::vector<std::string> child_environment;  // NAME=value, JAVA_TOOL_OPTIONS as planned
 };
 
-// Resolves PROGRAM on PATH (127/126 when it cannot run), finds the JDK, reads the cgroup limits,
-// prepares the heap dump and GC log directories (nothing created or deleted when `dry_run`) and plans
-// JAVA_TOOL_OPTIONS. Never starts a process.
+// Resolves PROGRAM on PATH (127/126 when it cannot run), finds the JDK, prepares the heap dump and GC log
+// directories (nothing created or deleted when `dry_run`) and plans JAVA_TOOL_OPTIONS. Never starts a
+// process; reads no cgroup file (check_limits does).
 std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, const std::vector<std::string>& program,
                                            const Environment& environment, bool dry_run);
+
+struct LimitsCheck {
+    ContainerLimits limits;
+    std::optional<std::uint64_t> expected_max_heap_bytes;  // the heap the JVM will size to, when known
+    std::vector<std::string> warnings;  // a user heap above the memory limit; a dump that may not fit on disk
+};
+
+// Reads the container limits (cgroup v1/v2, container/cgroup.hpp) and checks the prepared start against
+// them: the maximum heap the JVM will take (the user's -Xmx, else max_ram_percentage of the memory limit
+// or of the RAM, as HotSpot's MaxRAMPercentage), above the memory limit, and above the free space of the
+// heap dump directory. Warnings only. `explain` calls it before printing; `run` before the start when
+// check_limits_before_start, else once the child has started.
+LimitsCheck check_limits(const Preparation& p);
+
+// True when check_limits can warn about this start: a heap dump directory is set (a dump that may not fit:
+// said before the start, issue 3) or the user set the maximum heap (-Xmx above the memory limit). Otherwise
+// nothing it finds concerns the start, and reading the cgroup files can wait until the child runs.
+bool check_limits_before_start(const Preparation& p);
 
 std::optional<std::string> get_env(const Environment& environment, std::string_view name);
 

@@ -43,14 +43,18 @@ void log_preparation(const Preparation& p) {
     if (p.jdk.version)
         spdlog::debug("JDK {} (major {}) at {} ({})", p.jdk.version->text, p.jdk.version->major, p.jdk.home,
                       p.jdk.how_found);
-    spdlog::info("container limits: memory {}, CPUs {} (cgroup v{})", describe_memory_limit(p.limits),
-                 describe_cpu_limit(p.limits), p.limits.cgroup_version);
     for (const auto& path : p.output.deleted) spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
     for (const auto& warning : p.output.warnings) spdlog::warn("{}", warning);
     for (const auto& warning : p.warnings) spdlog::warn("{}", warning);
     for (const auto& warning : p.plan.warnings) spdlog::warn("{}", warning);
     for (const auto& suppressed : p.plan.suppressed)
         spdlog::debug("not adding {}: {}", suppressed.option, suppressed.why);
+}
+
+void log_limits_check(const LimitsCheck& check) {
+    spdlog::info("container limits: memory {}, CPUs {} (cgroup v{})", describe_memory_limit(check.limits),
+                 describe_cpu_limit(check.limits), check.limits.cgroup_version);
+    for (const auto& warning : check.warnings) spdlog::warn("{}", warning);
 }
 
 std::string added_options_text(const Preparation& p) {
@@ -79,6 +83,10 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     if (auto* failure = std::get_if<Failure>(&prepared)) return fail(*failure);
     auto& p = std::get<Preparation>(prepared);
     log_preparation(p);
+    // The limits are read before the start only when a warning about them concerns the start; otherwise
+    // while the child starts (nothing the child is given depends on them).
+    const bool limits_first = check_limits_before_start(p);
+    if (limits_first) log_limits_check(check_limits(p));
 
     const bool is_pid1 = ::getpid() == 1;
     if (!is_pid1 && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
@@ -88,7 +96,7 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     supervise::LaunchRequest request;
     request.executable = p.executable;
     request.argv = p.program;
-    request.environment = p.child_environment;
+    request.environment = std::move(p.child_environment);
     request.signal_mask = signals->original_mask();
     request.sigpipe_action = signals->original_sigpipe();
     request.take_terminal = supervise::owns_foreground_terminal();
@@ -114,6 +122,7 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     }
     spdlog::info("started {} (pid {}){}; JAVA_TOOL_OPTIONS additions: {}", p.program.front(), launched.pid,
                  is_pid1 ? " as PID 1" : " as child subreaper", added_options_text(p));
+    if (!limits_first) log_limits_check(check_limits(p));
     if (::chdir("/") != 0) spdlog::debug("chdir(/) failed: {}", std::strerror(errno));  // keep no mount busy
 
     supervise::SupervisorOptions options;

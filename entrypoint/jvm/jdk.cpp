@@ -124,7 +124,11 @@ JdkInfo find_jdk(const std::string& program_path, const std::optional<std::strin
     std::error_code ec;
     if (!program_path.empty()) {
         fs::path real = fs::canonical(program_path, ec);
-        if (!ec && real.filename() == "java") return read_home(home_of_java_binary(real), "the resolved PROGRAM");
+        if (!ec && real.filename() == "java") {
+            JdkInfo info = read_home(home_of_java_binary(real), "the resolved PROGRAM");
+            info.program_is_java = true;
+            return info;
+        }
     }
     if (java_home_env && !java_home_env->empty()) return read_home(fs::path(*java_home_env), "JAVA_HOME");
     if (auto java = sys::find_on_path("java", path_env.value_or(""))) {

@@ -31,6 +31,7 @@ struct JdkInfo {
     std::string how_found;              // "the resolved PROGRAM", "JAVA_HOME", "java on PATH"
     std::optional<JdkVersion> version;  // nullopt: unknown
     std::string problem;                // why the version is unknown (for a warning); empty when known
+    bool program_is_java = false;       // PROGRAM itself resolves to a binary named `java`
     int effective_major() const { return version ? version->major : kAssumedJdkMajor; }
 };
 

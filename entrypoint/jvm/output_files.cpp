@@ -16,16 +16,18 @@ namespace jvminit::jvm {
 namespace fs = std::filesystem;
 
 std::string start_stamp(std::chrono::system_clock::time_point now, int sequence) {
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    if (ms < 0) ms += 1000;
-    std::tm utc{};
-    ::gmtime_r(&t, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%S", &utc);
-    char millis[8];
-    std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms));
-    return std::string(buffer) + millis + "-" + std::to_string(sequence);
+    // UTC civil time by calendar arithmetic (C++20 <chrono>): gmtime_r would read /etc/localtime first.
+    using namespace std::chrono;
+    const auto ms_total = floor<milliseconds>(now);
+    const auto day = floor<days>(ms_total);
+    const year_month_day date{day};
+    const hh_mm_ss<milliseconds> time{ms_total - day};
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%04d%02u%02uT%02d%02d%02d.%03dZ-%d", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()), static_cast<int>(time.subseconds().count()), sequence);
+    return buffer;
 }
 
 OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string& gc_log_dir,
@@ -174,9 +176,9 @@ std::vector<std::string> list_names(const std::string& dir) {
 }  // namespace
 
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
-                              std::optional<std::uint64_t> max_heap_bytes, bool dry_run,
-                              std::chrono::system_clock::time_point now) {
+                              bool dry_run, std::chrono::system_clock::time_point now) {
     PreparedOutput out;
+    if (heap_dump_dir.empty() && !gc_log) return out;  // no file to name: nothing to check or create
     std::string gc_dir = gc_log ? (gc_log_dir.empty() ? heap_dump_dir : gc_log_dir) : std::string();
     if (gc_log && gc_dir.empty()) {
         std::error_code ec;
@@ -243,17 +245,18 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             fs::remove(fs::path(gc_dir) / name, ec);
         }
     }
-    if (!heap_dump_dir.empty() && max_heap_bytes) {
-        struct statvfs vfs {};
-        if (::statvfs(heap_dump_dir.c_str(), &vfs) == 0) {
-            std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-            if (free_bytes < *max_heap_bytes)
-                out.warnings.push_back("heap dump directory " + heap_dump_dir + " has " +
-                                       std::to_string(free_bytes >> 20) + " MiB free, less than the maximum heap of " +
-                                       std::to_string(*max_heap_bytes >> 20) + " MiB: a heap dump may not fit");
-        }
-    }
     return out;
+}
+
+std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes) {
+    if (heap_dump_dir.empty()) return std::nullopt;
+    struct statvfs vfs {};
+    if (::statvfs(heap_dump_dir.c_str(), &vfs) != 0) return std::nullopt;
+    const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    if (free_bytes >= max_heap_bytes) return std::nullopt;
+    return "heap dump directory " + heap_dump_dir + " has " + std::to_string(free_bytes >> 20) +
+           " MiB free, less than the maximum heap of " + std::to_string(max_heap_bytes >> 20) +
+           " MiB: a heap dump may not fit";
 }
 
 }  // namespace jvminit::jvm

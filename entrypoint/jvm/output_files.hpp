@@ -47,18 +47,22 @@ std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names
 struct PreparedOutput {
     OutputFiles files;
     std::vector<std::string> deleted;   // old dumps removed for the retention limit (full paths)
-    std::vector<std::string> warnings;  // e.g. free space below the maximum heap
+    std::vector<std::string> warnings;  // e.g. an old dump that could not be deleted
     std::optional<std::string> error;   // the directory cannot be created or written: nothing may start
 };
 
 // Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a
 // file, picks a stamp no existing file uses and creates the start's run-STAMP directory, then deletes old
-// dumps for the retention limit (and run- directories left empty) and old GC logs, and warns when the free
-// space (statvfs(3)) is below `max_heap_bytes` (when known). With an empty heap dump dir and GC logging
-// off, does nothing. `dry_run` (explain) checks without creating or deleting anything.
-// `now` is the start time for the stamp (tests pass a fixed one).
+// dumps for the retention limit (and run- directories left empty) and old GC logs. With an empty heap dump
+// dir and GC logging off, does nothing (not even a system call). `dry_run` (explain) checks without
+// creating or deleting anything. `now` is the start time for the stamp (tests pass a fixed one).
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
-                              std::optional<std::uint64_t> max_heap_bytes, bool dry_run,
+                              bool dry_run,
                               std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+// A warning when the file system of the heap dump directory has less free space (statvfs(3) f_bavail,
+// what an unprivileged writer may use) than `max_heap_bytes`: a dump of a full heap is about that size.
+// nullopt when it fits, when the directory is empty ("") or statvfs fails.
+std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes);
 
 }  // namespace jvminit::jvm

@@ -172,6 +172,7 @@ TEST_F(FindJdk, JavaHomeIsReadWhenProgramIsNotJava) {
     JdkInfo info = find_jdk("/bin/sh", home.string(), std::string("/nonexistent"));
     EXPECT_EQ(info.home, home.string());
     EXPECT_EQ(info.how_found, "JAVA_HOME");
+    EXPECT_FALSE(info.program_is_java);
     ASSERT_TRUE(info.version.has_value()) << info.problem;
     EXPECT_EQ(info.version->major, 17);
     EXPECT_EQ(info.version->text, "17.0.21.1");
@@ -185,6 +186,7 @@ TEST_F(FindJdk, ProgramThatIsJavaWinsOverJavaHome) {
     JdkInfo info = find_jdk((jdk17 / "bin" / "java").string(), jdk8.string(), std::string("/nonexistent"));
     EXPECT_EQ(info.home, jdk17.string());
     EXPECT_EQ(info.how_found, "the resolved PROGRAM");
+    EXPECT_TRUE(info.program_is_java);
     ASSERT_TRUE(info.version.has_value()) << info.problem;
     EXPECT_EQ(info.version->major, 17);
 }
@@ -198,6 +200,7 @@ TEST_F(FindJdk, ProgramSymlinkedToJavaIsResolvedToItsHome) {
     JdkInfo info = find_jdk((root() / "usr-bin" / "java").string(), std::nullopt, std::string("/nonexistent"));
     EXPECT_EQ(info.home, home.string());
     EXPECT_EQ(info.how_found, "the resolved PROGRAM");
+    EXPECT_TRUE(info.program_is_java);
     ASSERT_TRUE(info.version.has_value()) << info.problem;
     EXPECT_EQ(info.version->major, 25);
 }
@@ -213,6 +216,7 @@ TEST_F(FindJdk, JavaOnPathIsResolvedThroughSymlinks) {
     JdkInfo info = find_jdk("", std::nullopt, path_env);
     EXPECT_EQ(info.home, home.string());
     EXPECT_EQ(info.how_found, "java on PATH");
+    EXPECT_FALSE(info.program_is_java);
     ASSERT_TRUE(info.version.has_value()) << info.problem;
     EXPECT_EQ(info.version->major, 17);
     EXPECT_EQ(info.version->text, "17.0.15");
@@ -222,6 +226,7 @@ TEST_F(FindJdk, EmptyJavaHomeCountsAsUnset) {
     fs::path home = make_jdk("jdk21", "21.0.5");
     JdkInfo info = find_jdk("", std::string(""), (home / "bin").string());
     EXPECT_EQ(info.how_found, "java on PATH");
+    EXPECT_FALSE(info.program_is_java);
     ASSERT_TRUE(info.version.has_value()) << info.problem;
     EXPECT_EQ(info.version->major, 21);
 }
@@ -231,6 +236,7 @@ TEST_F(FindJdk, JavaHomeWinsOverJavaOnPath) {
     fs::path jdk21 = make_jdk("jdk21", "21.0.5");
     JdkInfo info = find_jdk("", jdk17.string(), (jdk21 / "bin").string());
     EXPECT_EQ(info.how_found, "JAVA_HOME");
+    EXPECT_FALSE(info.program_is_java);
     ASSERT_TRUE(info.version.has_value()) << info.problem;
     EXPECT_EQ(info.version->major, 17);
 }
@@ -246,6 +252,7 @@ TEST_F(FindJdk, Jdk8JreJavaReadsTheReleaseFileOneLevelUp) {
     EXPECT_EQ(info.version->major, 8);
     EXPECT_EQ(info.version->update, 392);
     EXPECT_EQ(info.how_found, "the resolved PROGRAM");
+    EXPECT_TRUE(info.program_is_java);
     EXPECT_EQ(info.problem, "");
 }
 
@@ -309,6 +316,7 @@ TEST_F(FindJdk, MissingProgramFallsBackToJavaHome) {
     fs::path home = make_jdk("jdk11", "11.0.2+9");
     JdkInfo info = find_jdk((root() / "no-such-program").string(), home.string(), std::nullopt);
     EXPECT_EQ(info.how_found, "JAVA_HOME");
+    EXPECT_FALSE(info.program_is_java);
     ASSERT_TRUE(info.version.has_value()) << info.problem;
     EXPECT_EQ(info.version->major, 11);
 }

@@ -44,7 +44,9 @@ TEST(StartStamp, IsUtcSecondsAndASequenceNumber) {
         {utc(2026, 11, 29, 11, 43, 55) + 7ms, 42, "20261129T114355.007Z-42"},
         {utc(1970, 1, 1, 0, 0, 0), 1, "19700101T000000.000Z-1"},
         {utc(2000, 2, 29, 23, 59, 59), 7, "20000229T235959.000Z-7"},
-        {utc(2038, 1, 19, 3, 14, 8), 1, "20380119T031408.000Z-1"},  // past 32-bit time_t
+        {utc(2038, 1, 19, 3, 14, 8), 1, "20380119T031408.000Z-1"},             // past 32-bit time_t
+        {utc(1969, 12, 31, 23, 59, 59) + 250ms, 1, "19691231T235959.250Z-1"},  // before the epoch: floored
+        {utc(2100, 3, 1, 0, 0, 0), 1, "21000301T000000.000Z-1"},               // 2100 is not a leap year
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.stamp);
@@ -286,7 +288,7 @@ private:
 };
 
 TEST_F(PrepareOutput, NothingToDoWithoutDumpsOrGcLog) {
-    PreparedOutput out = prepare_output("", 3, false, "", std::nullopt, false);
+    PreparedOutput out = prepare_output("", 3, false, "", false);
     EXPECT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(out.files.heap_dump_path, "");
     EXPECT_EQ(out.files.error_file, "");
@@ -297,7 +299,7 @@ TEST_F(PrepareOutput, NothingToDoWithoutDumpsOrGcLog) {
 
 TEST_F(PrepareOutput, CreatesAMissingDumpDirectoryWithParentsAndTheStartsRunDirectory) {
     fs::path dumps = dir("a/b/dumps");
-    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_TRUE(fs::is_directory(dumps));
     const fs::path run = out.files.heap_dump_path;
@@ -312,7 +314,7 @@ TEST_F(PrepareOutput, CreatesAMissingDumpDirectoryWithParentsAndTheStartsRunDire
 
 TEST_F(PrepareOutput, DumpDirectoryWithASpaceWorks) {
     fs::path dumps = dir("my dumps");
-    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_TRUE(fs::is_directory(dumps));
     EXPECT_TRUE(out.files.heap_dump_path.starts_with(dumps.string() + "/run-")) << out.files.heap_dump_path;
@@ -337,7 +339,7 @@ TEST_F(PrepareOutput, DeletesTheOldestDumpsBeyondKeepMinusOne) {
         touch(dumps / "c.hprof", at_hour(3));
         touch(dumps / "d.hprof", at_hour(4));
         touch(dumps / "e.hprof", at_hour(5));
-        PreparedOutput out = prepare_output(dumps.string(), c.keep, false, "", std::nullopt, false);
+        PreparedOutput out = prepare_output(dumps.string(), c.keep, false, "", false);
         ASSERT_FALSE(out.error.has_value()) << *out.error;
         EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), c.remaining);
         EXPECT_EQ(out.deleted.size(), 5 - c.remaining.size());
@@ -354,7 +356,7 @@ TEST_F(PrepareOutput, OldestIsDecidedByMtimeNotByName) {
     touch(dumps / "heapdump-z.hprof", at_hour(1));  // oldest
     touch(dumps / "heapdump-a.hprof", at_hour(3));
     touch(dumps / "heapdump-m.hprof", at_hour(2));
-    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(out.deleted, Names{(dumps / "heapdump-z.hprof").string()});
     EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), (Names{"heapdump-a.hprof", "heapdump-m.hprof"}));
@@ -370,7 +372,7 @@ TEST_F(PrepareOutput, OnlyHprofFilesCountAndAreDeleted) {
     touch(dumps / "hprof", at_hour(1));
     touch(dumps / "a.hprof", at_hour(2));
     touch(dumps / "b.hprof", at_hour(3));
-    PreparedOutput out = prepare_output(dumps.string(), 2, false, "", std::nullopt, false);
+    PreparedOutput out = prepare_output(dumps.string(), 2, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(out.deleted, Names{(dumps / "a.hprof").string()});
     EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path),
@@ -393,7 +395,7 @@ TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
     touch(dumps / "archive" / "java_pid1.hprof", at_hour(0));
     touch(dumps / "run-file.hprof", at_hour(0));  // a file: counts as a top-level dump
     touch(dumps / "run-x", at_hour(0));           // a file named like a run directory: left alone
-    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", std::nullopt, false);
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(sorted(out.deleted),
               sorted({(dumps / "heapdump-old.hprof").string(), (dumps / "run-1/java_pid7.hprof").string(),
@@ -413,7 +415,7 @@ TEST_F(PrepareOutput, NeverMoreThanKeepDumpsOverManyStarts) {
     Names dumped;
     for (int i = 0; i < 6; ++i) {
         SCOPED_TRACE("start " + std::to_string(i + 1));
-        PreparedOutput out = prepare_output(dumps.string(), 2, false, "", std::nullopt, false, start + i * 1ms);
+        PreparedOutput out = prepare_output(dumps.string(), 2, false, "", false, start + i * 1ms);
         ASSERT_FALSE(out.error.has_value()) << *out.error;
         fs::path dump = fs::path(out.files.heap_dump_path) / "java_pid7.hprof";  // the pid repeats
         ASSERT_FALSE(fs::exists(dump)) << "a name used before";
@@ -460,7 +462,7 @@ TEST_F(PrepareOutput, PicksAStampNoExistingFileUses) {
             else
                 touch(taken);
         }
-        PreparedOutput out = prepare_output(dumps.string(), 1000, true, gc.string(), std::nullopt, false, now);
+        PreparedOutput out = prepare_output(dumps.string(), 1000, true, gc.string(), false, now);
         ASSERT_FALSE(out.error.has_value()) << *out.error;
         EXPECT_TRUE(out.deleted.empty());
         const std::string stamp = start_stamp(now, 3);  // the first free one
@@ -482,11 +484,11 @@ TEST_F(PrepareOutput, DeletesTheGcLogsOfOldStartsOnly) {
     }
     for (const char* foreign : {"gc.log", "notes.txt", "gc-20261129T090000.000Z-1.log"}) touch(gc / foreign);
     // A dry run (explain) deletes nothing.
-    PreparedOutput dry = prepare_output("", 3, true, gc.string(), std::nullopt, true, start + 1h);
+    PreparedOutput dry = prepare_output("", 3, true, gc.string(), true, start + 1h);
     ASSERT_FALSE(dry.error.has_value()) << *dry.error;
     EXPECT_EQ(names_in(gc).size(), 15u);
 
-    PreparedOutput out = prepare_output("", 3, true, gc.string(), std::nullopt, false, start + 1h);
+    PreparedOutput out = prepare_output("", 3, true, gc.string(), false, start + 1h);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     Names expected = {"gc-20261129T090000.000Z-1.log", "gc.log", "notes.txt"};
     for (int i = 2; i < 6; ++i) {  // the newest kGcLogStartsKept - 1 = 4 earlier starts
@@ -504,7 +506,7 @@ TEST_F(PrepareOutput, GcLogInADeletedWorkingDirectoryIsAnError) {
     fs::create_directories(gone);
     fs::current_path(gone);
     fs::remove(gone);
-    PreparedOutput out = prepare_output("", 3, true, "", std::nullopt, false);
+    PreparedOutput out = prepare_output("", 3, true, "", false);
     fs::current_path(before);
     ASSERT_TRUE(out.error.has_value()) << "accepted, GC log " << out.files.gc_log_path;
     EXPECT_TRUE(out.error->starts_with("GC log directory: the working directory cannot be found")) << *out.error;
@@ -514,22 +516,22 @@ TEST_F(PrepareOutput, GcLogInADeletedWorkingDirectoryIsAnError) {
 TEST_F(PrepareOutput, GcLogGoesToItsDirectoryOrTheDumpDirectory) {
     fs::path dumps = dir("dumps");
     fs::path gc = dir("logs/gc");
-    PreparedOutput separate = prepare_output(dumps.string(), 3, true, gc.string(), std::nullopt, false);
+    PreparedOutput separate = prepare_output(dumps.string(), 3, true, gc.string(), false);
     ASSERT_FALSE(separate.error.has_value()) << *separate.error;
     EXPECT_TRUE(fs::is_directory(gc)) << "the GC log directory is created too";
     EXPECT_EQ(fs::path(separate.files.gc_log_path).parent_path(), gc);
     EXPECT_TRUE(fs::path(separate.files.gc_log_path).filename().string().starts_with("gc-"));
 
-    PreparedOutput shared = prepare_output(dumps.string(), 3, true, "", std::nullopt, false);
+    PreparedOutput shared = prepare_output(dumps.string(), 3, true, "", false);
     ASSERT_FALSE(shared.error.has_value()) << *shared.error;
     EXPECT_EQ(fs::path(shared.files.gc_log_path).parent_path(), dumps);
 
-    PreparedOutput off = prepare_output(dumps.string(), 3, false, gc.string(), std::nullopt, false);
+    PreparedOutput off = prepare_output(dumps.string(), 3, false, gc.string(), false);
     EXPECT_EQ(off.files.gc_log_path, "") << "no GC log path when GC logging is off";
 }
 
 TEST_F(PrepareOutput, GcLogWithoutAnyDirectoryGoesToTheWorkingDirectory) {
-    PreparedOutput out = prepare_output("", 3, true, "", std::nullopt, false);
+    PreparedOutput out = prepare_output("", 3, true, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(fs::path(out.files.gc_log_path).parent_path(), fs::current_path());
     EXPECT_EQ(out.files.heap_dump_path, "");
@@ -557,8 +559,8 @@ TEST_F(PrepareOutput, UnusableDirectoryIsAnErrorNamingIt) {
             SCOPED_TRACE(std::string(c.scenario) + (dry_run ? " (dry run)" : ""));
             std::string bad = dir(c.relative).string();
             std::string good = dir("good").string();
-            PreparedOutput out = c.dump_dir ? prepare_output(bad, 3, false, "", std::nullopt, dry_run)
-                                            : prepare_output(good, 3, true, bad, std::nullopt, dry_run);
+            PreparedOutput out =
+                c.dump_dir ? prepare_output(bad, 3, false, "", dry_run) : prepare_output(good, 3, true, bad, dry_run);
             ASSERT_TRUE(out.error.has_value());
             std::string what = c.dump_dir ? "heap dump directory " : "GC log directory ";
             EXPECT_TRUE(out.error->starts_with(what + bad + ": " + c.reason)) << *out.error;
@@ -571,7 +573,7 @@ TEST_F(PrepareOutput, DryRunReportsADirectoryThatCannotBeCreated) {
     // can never be created.
     touch(dir("a-file"));
     std::string bad = dir("a-file/dumps").string();
-    PreparedOutput out = prepare_output(bad, 3, false, "", std::nullopt, true);
+    PreparedOutput out = prepare_output(bad, 3, false, "", true);
     ASSERT_TRUE(out.error.has_value()) << "dry run accepted " << bad;
     EXPECT_TRUE(out.error->starts_with("heap dump directory " + bad + ": ")) << *out.error;
     EXPECT_FALSE(fs::exists(bad));
@@ -579,7 +581,7 @@ TEST_F(PrepareOutput, DryRunReportsADirectoryThatCannotBeCreated) {
 
 TEST_F(PrepareOutput, DryRunCreatesAndDeletesNothing) {
     fs::path missing = dir("missing/dumps");
-    PreparedOutput out = prepare_output(missing.string(), 3, true, dir("missing-gc").string(), std::nullopt, true);
+    PreparedOutput out = prepare_output(missing.string(), 3, true, dir("missing-gc").string(), true);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_FALSE(fs::exists(dir("missing")));
     EXPECT_FALSE(fs::exists(dir("missing-gc")));
@@ -589,7 +591,7 @@ TEST_F(PrepareOutput, DryRunCreatesAndDeletesNothing) {
     fs::create_directories(dumps);
     for (int i = 1; i <= 4; ++i) touch(dumps / ("d" + std::to_string(i) + ".hprof"), at_hour(i));
     fs::create_directories(dumps / "run-empty");  // an empty run directory of an earlier start stays too
-    PreparedOutput existing = prepare_output(dumps.string(), 1, false, "", std::nullopt, true);
+    PreparedOutput existing = prepare_output(dumps.string(), 1, false, "", true);
     ASSERT_FALSE(existing.error.has_value()) << *existing.error;
     EXPECT_TRUE(existing.deleted.empty());
     EXPECT_FALSE(fs::exists(existing.files.heap_dump_path)) << "no run directory is created";
@@ -598,14 +600,27 @@ TEST_F(PrepareOutput, DryRunCreatesAndDeletesNothing) {
 
 TEST_F(PrepareOutput, WarnsWhenTheMaximumHeapMayNotFit) {
     fs::path dumps = dir("dumps");
-    PreparedOutput huge = prepare_output(dumps.string(), 3, false, "", std::uint64_t{1} << 62, false);
-    ASSERT_FALSE(huge.error.has_value()) << *huge.error;
-    ASSERT_EQ(huge.warnings.size(), 1u);
-    EXPECT_TRUE(huge.warnings[0].starts_with("heap dump directory " + dumps.string() + " has ")) << huge.warnings[0];
-    EXPECT_TRUE(huge.warnings[0].ends_with("a heap dump may not fit")) << huge.warnings[0];
+    fs::create_directories(dumps);
+    auto huge = free_space_warning(dumps.string(), std::uint64_t{1} << 62);
+    ASSERT_TRUE(huge.has_value());
+    EXPECT_TRUE(huge->starts_with("heap dump directory " + dumps.string() + " has ")) << *huge;
+    EXPECT_TRUE(huge->ends_with("less than the maximum heap of " + std::to_string((std::uint64_t{1} << 62) >> 20) +
+                                " MiB: a heap dump may not fit"))
+        << *huge;
 
-    EXPECT_TRUE(prepare_output(dumps.string(), 3, false, "", std::uint64_t{1}, false).warnings.empty());
-    EXPECT_TRUE(prepare_output(dumps.string(), 3, false, "", std::nullopt, false).warnings.empty());
+    EXPECT_FALSE(free_space_warning(dumps.string(), 1).has_value()) << "one byte fits";
+    EXPECT_FALSE(free_space_warning("", std::uint64_t{1} << 62).has_value()) << "no heap dump directory";
+    EXPECT_FALSE(free_space_warning((dumps / "missing").string(), std::uint64_t{1} << 62).has_value())
+        << "statvfs fails: no guess";
+    EXPECT_TRUE(prepare_output(dumps.string(), 3, false, "", false).warnings.empty())
+        << "the free space is check_limits' business, after the start";
+}
+
+TEST_F(PrepareOutput, NothingToNameMeansNoSystemCallAndNoStamp) {
+    PreparedOutput out = prepare_output("", 3, false, "/nonexistent/never-touched", false);
+    EXPECT_FALSE(out.error.has_value());
+    EXPECT_TRUE(out.files.heap_dump_path.empty());
+    EXPECT_TRUE(out.files.gc_log_path.empty());
 }
 
 }  // namespace
