@@ -5,15 +5,19 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "jvm/java_options_tokenizer.hpp"
+#include "sys/files.hpp"
 #include "sys/paths.hpp"
 
 namespace jvminit::app {
 
 namespace fs = std::filesystem;
+
+namespace {
+constexpr std::size_t kMaxConfigBytes = 16 * 1024 * 1024;  // a TOML file of settings is a few KB
+constexpr std::size_t kMaxOptionFileBytes = 1024 * 1024;   // an @argfile or -XX:VMOptionsFile
+}  // namespace
 
 std::optional<std::string> get_env(const Environment& environment, std::string_view name) {
     std::optional<std::string> value;
@@ -44,15 +48,13 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
             return Failure{kExitBadInput,
                            {*path + ": the configuration file" +
                             (must_exist ? " named by " + named_by : std::string()) + " is not a regular file"}};
-        std::ifstream in(*path);
-        if (!in) {
+        sys::FileContent read = sys::read_file(*path, kMaxConfigBytes);
+        if (!read.content) {
             return Failure{kExitBadInput,
                            {*path + ": cannot read the configuration file" +
-                            (must_exist ? " named by " + named_by : std::string()) + ": " + std::strerror(errno)}};
+                            (must_exist ? " named by " + named_by : std::string()) + ": " + read.error}};
         }
-        std::ostringstream content;
-        content << in.rdbuf();
-        input.file = config::ConfigFile{*path, content.str()};
+        input.file = config::ConfigFile{*path, std::move(*read.content)};
     }
     config::SettingsResult result = config::resolve_settings(input);
     if (!result.errors.empty()) return Failure{kExitBadInput, result.errors};
@@ -105,14 +107,13 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
             p.warnings.push_back(ref.where + ": not a regular file; its options are not taken into account");
             continue;
         }
-        std::ifstream in(ref.path);
-        std::ostringstream content;
-        if (in) content << in.rdbuf();
-        if (!in) {
-            p.warnings.push_back(ref.where + ": cannot read it; its options are not taken into account");
+        sys::FileContent read = sys::read_file(ref.path, kMaxOptionFileBytes);
+        if (!read.content) {
+            p.warnings.push_back(ref.where + ": cannot read it (" + read.error +
+                                 "); its options are not taken into account");
             continue;
         }
-        input.user.option_files.push_back({ref.where, content.str().substr(0, 1 << 20), ref.is_argfile});
+        input.user.option_files.push_back({ref.where, std::move(*read.content), ref.is_argfile});
     }
 
     for (auto& [option, where] : jvm::user_options_in_order(input.user, input.jdk_major))
