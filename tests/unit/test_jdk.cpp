@@ -205,6 +205,54 @@ TEST_F(FindJdk, ProgramSymlinkedToJavaIsResolvedToItsHome) {
     EXPECT_EQ(info.version->major, 25);
 }
 
+// The binary's own symlinks are followed with readlink; directory symlinks are left to the kernel, with
+// realpath as the fallback when that does not reach a home with a release file.
+TEST_F(FindJdk, SymlinksOfEveryShapeLeadToTheHome) {
+    fs::path jdk17 = make_jdk("jdk17", "17.0.15");
+    fs::path jdk21 = make_jdk("jdk21", "21.0.5");
+    fs::create_directories(root() / "links" / "alt");
+    // relative target without "..": links/java-rel -> alt/java -> JDK 17's java
+    fs::create_symlink(jdk17 / "bin" / "java", root() / "links" / "alt" / "java");
+    fs::create_symlink("alt/java", root() / "links" / "java-rel");
+    // relative target with "..": realpath decides
+    fs::create_symlink("../homes/jdk21/bin/java", root() / "links" / "java-up");
+    // a bin directory that is itself a symlink into JDK 21: the lexical home has no release file
+    fs::create_directories(root() / "fake-home");
+    fs::create_directory_symlink(jdk21 / "bin", root() / "fake-home" / "bin");
+    // a home directory that is a symlink (Debian's /usr/lib/jvm/default-java): its release file is read through it
+    fs::create_directory_symlink(jdk17, root() / "default-java");
+    // a loop: not java, nothing found through it
+    fs::create_symlink("loop-b", root() / "links" / "loop-a");
+    fs::create_symlink("loop-a", root() / "links" / "loop-b");
+
+    struct Case {
+        const char* scenario;
+        fs::path program;
+        std::string home;  // "" when PROGRAM is not found to be java
+        int major;
+    };
+    const std::vector<Case> cases = {
+        {"relative link without ..", root() / "links" / "java-rel", jdk17.string(), 17},
+        {"relative link with ..", root() / "links" / "java-up", jdk21.string(), 21},
+        {"symlinked bin directory", root() / "fake-home" / "bin" / "java", jdk21.string(), 21},
+        {"symlinked home directory", root() / "default-java" / "bin" / "java", (root() / "default-java").string(), 17},
+        {"a symlink loop", root() / "links" / "loop-a", "", 0},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        JdkInfo info = find_jdk(c.program.string(), std::nullopt, std::string("/nonexistent"));
+        if (c.home.empty()) {
+            EXPECT_FALSE(info.program_is_java);
+            EXPECT_FALSE(info.version.has_value());
+            continue;
+        }
+        EXPECT_TRUE(info.program_is_java);
+        EXPECT_EQ(info.home, c.home);
+        ASSERT_TRUE(info.version.has_value()) << info.problem;
+        EXPECT_EQ(info.version->major, c.major);
+    }
+}
+
 TEST_F(FindJdk, JavaOnPathIsResolvedThroughSymlinks) {
     // /usr/bin/java -> /etc/alternatives/java -> /usr/lib/jvm/java-17/bin/java, in miniature.
     fs::path home = make_jdk("java-17-openjdk-amd64", "17.0.15");
