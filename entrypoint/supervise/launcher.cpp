@@ -1,3 +1,6 @@
+// Boost.Process compiles its vfork executor only under an old _XOPEN_SOURCE test (boost/process/detail/config.hpp);
+// glibc declares vfork(2) under _GNU_SOURCE, which g++ defines. Only this file includes Boost.Process.
+#define BOOST_POSIX_HAS_VFORK 1
 #include "supervise/launcher.hpp"
 
 #include <unistd.h>
@@ -5,6 +8,7 @@
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
+#include <boost/process/posix.hpp>
 #include <system_error>
 
 namespace jvminit::supervise {
@@ -38,14 +42,15 @@ LaunchResult launch_once(const LaunchRequest& request) {
 
     std::error_code ec;
     bp::child child(
-        bp::exe = request.executable,
+        bp::exe = request.executable, bp::posix::use_vfork,
         // Runs in the parent before fork, after Boost built its own argv (exe alone).
         bp::extend::on_setup =
             [&argv, &envp](auto& exec) {
                 exec.cmd_line = argv.data();
                 exec.env = envp.data();
             },
-        // Runs in the child between fork and exec: async-signal-safe calls only, no logging.
+        // Runs in the vfork child before exec, on jvminit's memory: system calls only (no allocation, no
+        // logging, no change to a variable of jvminit's).
         bp::extend::on_exec_setup =
             [&mask, &sigpipe_action, take_terminal](auto&) {
                 ::setpgid(0, 0);

@@ -24,9 +24,11 @@ struct LaunchResult {
     int error = 0;   // errno of the failed fork/exec (ENOENT, EACCES, ENOEXEC, ...), 0 on success
 };
 
-// Forks and executes. Between fork and exec the child only makes async-signal-safe calls: setpgid(0, 0)
-// (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then restores SIGPIPE's
-// disposition and the signal mask.
+// Starts the child with vfork(2) and execve(2) (Boost.Process use_vfork, as posix_spawn(3) does): no copy
+// of jvminit's page tables, no copy-on-write faults afterwards, no error pipe; jvminit is suspended until
+// the child has called execve or exited. Between vfork and exec the child only makes system calls on its
+// own stack: setpgid(0, 0) (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then
+// restores SIGPIPE's disposition (the child's own copy of the handlers) and the signal mask.
 // Nothing is logged there. Never throws; an exec failure is reported through `error`. A file that exec
 // refuses as not a binary and without a #! line (ENOEXEC) is run with /bin/sh, as execvp(3) does.
 // A child whose exec failed may already have been reaped by Boost.Process (it calls waitpid(pid, WNOHANG)
