@@ -28,19 +28,25 @@ std::optional<Integer> parse_integer(std::string_view text) {
     return value;
 }
 
-// Splits on `separator`, keeping empty pieces.
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> pieces;
+// Splits on `separator` into `pieces` (cleared first, its capacity reused line after line), keeping empty pieces.
+void split_into(std::string_view text, char separator, std::vector<std::string_view>& pieces) {
+    pieces.clear();
     std::size_t start = 0;
     while (true) {
         const auto end = text.find(separator, start);
         if (end == std::string_view::npos) {
             pieces.push_back(text.substr(start));
-            return pieces;
+            return;
         }
         pieces.push_back(text.substr(start, end - start));
         start = end + 1;
     }
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> pieces;
+    split_into(text, separator, pieces);
+    return pieces;
 }
 
 // Calls `line_fn(line, line_number)` for each line (1-based), without the newline.
@@ -172,9 +178,10 @@ std::string unescape_mountinfo_field(std::string_view field) {
 
 CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo) {
     CgroupMountsParse result;
+    std::vector<std::string_view> fields;  // one allocation for all lines (a node has hundreds of mounts)
     for_each_line(mountinfo, [&](std::string_view line, int number) {
         if (trim(line).empty()) return;
-        const auto fields = split(line, ' ');
+        split_into(line, ' ', fields);
         // 0 id, 1 parent, 2 major:minor, 3 root, 4 mount point, 5 options, [optional fields], "-", fstype, source,
         // super options
         std::size_t separator = 6;
