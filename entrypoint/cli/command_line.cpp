@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 #include "config/settings.hpp"
 #include "config/values.hpp"
@@ -9,6 +11,14 @@
 namespace jvminit::cli {
 
 namespace {
+
+// jvminit's subcommands: the words that are not PROGRAM where PROGRAM could start. A new subcommand goes
+// here, so that the no-option shortcut and the pre-pass below do not take it for PROGRAM.
+constexpr std::array<std::string_view, 1> kSubcommands = {"explain"};
+
+bool is_subcommand(std::string_view word) {
+    return std::find(kSubcommands.begin(), kSubcommands.end(), word) != kSubcommands.end();
+}
 
 constexpr const char* kDescription =
     "jvminit: PID 1 and launcher for Java containers. Starts PROGRAM as its child, reaps zombies, forwards "
@@ -53,7 +63,7 @@ struct Parser {
         }
         app.prefix_command();  // PROGRAM and everything after it are PROGRAM's, options included
 
-        explain = app.add_subcommand("explain",
+        explain = app.add_subcommand(std::string(kSubcommands[0]),
                                      "Print the JDK found, the container limits, every setting with its source "
                                      "and the JAVA_TOOL_OPTIONS jvminit would build; starts nothing");
         explain->fallthrough();  // setting flags may follow `explain`
@@ -73,7 +83,7 @@ std::optional<ParseResult> parse_without_options(const std::vector<std::string>&
     if (argv.size() < 2) return std::nullopt;
     const std::string& first = argv[1];
     const bool separator = first == "--";
-    const bool program = !first.empty() && first.front() != '-' && first != "explain";
+    const bool program = !first.empty() && first.front() != '-' && !is_subcommand(first);
     if (!separator && !program) return std::nullopt;
     if (separator && argv.size() == 2) return std::nullopt;  // no PROGRAM: the full parse words the error
     ParseResult result;
@@ -104,7 +114,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     bool own = true;
     for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
-        if (!own || arg == "explain") {
+        if (!own || is_subcommand(arg)) {
             before.push_back(arg.c_str());
             continue;
         }
