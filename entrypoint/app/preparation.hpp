@@ -1,6 +1,7 @@
 // Everything decided before the child starts, shared by `run` and `explain`: settings, the program,
 // the JDK, the output files and the child's JAVA_TOOL_OPTIONS; and, apart, what the container limits say
-// (read after the start by `run`: nothing the child is given depends on them).
+// (nothing the child is given depends on them, so `run` reads them while the child starts, unless a warning
+// about them concerns the start: check_limits_before_start).
 #pragma once
 
 #include <optional>
