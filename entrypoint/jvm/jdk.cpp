@@ -1,8 +1,5 @@
 #include "jvm/jdk.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
 #include <filesystem>
 
@@ -42,15 +39,13 @@ std::optional<fs::path> release_file_of(const fs::path& home) {
     return std::nullopt;
 }
 
-constexpr std::string_view kNoReleaseFile = "no release file in ";
-
 JdkInfo read_home(const fs::path& home, std::string how_found) {
     JdkInfo info;
     info.home = home.string();
     info.how_found = std::move(how_found);
     auto release = release_file_of(home);
     if (!release) {
-        info.problem = std::string(kNoReleaseFile) + home.string();
+        info.problem = "no release file in " + home.string();
         return info;
     }
     info.home = release->parent_path().string();  // a JDK 8 jre/ reads the JDK's release one level up
@@ -67,46 +62,6 @@ JdkInfo read_home(const fs::path& home, std::string how_found) {
 // bin/java -> the home (the directory above bin).
 fs::path home_of_java_binary(const fs::path& java) {
     return java.parent_path().parent_path();
-}
-
-// The file `path` names once the symlinks of its last component are followed: readlink(2) on the file
-// itself, at most 40 times (the kernel's MAXSYMLINKS), a relative target taken from the link's directory.
-// Directory components stay as written (the kernel resolves them on use), so /usr/bin/java costs three
-// readlinks instead of realpath(3)'s one per component. nullopt when the file cannot be read as a link,
-// when a target climbs with ".." (a lexical join could differ from the real path) or on a loop: callers
-// then use fs::canonical.
-std::optional<fs::path> follow_file_links(fs::path path) {
-    for (int hop = 0; hop < 40; ++hop) {
-        char target[4096];
-        const ssize_t length = ::readlink(path.c_str(), target, sizeof target);
-        if (length < 0) return errno == EINVAL ? std::optional<fs::path>(path) : std::nullopt;  // not a link
-        if (static_cast<std::size_t>(length) >= sizeof target) return std::nullopt;
-        fs::path next(std::string(target, static_cast<std::size_t>(length)));
-        for (const auto& part : next)
-            if (part == "..") return std::nullopt;
-        path = next.is_absolute() ? next : path.parent_path() / next;
-    }
-    return std::nullopt;
-}
-
-// The file a java binary path finally names: follow_file_links, else realpath(3) (fs::canonical).
-std::optional<fs::path> resolve_binary(const std::string& path) {
-    if (auto followed = follow_file_links(path)) return followed;
-    std::error_code ec;
-    fs::path real = fs::canonical(path, ec);
-    if (ec) return std::nullopt;
-    return real;
-}
-
-// The home of a java binary, from the cheaply resolved path; when no release file is there (a symlinked
-// bin directory, say), from the fully resolved one.
-JdkInfo read_home_of_java(const std::string& java, const fs::path& resolved, std::string how_found) {
-    JdkInfo info = read_home(home_of_java_binary(resolved), how_found);
-    if (info.version || info.problem.rfind(kNoReleaseFile, 0) != 0) return info;
-    std::error_code ec;
-    const fs::path real = fs::canonical(java, ec);
-    if (ec || real == resolved) return info;
-    return read_home(home_of_java_binary(real), std::move(how_found));
 }
 
 }  // namespace
@@ -159,18 +114,20 @@ std::optional<JdkVersion> parse_release_file(std::string_view content) {
 
 JdkInfo find_jdk(const std::string& program_path, const std::optional<std::string>& java_home_env,
                  const std::optional<std::string>& path_env) {
+    std::error_code ec;
     if (!program_path.empty()) {
-        auto real = resolve_binary(program_path);
-        if (real && real->filename() == "java") {
-            JdkInfo info = read_home_of_java(program_path, *real, "the resolved PROGRAM");
+        // realpath(3): the home is the real bin/.., whatever symlinks (alternatives, a symlinked bin/) lead there.
+        fs::path real = fs::canonical(program_path, ec);
+        if (!ec && real.filename() == "java") {
+            JdkInfo info = read_home(home_of_java_binary(real), "the resolved PROGRAM");
             info.program_is_java = true;
             return info;
         }
     }
     if (java_home_env && !java_home_env->empty()) return read_home(fs::path(*java_home_env), "JAVA_HOME");
     if (auto java = sys::find_on_path("java", path_env.value_or(""))) {
-        auto real = resolve_binary(java->path);
-        if (real && java->error == 0) return read_home_of_java(java->path, *real, "java on PATH");
+        fs::path real = fs::canonical(java->path, ec);
+        if (!ec && java->error == 0) return read_home(home_of_java_binary(real), "java on PATH");
     }
     JdkInfo none;
     none.problem = "no java found (not PROGRAM, no JAVA_HOME, none on PATH)";

@@ -35,14 +35,11 @@ struct JdkInfo {
     int effective_major() const { return version ? version->major : kAssumedJdkMajor; }
 };
 
-// Finds the JDK the child will run and reads its version, touching only files (readlink, stat, read):
+// Finds the JDK the child will run and reads its version, touching only files (realpath, stat, read):
 //  - PROGRAM resolves (through PATH and symlinks) to a binary named `java`: its home (bin/.. or, for a
 //    JDK 8 jre/bin/java, bin/../..);
 //  - else $JAVA_HOME;
 //  - else `java` found on PATH, resolved through symlinks (/usr/bin/java -> /etc/alternatives/java -> ...).
-// A binary's symlinks are followed on the file itself (readlink(2)), directory symlinks left to the kernel;
-// realpath(3) (fs::canonical) when a link target holds "..", or when the home found that way has no
-// release file (a symlinked bin/ directory).
 // `program_path` is the already-resolved PROGRAM (may be empty), `path_env` and `java_home_env` the
 // variables as the child will see them. Never throws.
 JdkInfo find_jdk(const std::string& program_path, const std::optional<std::string>& java_home_env,

@@ -205,9 +205,9 @@ TEST_F(FindJdk, ProgramSymlinkedToJavaIsResolvedToItsHome) {
     EXPECT_EQ(info.version->major, 25);
 }
 
-// The binary's own symlinks are followed with readlink; directory symlinks are left to the kernel, with
-// realpath as the fallback when that does not reach a home with a release file.
-TEST_F(FindJdk, SymlinksOfEveryShapeLeadToTheHome) {
+// Every symlink on the way (the binary's, its directories') is resolved: the home is the real bin/.. of the
+// binary the JVM runs, never a directory that merely looks like a home.
+TEST_F(FindJdk, SymlinksOfEveryShapeLeadToTheRealHome) {
     fs::path jdk17 = make_jdk("jdk17", "17.0.15");
     fs::path jdk21 = make_jdk("jdk21", "21.0.5");
     fs::create_directories(root() / "links" / "alt");
@@ -219,6 +219,9 @@ TEST_F(FindJdk, SymlinksOfEveryShapeLeadToTheHome) {
     // a bin directory that is itself a symlink into JDK 21: the lexical home has no release file
     fs::create_directories(root() / "fake-home");
     fs::create_directory_symlink(jdk21 / "bin", root() / "fake-home" / "bin");
+    // the same, but the lexical home has a release file of its own (of another version): still JDK 21
+    write_file(root() / "decoy-home" / "release", "JAVA_VERSION=\"11.0.1\"\n");
+    fs::create_directory_symlink(jdk21 / "bin", root() / "decoy-home" / "bin");
     // a home directory that is a symlink (Debian's /usr/lib/jvm/default-java): its release file is read through it
     fs::create_directory_symlink(jdk17, root() / "default-java");
     // a loop: not java, nothing found through it
@@ -235,7 +238,9 @@ TEST_F(FindJdk, SymlinksOfEveryShapeLeadToTheHome) {
         {"relative link without ..", root() / "links" / "java-rel", jdk17.string(), 17},
         {"relative link with ..", root() / "links" / "java-up", jdk21.string(), 21},
         {"symlinked bin directory", root() / "fake-home" / "bin" / "java", jdk21.string(), 21},
-        {"symlinked home directory", root() / "default-java" / "bin" / "java", (root() / "default-java").string(), 17},
+        {"symlinked bin directory, decoy release file", root() / "decoy-home" / "bin" / "java", jdk21.string(), 21},
+        {"symlinked home directory", root() / "default-java" / "bin" / "java", jdk17.string(), 17},
+        {"a path with .. and //", root() / "homes" / "jdk21" / "bin" / ".." / "bin" / "java", jdk21.string(), 21},
         {"a symlink loop", root() / "links" / "loop-a", "", 0},
     };
     for (const auto& c : cases) {
