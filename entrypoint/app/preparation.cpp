@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <unordered_map>
 
 #include "jvm/java_options_tokenizer.hpp"
 #include "sys/files.hpp"
@@ -125,10 +126,25 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     p.plan = jvm::plan_java_tool_options(input);
     if (p.plan.error) return Failure{kExitBadInput, {*p.plan.error}};
 
-    for (const auto& [name, value] : environment)
-        if (name != "JAVA_TOOL_OPTIONS") p.child_environment.push_back(name + "=" + value);
-    if (p.plan.value) p.child_environment.push_back("JAVA_TOOL_OPTIONS=" + *p.plan.value);
+    p.child_environment = child_environment(environment, p.plan.value);
     return p;
+}
+
+std::vector<std::string> child_environment(const Environment& environment,
+                                           const std::optional<std::string>& java_tool_options) {
+    std::vector<std::string> out;
+    out.reserve(environment.size() + 1);
+    std::unordered_map<std::string_view, std::size_t> index;  // name -> its entry in `out`
+    for (const auto& [name, value] : environment) {
+        if (name.empty() || name == "JAVA_TOOL_OPTIONS") continue;
+        auto [at, inserted] = index.try_emplace(name, out.size());
+        if (inserted)
+            out.push_back(name + "=" + value);
+        else
+            out[at->second] = name + "=" + value;  // a repeated name: its last value, in its first place
+    }
+    if (java_tool_options) out.push_back("JAVA_TOOL_OPTIONS=" + *java_tool_options);
+    return out;
 }
 
 LimitsCheck check_limits(const Preparation& p) {

@@ -74,6 +74,15 @@ LimitsCheck check_limits(const Preparation& p);
 // nothing it finds concerns the start, and reading the cgroup files can wait until the child runs.
 bool check_limits_before_start(const Preparation& p);
 
+// The last value of `name` (a name may repeat when a process builds its own environment; getenv(3)
+// leaves which one unspecified, jvminit and the child's environment agree on the last).
 std::optional<std::string> get_env(const Environment& environment, std::string_view name);
+
+// The child's environment as NAME=value entries: jvminit's own with each name once, holding its last value
+// in the place of its first (what get_env reads, so jvminit and the JVM see the same JDK_JAVA_OPTIONS),
+// entries with an empty name dropped, and JAVA_TOOL_OPTIONS replaced by `java_tool_options` (the planned
+// value), last; absent when nullopt. Pure.
+std::vector<std::string> child_environment(const Environment& environment,
+                                           const std::optional<std::string>& java_tool_options);
 
 }  // namespace jvminit::app
