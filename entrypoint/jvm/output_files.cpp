@@ -1,5 +1,8 @@
 #include "jvm/output_files.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -172,6 +175,18 @@ std::vector<std::string> list_names(const std::string& dir) {
     return names;
 }
 
+// Opens the run directory and takes a shared flock(2) on it: held for as long as the start lives, it keeps
+// other starts' clean-up away. Empty when the directory is gone (removed between mkdir and the lock).
+sys::UniqueFd lock_run_dir(const std::string& path) {
+    sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd || ::flock(fd.get(), LOCK_SH) != 0) return {};
+    struct stat opened {
+    }, named{};
+    if (::fstat(fd.get(), &opened) != 0 || ::stat(path.c_str(), &named) != 0) return {};
+    if (opened.st_dev != named.st_dev || opened.st_ino != named.st_ino) return {};
+    return fd;
+}
+
 }  // namespace
 
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
@@ -206,8 +221,11 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         }
     }
     // A stamp that no existing file uses, picked before anything old is deleted: so no start ever reuses
-    // the name of an earlier one, even one deleted just now.
+    // the name of an earlier one, even one deleted just now. The run directory is created in the same loop:
+    // mkdir(2) is atomic, so another jvminit on the same directory (a shared volume) that picked the same
+    // stamp in the same millisecond finds it taken and moves on to the next sequence number.
     const std::vector<std::string> gc_names = gc_dir.empty() ? std::vector<std::string>() : list_names(gc_dir);
+    constexpr int kMaxSequence = 100000;
     for (int sequence = 1;; ++sequence) {
         const std::string stamp = start_stamp(now, sequence);
         OutputFiles files = output_files_for(heap_dump_dir, gc_dir, stamp);
@@ -215,18 +233,22 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         bool taken = !files.heap_dump_path.empty() && fs::exists(files.heap_dump_path, ec);
         for (const auto& name : gc_names)
             if (name.rfind("gc-" + stamp + "-", 0) == 0) taken = true;
-        if (!taken || sequence > 100000) {
-            out.files = files;
-            break;
+        if (taken && sequence < kMaxSequence) continue;
+        out.files = files;
+        if (dry_run || heap_dump_dir.empty()) break;
+        if (fs::create_directory(files.heap_dump_path, ec) && !ec) {
+            if ((out.run_dir_lock = lock_run_dir(files.heap_dump_path))) break;
+            continue;  // removed by another start's clean-up before it was locked: take the next number
+        }
+        if (ec == std::errc::file_exists && sequence < kMaxSequence) continue;  // another start's, just now
+        if (ec || sequence >= kMaxSequence) {
+            out.error = "heap dump directory " + heap_dump_dir + ": cannot create " + files.heap_dump_path + ": " +
+                        (ec ? ec.message() : std::string("it exists"));
+            return out;
         }
     }
     if (!dry_run && !heap_dump_dir.empty()) {
         std::error_code ec;
-        if (!fs::create_directory(out.files.heap_dump_path, ec) || ec) {
-            out.error = "heap dump directory " + heap_dump_dir + ": cannot create " + out.files.heap_dump_path + ": " +
-                        (ec ? ec.message() : std::string("it exists"));
-            return out;
-        }
         for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir), keep)) {
             std::string path = (fs::path(heap_dump_dir) / name).string();
             if (fs::remove(path, ec))
@@ -234,9 +256,14 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             else
                 out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
         }
-        // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now).
-        for (const auto& run : run_dirs(heap_dump_dir))
-            if (run != fs::path(out.files.heap_dump_path) && fs::is_empty(run, ec)) fs::remove(run, ec);
+        // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now), unless
+        // a running start holds them (another container on the same volume: its JVM may still dump there).
+        for (const auto& run : run_dirs(heap_dump_dir)) {
+            if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
+            sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
+            fs::remove(run, ec);  // rmdir(2): refused if a dump appeared in the meantime
+        }
     }
     if (!dry_run && !gc_dir.empty()) {
         for (const auto& name : gc_logs_to_delete(gc_names, kGcLogStartsKept)) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "jvm/java_tool_options.hpp"
+#include "sys/fd.hpp"
 
 namespace jvminit::jvm {
 
@@ -46,14 +47,19 @@ std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names
 
 struct PreparedOutput {
     OutputFiles files;
+    // The start's run directory, open and holding a shared flock(2) for as long as this object lives (the
+    // whole run): another start's clean-up leaves it alone even while it is empty. Invalid in a dry run.
+    sys::UniqueFd run_dir_lock;
     std::vector<std::string> deleted;   // old dumps removed for the retention limit (full paths)
     std::vector<std::string> warnings;  // e.g. an old dump that could not be deleted
     std::optional<std::string> error;   // the directory cannot be created or written: nothing may start
 };
 
 // Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a
-// file, picks a stamp no existing file uses and creates the start's run-STAMP directory, then deletes old
-// dumps for the retention limit (and run- directories left empty) and old GC logs. With an empty heap dump
+// file, picks a stamp no existing file uses and creates the start's run-STAMP directory (mkdir(2) decides
+// between starts racing for one stamp on a shared directory; the loser takes the next sequence number) and
+// locks it, then deletes old dumps for the retention limit, run- directories left empty that no running
+// start holds (flock(2) LOCK_EX|LOCK_NB succeeds), and old GC logs. With an empty heap dump
 // dir and GC logging off, does nothing (not even a system call). `dry_run` (explain) checks without
 // creating or deleting anything. `now` is the start time for the stamp (tests pass a fixed one).
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,

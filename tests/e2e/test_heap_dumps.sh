@@ -224,4 +224,26 @@ else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi
 
+check "starts at once on one heap dump directory (containers sharing a volume): every one starts in its own run directory, which the others leave alone while it runs"
+# Two starts in the same millisecond pick the same stamp; mkdir(2) decides which one takes it, the other
+# takes the next sequence number (it used to fail with "cannot create ...: it exists"). Each start's
+# clean-up removes empty run directories, but not one a running start holds (it used to, and that JVM's
+# heap dump would have had no directory). Each child checks its own directory is still there at its end.
+shared=$T/shared
+mkdir -p "$shared"
+# shellcheck disable=SC2016
+still_there='sleep 0.5; d=${JAVA_TOOL_OPTIONS#*HeapDumpPath=}; d=${d%% *}; test -d "$d" || { echo "gone: $d"; exit 1; }'
+failed=0
+for round in 1 2 3; do
+  pids=()
+  for i in $(seq 40); do
+    timeout 60 "$JVMINIT" --heap-dump-dir "$shared" -- sh -c "$still_there" >"$T/par-$round-$i.out" 2>"$T/par-$round-$i.err" &
+    pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+done
+((failed == 0)) || fail "$failed of 120 starts failed: $(cat "$T"/par-*.out "$T"/par-*.err | grep -m1 -E 'gone|error')"
+assert_eq 120 "$(cat "$T"/par-*.err | grep -o 'HeapDumpPath=[^ ]*' | sort -u | wc -l)" "distinct run directories"
+ok "120 starts in 3 bursts of 40: all started, 120 distinct run directories, each there until its start ended"
+
 say "pass"

@@ -1,8 +1,11 @@
 // The files a JVM start writes (jvm/output_files.hpp): a run-STAMP directory per start for the dumps and
 // hs_err files (HotSpot never overwrites a dump, the pid repeats in containers, and two JVMs of one start
 // must not collide), gc-STAMP-pid%p.log GC logs; the retention limits; the checks before start.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -596,6 +599,46 @@ TEST_F(PrepareOutput, DryRunCreatesAndDeletesNothing) {
     EXPECT_TRUE(existing.deleted.empty());
     EXPECT_FALSE(fs::exists(existing.files.heap_dump_path)) << "no run directory is created";
     EXPECT_EQ(names_in(dumps), (Names{"d1.hprof", "d2.hprof", "d3.hprof", "d4.hprof", "run-empty"}));
+}
+
+// Containers sharing one dump volume: a start's run directory, empty while its JVM runs, must survive the
+// clean-up of every other start, and go once that start is over.
+TEST_F(PrepareOutput, ARunningStartsEmptyRunDirectoryIsLockedAndKeptUntilItEnds) {
+    using namespace std::chrono_literals;
+    const fs::path dumps = dir("shared");
+    const auto start = std::chrono::system_clock::now();
+    auto is_locked = [](const std::string& path) {
+        // flock(2) locks belong to an open file description: a second open conflicts even in this process.
+        int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) return false;
+        const bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+        ::close(fd);
+        return locked;
+    };
+
+    std::optional<PreparedOutput> first = prepare_output(dumps.string(), 3, false, "", false, start);
+    ASSERT_FALSE(first->error.has_value()) << *first->error;
+    const std::string first_run = first->files.heap_dump_path;
+    EXPECT_TRUE(first->run_dir_lock) << "the run directory is held open";
+    EXPECT_TRUE(is_locked(first_run)) << "and locked";
+
+    PreparedOutput second = prepare_output(dumps.string(), 3, false, "", false, start + 1s);
+    ASSERT_FALSE(second.error.has_value()) << *second.error;
+    EXPECT_TRUE(fs::is_directory(first_run)) << "another start's clean-up left the running start's directory";
+
+    PreparedOutput same_millisecond = prepare_output(dumps.string(), 3, false, "", false, start);
+    ASSERT_FALSE(same_millisecond.error.has_value()) << *same_millisecond.error;
+    EXPECT_NE(same_millisecond.files.heap_dump_path, first_run) << "the same stamp gets the next sequence number";
+
+    first.reset();  // that start is over: its lock is gone
+    EXPECT_FALSE(is_locked(first_run));
+    PreparedOutput third = prepare_output(dumps.string(), 3, false, "", false, start + 2s);
+    ASSERT_FALSE(third.error.has_value()) << *third.error;
+    EXPECT_FALSE(fs::exists(first_run)) << "an empty run directory nobody holds goes";
+    EXPECT_TRUE(fs::is_directory(second.files.heap_dump_path)) << "a held one stays";
+
+    PreparedOutput dry = prepare_output(dumps.string(), 3, false, "", true, start + 3s);
+    EXPECT_FALSE(dry.run_dir_lock) << "a dry run creates and locks nothing";
 }
 
 TEST_F(PrepareOutput, WarnsWhenTheMaximumHeapMayNotFit) {
