@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <unordered_map>
 
@@ -102,7 +103,12 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     for (const auto& ref : jvm::option_file_refs(input.user, p.jdk.effective_major())) {
         // Regular files only: reading a pipe (java @/dev/stdin, @<(...)) would take its content from the JVM.
         std::error_code ec;
-        if (!fs::is_regular_file(ref.path, ec)) {
+        const fs::file_status status = fs::status(ref.path, ec);
+        if (!fs::exists(status)) {
+            p.warnings.push_back(ref.where + ": no such file; its options are not taken into account");
+            continue;
+        }
+        if (!fs::is_regular_file(status)) {
             p.warnings.push_back(ref.where + ": not a regular file; its options are not taken into account");
             continue;
         }
@@ -151,24 +157,22 @@ LimitsCheck check_limits(const Preparation& p) {
     LimitsCheck check;
     check.limits = read_container_limits();
     const auto& memory_limit = check.limits.memory_limit_bytes;
-    if (auto user_heap = jvm::user_max_heap(p.user_options)) {
-        check.expected_max_heap_bytes = user_heap;
-        if (memory_limit && *user_heap > *memory_limit)
-            check.warnings.push_back("the maximum heap set by the user (" + std::to_string(*user_heap >> 20) +
-                                     " MiB) is above the container memory limit (" +
-                                     std::to_string(*memory_limit >> 20) +
-                                     " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError");
-    } else {
-        std::uint64_t memory = memory_limit.value_or(0);
-        if (memory == 0) {
-            long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
-            if (pages > 0 && page_size > 0)
-                memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
-        }
-        if (memory > 0)
-            check.expected_max_heap_bytes =
-                memory / 100 * static_cast<std::uint64_t>(p.settings.values.max_ram_percentage);
+    if (auto user_heap = jvm::user_max_heap(p.user_options); user_heap && memory_limit && *user_heap > *memory_limit)
+        check.warnings.push_back("the maximum heap set by the user (" + std::to_string(*user_heap >> 20) +
+                                 " MiB) is above the container memory limit (" + std::to_string(*memory_limit >> 20) +
+                                 " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError");
+    std::uint64_t memory = memory_limit.value_or(0);
+    if (memory == 0) {
+        long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+        if (pages > 0 && page_size > 0)
+            memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
     }
+    // The MaxRAMPercentage jvminit adds, if it does (not when the user sizes the heap, nor on an old JDK 8).
+    const bool adds_percentage = std::any_of(p.plan.added.begin(), p.plan.added.end(), [](const auto& added) {
+        return added.option.rfind("-XX:MaxRAMPercentage=", 0) == 0;
+    });
+    check.expected_max_heap_bytes =
+        jvm::expected_max_heap(p.user_options, memory, adds_percentage ? p.settings.values.max_ram_percentage : 0);
     if (check.expected_max_heap_bytes)
         if (auto warning = jvm::free_space_warning(p.settings.values.heap_dump_dir, *check.expected_max_heap_bytes))
             check.warnings.push_back(*warning);

@@ -360,6 +360,31 @@ std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& optio
     return heap;
 }
 
+std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
+                                               int added_percentage) {
+    if (auto heap = user_max_heap(options)) return heap;
+    std::optional<double> percentage;
+    for (const auto& option : options) {
+        std::string_view o = option;
+        if (starts_with(o, "-XX:MaxRAM=")) {
+            if (auto cap = parse_java_size(o.substr(11)); cap && *cap < memory_bytes) memory_bytes = *cap;
+        } else if (starts_with(o, "-XX:MaxRAMPercentage=")) {
+            double value = 0;
+            const std::string_view text = o.substr(21);
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= 100) percentage = value;
+        } else if (starts_with(o, "-XX:MaxRAMFraction=")) {
+            const std::string_view text = o.substr(19);
+            std::uint64_t fraction = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), fraction);
+            if (ec == std::errc() && end == text.data() + text.size() && fraction > 0) percentage = 100.0 / fraction;
+        }
+    }
+    if (memory_bytes == 0) return std::nullopt;
+    if (!percentage) percentage = added_percentage > 0 ? added_percentage : kDefaultMaxRamPercentage;
+    return static_cast<std::uint64_t>(static_cast<long double>(memory_bytes) * *percentage / 100.0L);
+}
+
 JavaToolOptionsPlan plan_java_tool_options(const JavaToolOptionsInput& input) {
     Planner planner{input, {}, {}};
     planner.collect_user_options();

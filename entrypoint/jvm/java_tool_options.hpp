@@ -106,4 +106,16 @@ std::optional<std::uint64_t> parse_java_size(std::string_view text);
 // The heap size the user set (-Xmx / -XX:MaxHeapSize, the last one wins), in bytes.
 std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& options);
 
+// HotSpot's default -XX:MaxRAMPercentage (and JDK 8's MaxRAMFraction=4).
+inline constexpr double kDefaultMaxRamPercentage = 25.0;
+
+// The maximum heap the JVM will size itself to, in bytes, following HotSpot's order (Arguments::set_heap_size):
+// the user's -Xmx/-XX:MaxHeapSize; else a share of the memory (`memory_bytes`: the container limit or the
+// RAM; the user's -XX:MaxRAM=SIZE when smaller): the user's last -XX:MaxRAMPercentage=P (0-100) or
+// -XX:MaxRAMFraction=N, else `added_percentage` (the MaxRAMPercentage jvminit adds, 0 when it adds none),
+// else 25%. `options` are the user's options in the JVM's order. nullopt when nothing sizes it (no -Xmx and
+// `memory_bytes` 0). An estimate: heap alignment and the JVM's minimums are left out. Pure.
+std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
+                                               int added_percentage);
+
 }  // namespace jvminit::jvm

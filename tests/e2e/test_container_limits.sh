@@ -137,8 +137,17 @@ assert_rc 0 "exit status of explain"
 assert_eq "$LIMIT" "$(json 'j["container"]["memory_limit_bytes"]')" "container.memory_limit_bytes"
 assert_eq "$version" "$(json 'j["container"]["cgroup_version"]')" "container.cgroup_version"
 assert_eq "$CG" "$(json 'j["container"]["memory_cgroup"]')" "container.memory_cgroup"
-assert_eq "$((LIMIT / 100 * 75))" "$(json 'j["expected_max_heap_bytes"]')" "expected_max_heap_bytes (75% of the limit)"
+assert_eq "$((LIMIT * 75 / 100))" "$(json 'j["expected_max_heap_bytes"]')" "expected_max_heap_bytes (75% of the limit)"
 ok "memory_limit_bytes=$LIMIT, memory_cgroup=$CG"
+
+check "explain --json: expected_max_heap_bytes follows the heap flag the JVM will obey"
+JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=40 run_in_cgroup explain --json -- java -version
+assert_eq "$((LIMIT * 40 / 100))" "$(json 'j["expected_max_heap_bytes"]')" "the user's -XX:MaxRAMPercentage=40"
+JVMINIT_MAX_RAM_PERCENTAGE=0 run_in_cgroup explain --json -- java -version
+assert_eq "$((LIMIT * 25 / 100))" "$(json 'j["expected_max_heap_bytes"]')" "none added: HotSpot's 25%"
+run_in_cgroup explain --json -- java -Xmx100m -version
+assert_eq "$((100 * MIB))" "$(json 'j["expected_max_heap_bytes"]')" "the user's -Xmx100m"
+ok "40%, 25% and -Xmx100m"
 
 check "explain (text) inside the cgroup shows the 512 MiB limit"
 run_in_cgroup explain -- java -version

@@ -393,4 +393,15 @@ assert_rc 0 "exit status of Hello (1: the JVM got an empty argfile and no class 
 assert_file_contains "$OUT" "greeting=from-a-pipe" "Hello's output"
 ok "greeting=from-a-pipe"
 
+# ------------------------------------------------------------------------------------------------
+# s. A missing @argfile was reported as "not a regular file" (found by a fresh-eyes test); a FIFO still is.
+check "s. explain with a missing @argfile says no such file; with a FIFO, not a regular file"
+run_plain explain -- java "@$T/missing.args" -version
+assert_rc 0 "explain exit status"
+grep -F "@$T/missing.args" "$OUT" | grep -q 'no such file' || fail "no 'no such file' warning for the missing @argfile: $(grep -F missing.args "$OUT")"
+mkfifo "$T/options.fifo"
+run_plain explain -- java "@$T/options.fifo" -version
+grep -F "@$T/options.fifo" "$OUT" | grep -q 'not a regular file' || fail "no 'not a regular file' warning for the FIFO"
+ok "$(grep -F missing.args "$T"/run*.out | head -1 | cut -d: -f2-)"
+
 say "pass"

@@ -1221,5 +1221,35 @@ TEST(UserMaxHeap, TheLastHeapSizeWins) {
     }
 }
 
+struct ExpectedHeapCase {
+    const char* scenario;
+    Options options;
+    std::uint64_t memory;
+    int added_percentage;
+    std::optional<std::uint64_t> bytes;
+};
+
+TEST(ExpectedMaxHeap, FollowsHotSpotsOrderOfHeapSizeFlags) {
+    constexpr std::uint64_t M = 1024 * 1024, G = M * 1024;
+    const std::vector<ExpectedHeapCase> cases = {
+        {"the user's -Xmx wins over everything", {"-XX:MaxRAMPercentage=90", "-Xmx512m"}, 8 * G, 75, 512 * M},
+        {"jvminit's percentage of the memory", {}, 8 * G, 75, 6 * G},
+        {"none added: HotSpot's 25%", {}, 8 * G, 0, 2 * G},
+        {"the user's percentage over jvminit's", {"-XX:MaxRAMPercentage=50"}, 8 * G, 75, 4 * G},
+        {"the user's last percentage", {"-XX:MaxRAMPercentage=50", "-XX:MaxRAMPercentage=12.5"}, 8 * G, 0, G},
+        {"MaxRAMFraction=2 is half", {"-XX:MaxRAMFraction=2"}, 8 * G, 0, 4 * G},
+        {"MaxRAM caps the memory", {"-XX:MaxRAM=4g"}, 8 * G, 50, 2 * G},
+        {"MaxRAM above the memory changes nothing", {"-XX:MaxRAM=16g"}, 8 * G, 50, 4 * G},
+        {"a malformed percentage is ignored", {"-XX:MaxRAMPercentage=lots"}, 8 * G, 0, 2 * G},
+        {"a percentage over 100 is ignored", {"-XX:MaxRAMPercentage=150"}, 8 * G, 75, 6 * G},
+        {"no memory known, no -Xmx: unknown", {}, 0, 75, std::nullopt},
+        {"no memory known, but -Xmx", {"-Xmx1g"}, 0, 75, G},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        EXPECT_EQ(expected_max_heap(c.options, c.memory, c.added_percentage), c.bytes);
+    }
+}
+
 }  // namespace
 }  // namespace jvminit::jvm
