@@ -180,8 +180,8 @@ std::vector<std::string> list_names(const std::string& dir) {
 sys::UniqueFd lock_run_dir(const std::string& path) {
     sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd || ::flock(fd.get(), LOCK_SH) != 0) return {};
-    struct stat opened {
-    }, named{};
+    struct stat opened {};
+    struct stat named {};
     if (::fstat(fd.get(), &opened) != 0 || ::stat(path.c_str(), &named) != 0) return {};
     if (opened.st_dev != named.st_dev || opened.st_ino != named.st_ino) return {};
     return fd;
