@@ -510,24 +510,35 @@ def perf_csv(fn):
     return out
 
 
+def perf_table(data, digits, with_percent, with_switches):
+    """The rows of one perf-stat table: CPU time, over bare, page faults, [context switches], ratios."""
+    body = []
+    tb = data.get("bare", {}).get("task-clock", (None,))[0]
+    tt = data.get(REF, {}).get("task-clock", (None,))[0]
+    for n in rows:
+        if n not in data:
+            continue
+        tc, var = data[n].get("task-clock", (None, ""))
+        over = "—"
+        if tc is not None and tb is not None and n != "bare":
+            over = f"{tc - tb:+.{digits}f}" + (f" ({(tc - tb) / tb * 100:+.1f}%)" if with_percent else "")
+        row = [label[n], fmt(tc, digits) + (f" (± {var})" if var else ""), over,
+               fmt(data[n].get("page-faults", (None,))[0], 0)]
+        if with_switches:
+            row.append(fmt(data[n].get("context-switches", (None,))[0], 1))
+        body.append(row + ["1.00×" if n == "bare" else ratio(tc, tb), ratio(tc, tt)])
+    header = ["command", "CPU time (ms)", "over bare (ms)", "page faults"]
+    header += ["context switches"] if with_switches else []
+    return table(header + ["× bare", "× tini"], body)
+
+
 pf = {n: perf_csv(path(f"perf-{n}.csv")) for n in rows}
 pf = {n: v for n, v in pf.items() if v}
 if pf:
     W("## Evidence: CPU time and page faults at start-up\n")
     W("`perf stat -x, -r N -e task-clock,page-faults,context-switches INIT /bin/true` (init and child together, not PID 1). "
       "CPU time does not include waiting for a busy machine, so it is steadier than the wall times above.\n")
-    body = []
-    tb = pf.get("bare", {}).get("task-clock", (None,))[0]
-    tt = pf.get(REF, {}).get("task-clock", (None,))[0]
-    for n in rows:
-        if n not in pf:
-            continue
-        tc, var = pf[n].get("task-clock", (None, ""))
-        body.append([label[n], fmt(tc, 3) + (f" (± {var})" if var else ""),
-                     "—" if tc is None or tb is None or n == "bare" else f"{tc - tb:+.3f}",
-                     fmt(pf[n].get("page-faults", (None,))[0], 0), fmt(pf[n].get("context-switches", (None,))[0], 1),
-                     "1.00×" if n == "bare" else ratio(tc, tb), ratio(tc, tt)])
-    W(table(["command", "CPU time (ms)", "over bare (ms)", "page faults", "context switches", "× bare", "× tini"], body))
+    W(perf_table(pf, 3, with_percent=False, with_switches=True))
     W("")
 
 pj = {n: perf_csv(path(f"perfjvm-{n}.csv")) for n in rows}
@@ -535,18 +546,7 @@ pj = {n: v for n, v in pj.items() if v}
 if pj:
     W("CPU time of `INIT java -version` (`perf stat -r N`, all threads of all processes): what the init adds to a JVM "
       "start in work, whatever the machine's load.\n")
-    body = []
-    tb = pj.get("bare", {}).get("task-clock", (None,))[0]
-    tt = pj.get(REF, {}).get("task-clock", (None,))[0]
-    for n in rows:
-        if n not in pj:
-            continue
-        tc, var = pj[n].get("task-clock", (None, ""))
-        body.append([label[n], fmt(tc, 1) + (f" (± {var})" if var else ""),
-                     "—" if tc is None or tb is None or n == "bare" else f"{tc - tb:+.1f} ({(tc - tb) / tb * 100:+.1f}%)",
-                     fmt(pj[n].get("page-faults", (None,))[0], 0),
-                     "1.00×" if n == "bare" else ratio(tc, tb), ratio(tc, tt)])
-    W(table(["command", "CPU time (ms)", "over bare (ms)", "page faults", "× bare", "× tini"], body))
+    W(perf_table(pj, 1, with_percent=True, with_switches=False))
     W("")
 
 ld = {}
