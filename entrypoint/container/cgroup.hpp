@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sys/files.hpp"
+
 namespace jvminit {
 
 // ---------------------------------------------------------------- /proc/self/cgroup
@@ -137,10 +139,7 @@ struct ContainerLimits {
 };
 
 // One file's content, or why it could not be read (strerror text, e.g. "No such file or directory").
-struct FileRead {
-    std::optional<std::string> content;
-    std::string error;
-};
+using FileRead = sys::FileContent;
 using CgroupFileReader = std::function<FileRead(const std::string& absolute_path)>;
 
 // Works out the limits from /proc/self/cgroup, /proc/self/mountinfo, /proc/meminfo and the cgroup files,
@@ -160,8 +159,5 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read);
 // a temporary directory holding proc/self/cgroup, proc/self/mountinfo and the cgroup tree).
 // System calls: open(2)/read(2) only. Defined in cgroup_reader.cpp.
 ContainerLimits read_container_limits(std::string_view root_prefix = "");
-
-// Reads a whole (small, /proc or cgroupfs) file; EINTR retried. Defined in cgroup_reader.cpp.
-FileRead read_text_file(const std::string& path);
 
 }  // namespace jvminit
