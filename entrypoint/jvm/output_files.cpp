@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,26 @@
 namespace jvminit::jvm {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The width of a stamp's time part, "20261129T114355.123Z" (start_stamp).
+constexpr std::size_t kStampTimeWidth = 20;
+
+// Whether `stamp` has start_stamp's shape, YYYYMMDDTHHMMSS.mmmZ-N: never true for a user's own name.
+bool is_start_stamp(std::string_view stamp) {
+    static const char* const kShape = "ddddddddTdddddd.dddZ-";  // 'd': a digit
+    const std::size_t n = std::char_traits<char>::length(kShape);
+    if (stamp.size() <= n) return false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = stamp[i];
+        if (kShape[i] == 'd' ? !(c >= '0' && c <= '9') : c != kShape[i]) return false;
+    }
+    return std::all_of(stamp.begin() + static_cast<std::ptrdiff_t>(n), stamp.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
 
 std::string start_stamp(std::chrono::system_clock::time_point now, int sequence) {
     // UTC civil time by calendar arithmetic (C++20 <chrono>): gmtime_r would read /etc/localtime first.
@@ -47,23 +68,12 @@ OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string
 std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names, int starts_kept) {
     // "gc-" STAMP "-pid" ...: the stamp sorts by time (fixed-width UTC time), then by sequence number.
     // Only names with jvminit's stamp: YYYYMMDDTHHMMSS.mmmZ-N (start_stamp), never a user's own gc-x-pid1.log.
-    auto is_stamp = [](std::string_view stamp) {
-        static const char* const kShape = "ddddddddTdddddd.dddZ-";  // 'd': a digit
-        std::size_t n = std::char_traits<char>::length(kShape);
-        if (stamp.size() <= n) return false;
-        for (std::size_t i = 0; i < n; ++i) {
-            char c = stamp[i];
-            if (kShape[i] == 'd' ? !(c >= '0' && c <= '9') : c != kShape[i]) return false;
-        }
-        return std::all_of(stamp.begin() + static_cast<std::ptrdiff_t>(n), stamp.end(),
-                           [](char c) { return c >= '0' && c <= '9'; });
-    };
     auto stamp_of = [&](const std::string& name) -> std::optional<std::string> {
         if (name.rfind("gc-", 0) != 0) return std::nullopt;
         std::size_t pid = name.find("-pid", 3);
         if (pid == std::string::npos || pid == 3) return std::nullopt;
         std::string stamp = name.substr(3, pid - 3);
-        if (!is_stamp(stamp)) return std::nullopt;
+        if (!is_start_stamp(stamp)) return std::nullopt;
         return stamp;
     };
     auto sequence_of = [](const std::string& stamp) {
@@ -176,21 +186,53 @@ std::vector<std::string> list_names(const std::string& dir) {
 }
 
 // Opens the run directory and takes a shared flock(2) on it: held for as long as the start lives, it keeps
-// other starts' clean-up away. Empty when the directory is gone (removed between mkdir and the lock).
-sys::UniqueFd lock_run_dir(const std::string& path) {
+// other starts' clean-up away. `gone`: the directory was removed between mkdir and the lock (another start's
+// clean-up, after a clock step back). A file system that refuses flock on a directory (NFS emulates it with
+// fcntl locks) gives no lock and not gone: no start's clean-up can lock it there either, so it is safe.
+struct RunDirLock {
+    sys::UniqueFd fd;
+    bool gone = false;
+};
+RunDirLock lock_run_dir(const std::string& path) {
+    RunDirLock lock;
     sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd || ::flock(fd.get(), LOCK_SH) != 0) return {};
+    if (!fd) {
+        lock.gone = errno == ENOENT || errno == ENOTDIR;
+        return lock;
+    }
+    if (::flock(fd.get(), LOCK_SH) != 0) return lock;
     struct stat opened {};
     struct stat named {};
-    if (::fstat(fd.get(), &opened) != 0 || ::stat(path.c_str(), &named) != 0) return {};
-    if (opened.st_dev != named.st_dev || opened.st_ino != named.st_ino) return {};
-    return fd;
+    if (::fstat(fd.get(), &opened) != 0 || ::stat(path.c_str(), &named) != 0 || opened.st_dev != named.st_dev ||
+        opened.st_ino != named.st_ino) {
+        lock.gone = true;
+        return lock;
+    }
+    lock.fd = std::move(fd);
+    return lock;
+}
+
+// Takes an exclusive flock(2) on the heap dump directory itself, for the moment a start picks its stamp and
+// cleans up: so a start that read the clock is never overtaken by another's clean-up removing the name it is
+// about to take. Tries for up to kDirLockWaitMs (a start holds it for well under a millisecond; one frozen
+// mid-start, by docker pause, must not stall the others for ever). Invalid when not taken: timed out, or
+// the file system refuses flock on a directory (NFS emulates it with fcntl locks, which want a writable fd).
+constexpr int kDirLockWaitMs = 2000;
+sys::UniqueFd lock_dump_dir(const std::string& dir) {
+    sys::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return {};
+    for (int waited_ms = 0;; ++waited_ms) {
+        if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return fd;
+        if (errno != EWOULDBLOCK || waited_ms >= kDirLockWaitMs) return {};
+        struct timespec one_ms {0, 1000000};
+        ::nanosleep(&one_ms, nullptr);
+    }
 }
 
 }  // namespace
 
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
-                              bool dry_run, std::chrono::system_clock::time_point now) {
+                              bool dry_run, std::optional<std::chrono::system_clock::time_point> start_time) {
     PreparedOutput out;
     if (heap_dump_dir.empty() && !gc_log) return out;  // no file to name: nothing to check or create
     std::string gc_dir = gc_log ? (gc_log_dir.empty() ? heap_dump_dir : gc_log_dir) : std::string();
@@ -220,10 +262,15 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             return out;
         }
     }
+    // Starts on one directory (containers sharing a volume) pick names and clean up one at a time, and the
+    // clock is read inside: a clean-up removes only run directories of an earlier millisecond than its own
+    // stamp, so every start after it reads a later time and cannot take a removed name again.
+    const sys::UniqueFd dir_lock = dry_run || heap_dump_dir.empty() ? sys::UniqueFd() : lock_dump_dir(heap_dump_dir);
+    const auto now = start_time.value_or(std::chrono::system_clock::now());
     // A stamp that no existing file uses, picked before anything old is deleted: so no start ever reuses
     // the name of an earlier one, even one deleted just now. The run directory is created in the same loop:
-    // mkdir(2) is atomic, so another jvminit on the same directory (a shared volume) that picked the same
-    // stamp in the same millisecond finds it taken and moves on to the next sequence number.
+    // mkdir(2) is atomic, so another jvminit that picked the same stamp without the directory lock (it timed
+    // out) finds it taken and moves on to the next sequence number.
     const std::vector<std::string> gc_names = gc_dir.empty() ? std::vector<std::string>() : list_names(gc_dir);
     constexpr int kMaxSequence = 100000;
     for (int sequence = 1;; ++sequence) {
@@ -237,8 +284,16 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         out.files = files;
         if (dry_run || heap_dump_dir.empty()) break;
         if (fs::create_directory(files.heap_dump_path, ec) && !ec) {
-            if ((out.run_dir_lock = lock_run_dir(files.heap_dump_path))) break;
-            continue;  // removed by another start's clean-up before it was locked: take the next number
+            RunDirLock lock = lock_run_dir(files.heap_dump_path);
+            if (!lock.gone) {
+                out.run_dir_lock = std::move(lock.fd);
+                break;
+            }
+            // Removed by another start's clean-up before it was locked: take the next number.
+            if (sequence < kMaxSequence) continue;
+            out.error = "heap dump directory " + heap_dump_dir + ": " + files.heap_dump_path +
+                        " was removed right after it was created, " + std::to_string(kMaxSequence) + " times";
+            return out;
         }
         if (ec == std::errc::file_exists && sequence < kMaxSequence) continue;  // another start's, just now
         if (ec || sequence >= kMaxSequence) {
@@ -258,8 +313,13 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         }
         // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now), unless
         // a running start holds them (another container on the same volume: its JVM may still dump there).
+        // jvminit's own names only of an earlier millisecond, and only under the directory lock (see above);
+        // without it they stay (nothing is lost: they are empty).
+        const std::string own_time = fs::path(out.files.heap_dump_path).filename().string().substr(4, kStampTimeWidth);
         for (const auto& run : run_dirs(heap_dump_dir)) {
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
+            const std::string stamp = run.filename().string().substr(4);
+            if (is_start_stamp(stamp) && (!dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time)) continue;
             sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
             fs::remove(run, ec);  // rmdir(2): refused if a dump appeared in the meantime

@@ -48,7 +48,8 @@ std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names
 struct PreparedOutput {
     OutputFiles files;
     // The start's run directory, open and holding a shared flock(2) for as long as this object lives (the
-    // whole run): another start's clean-up leaves it alone even while it is empty. Invalid in a dry run.
+    // whole run): another start's clean-up leaves it alone even while it is empty. Invalid in a dry run, and
+    // where the file system refuses flock(2) on a directory (no start's clean-up can remove it there).
     sys::UniqueFd run_dir_lock;
     std::vector<std::string> deleted;   // old dumps removed for the retention limit (full paths)
     std::vector<std::string> warnings;  // e.g. an old dump that could not be deleted
@@ -59,12 +60,16 @@ struct PreparedOutput {
 // file, picks a stamp no existing file uses and creates the start's run-STAMP directory (mkdir(2) decides
 // between starts racing for one stamp on a shared directory; the loser takes the next sequence number) and
 // locks it, then deletes old dumps for the retention limit, run- directories left empty that no running
-// start holds (flock(2) LOCK_EX|LOCK_NB succeeds), and old GC logs. With an empty heap dump
+// start holds (flock(2) LOCK_EX|LOCK_NB succeeds), and old GC logs. Picking the stamp and cleaning up happen
+// under an exclusive flock(2) of the heap dump directory (waited for up to 2 s; without it, empty run
+// directories with jvminit's stamps stay), and the clean-up removes only stamps of a millisecond before its
+// own: so a name, once used, is never taken again, however long a start was delayed. With an empty heap dump
 // dir and GC logging off, does nothing (not even a system call). `dry_run` (explain) checks without
-// creating or deleting anything. `now` is the start time for the stamp (tests pass a fixed one).
+// creating or deleting anything. `start_time` is the time for the stamp; nullopt (what jvminit passes):
+// the clock, read under the directory lock. Tests pass a fixed one.
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
                               bool dry_run,
-                              std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+                              std::optional<std::chrono::system_clock::time_point> start_time = std::nullopt);
 
 // A warning when the file system of the heap dump directory has less free space (statvfs(3) f_bavail,
 // what an unprivileged writer may use) than `max_heap_bytes`: a dump of a full heap is about that size.

@@ -225,10 +225,12 @@ else
 fi
 
 check "starts at once on one heap dump directory (containers sharing a volume): every one starts in its own run directory, which the others leave alone while it runs"
-# Two starts in the same millisecond pick the same stamp; mkdir(2) decides which one takes it, the other
-# takes the next sequence number (it used to fail with "cannot create ...: it exists"). Each start's
-# clean-up removes empty run directories, but not one a running start holds (it used to, and that JVM's
-# heap dump would have had no directory). Each child checks its own directory is still there at its end.
+# Two starts in the same millisecond get different sequence numbers (it used to fail with "cannot create
+# ...: it exists"). Each start's clean-up removes empty run directories, but not one a running start holds
+# (it used to, and that JVM's heap dump would have had no directory), nor one of its own millisecond or
+# later (CI once saw two starts share a name: one read the clock, was delayed past another's whole run and
+# clean-up, then took the removed name; the clock is now read under a flock of the dump directory).
+# Each child checks its own directory is still there at its end.
 shared=$T/shared
 mkdir -p "$shared"
 # shellcheck disable=SC2016

@@ -641,6 +641,68 @@ TEST_F(PrepareOutput, ARunningStartsEmptyRunDirectoryIsLockedAndKeptUntilItEnds)
     EXPECT_FALSE(dry.run_dir_lock) << "a dry run creates and locks nothing";
 }
 
+// A clean-up removes empty run directories of an earlier millisecond only: a start that read the clock in
+// the same millisecond as a removed directory's start could otherwise take its name again (seen in CI when a
+// start was delayed past another start's whole run: two starts shared one name).
+TEST_F(PrepareOutput, CleanUpRemovesOnlyEmptyRunDirectoriesOfAnEarlierMillisecond) {
+    using namespace std::chrono_literals;
+    const fs::path dumps = dir("shared");
+    const auto start = utc(2026, 11, 29, 11, 43, 55);
+    std::optional<PreparedOutput> ended = prepare_output(dumps.string(), 3, false, "", false, start);
+    ASSERT_FALSE(ended->error.has_value()) << *ended->error;
+    const std::string ended_run = ended->files.heap_dump_path;
+    ended.reset();  // that start ran and is over: its run directory is empty and unheld
+
+    struct Case {
+        const char* scenario;
+        std::chrono::milliseconds later;
+        bool removed;
+    };
+    for (const Case& c : {Case{"the same millisecond", 0ms, false}, Case{"the next millisecond", 1ms, true}}) {
+        SCOPED_TRACE(c.scenario);
+        PreparedOutput next = prepare_output(dumps.string(), 3, false, "", false, start + c.later);
+        ASSERT_FALSE(next.error.has_value()) << *next.error;
+        EXPECT_NE(next.files.heap_dump_path, ended_run) << "a used name is never taken again";
+        EXPECT_EQ(fs::exists(ended_run), !c.removed);
+    }
+    // Empty run- directories not named by jvminit go whatever their name (no stamp can ever equal it).
+    fs::create_directories(dumps / "run-manual");
+    fs::create_directories(dumps / "run-99991231T235959.999Z-1");  // a stamp from the future: stays
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false, start + 2ms);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_FALSE(fs::exists(dumps / "run-manual"));
+    EXPECT_TRUE(fs::exists(dumps / "run-99991231T235959.999Z-1"));
+}
+
+// Starts on one directory pick their names and clean up one at a time: under an exclusive flock(2) of the
+// heap dump directory. One that holds it too long (frozen mid-start) does not stall the others: after 2 s
+// they go on, and then leave empty run directories with jvminit's names alone.
+TEST_F(PrepareOutput, NamesArePickedUnderTheDumpDirectoryLock) {
+    using namespace std::chrono_literals;
+    const fs::path dumps = dir("shared");
+    const auto start = utc(2026, 11, 29, 11, 43, 55);
+    {
+        PreparedOutput earlier = prepare_output(dumps.string(), 3, false, "", false, start);
+        ASSERT_FALSE(earlier.error.has_value()) << *earlier.error;
+    }  // over: its run directory is empty and unheld
+    ASSERT_EQ(names_in(dumps).size(), 1u);
+
+    int held = ::open(dumps.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(held, 0);
+    ASSERT_EQ(::flock(held, LOCK_EX), 0);  // another start, frozen while it picks its name
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false, start + 1s);
+    ::close(held);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path)) << "the start goes on without the lock";
+    EXPECT_EQ(names_in(dumps).size(), 2u) << "without the lock, the earlier empty run directory stays";
+
+    PreparedOutput unlocked = prepare_output(dumps.string(), 3, false, "", false, start + 2s);
+    ASSERT_FALSE(unlocked.error.has_value()) << *unlocked.error;
+    EXPECT_EQ(names_in(dumps).size(), 2u) << "with it, the earlier one goes (the held one, " +
+                                                 out.files.heap_dump_path + ", stays)";
+    EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
+}
+
 TEST_F(PrepareOutput, WarnsWhenTheMaximumHeapMayNotFit) {
     fs::path dumps = dir("dumps");
     fs::create_directories(dumps);
