@@ -1,7 +1,6 @@
 #include "app/explain.hpp"
 
 #include <iomanip>
-#include <iostream>
 #include <sstream>
 
 #include "app/logging.hpp"
@@ -123,10 +122,9 @@ int explain(const cli::CommandLine& command_line, const Environment& environment
     const LimitsCheck check = check_limits(p);
     // Paths and options are bytes, not always UTF-8: invalid sequences are shown as U+FFFD, not refused.
     if (command_line.json)
-        std::cout << explanation_json(p, check).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    else
-        std::cout << explanation_text(p, check);
-    return 0;
+        return print_out(explanation_json(p, check).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                         "\n");
+    return print_out(explanation_text(p, check));
 }
 
 }  // namespace jvminit::app

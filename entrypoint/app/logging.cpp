@@ -3,7 +3,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 namespace jvminit::app {
@@ -39,6 +41,15 @@ void print_error(std::string_view message) {
     std::string line = "[jvminit error] " + config::one_line(message) + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
+}
+
+int print_out(std::string_view text) {
+    errno = 0;
+    if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0) return 0;
+    const int error = errno;
+    print_error(std::string("cannot write to standard output: ") +
+                (error != 0 ? std::strerror(error) : "short write"));
+    return 1;
 }
 
 }  // namespace jvminit::app

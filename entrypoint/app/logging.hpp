@@ -14,4 +14,9 @@ void setup_logging(config::LogLevel level);
 // which must always be reported. Control characters in the message are escaped (\n, \xNN).
 void print_error(std::string_view message);
 
+// Writes `text` (help, version, explain) to standard output and flushes it, through stdio: jvminit has no
+// iostreams (see cli/command_line.cpp). Returns 0, or 1 (kExitInternalError) after an error line naming the
+// cause when it cannot be written (a closed pipe, a full disk: `jvminit explain > /dev/full`).
+int print_out(std::string_view text);
+
 }  // namespace jvminit::app

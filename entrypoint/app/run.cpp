@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iostream>
 
 #include "app/explain.hpp"
 #include "app/logging.hpp"
@@ -158,8 +157,8 @@ int main(const std::vector<std::string>& argv, char** envp) {
         }
         const cli::CommandLine& command_line = parsed.command_line;
         switch (command_line.command) {
-            case cli::Command::Help: std::cout << cli::help_text(); return 0;
-            case cli::Command::Version: std::cout << "jvminit " << JVMINIT_VERSION << "\n"; return 0;
+            case cli::Command::Help: return print_out(cli::help_text());
+            case cli::Command::Version: return print_out(std::string("jvminit ") + JVMINIT_VERSION + "\n");
             case cli::Command::Explain: return explain(command_line, environment);
             case cli::Command::Run: return run_program(command_line, environment);
         }

@@ -1,5 +1,31 @@
 #include "cli/command_line.hpp"
 
+// CLI11's headers include <iostream>, which up to GCC 12 puts a static std::ios_base::Init into every file
+// that includes it: that object builds the eight standard streams and the whole "C" locale (wide character
+// tables included) when the program starts, about 44,000 instructions or a sixth of a whole
+// `jvminit -- /bin/true` (bench/). jvminit writes through stdio; CLI11 writes to std::cout or std::cerr only
+// for what jvminit does not use (deprecated and retired options, AutoTimer, App::exit). So this file
+// declares the standard streams as <iostream> does, without that object, and a Parser constructs an
+// ios_base::Init itself before CLI11 runs (the standard's way to make sure the streams exist,
+// [ios.init]): its cost is paid only when there are options to parse. From GCC 13 on, libstdc++ sets the
+// streams up inside the library instead, and <iostream> is included as it is.
+#if defined(__GLIBCXX__) && defined(_GLIBCXX_RELEASE) && _GLIBCXX_RELEASE < 13 && !defined(_GLIBCXX_IOSTREAM)
+#define JVMINIT_LAZY_IOS_INIT 1
+#include <istream>
+#include <ostream>
+#define _GLIBCXX_IOSTREAM 1
+namespace std {  // NOLINT(cert-dcl58-cpp): the declarations of libstdc++'s <iostream>, nothing new
+extern istream cin;
+extern ostream cout;
+extern ostream cerr;
+extern ostream clog;
+extern wistream wcin;
+extern wostream wcout;
+extern wostream wcerr;
+extern wostream wclog;
+}  // namespace std
+#endif
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
@@ -25,6 +51,9 @@ constexpr const char* kDescription =
     "signals, stops within a grace period and builds the child's JAVA_TOOL_OPTIONS.";
 
 struct Parser {
+#ifdef JVMINIT_LAZY_IOS_INIT
+    std::ios_base::Init streams;  // first: the standard streams exist before CLI11 (see the top of this file)
+#endif
     CLI::App app{kDescription, "jvminit"};
     CLI::App* explain = nullptr;
     std::string config_path;

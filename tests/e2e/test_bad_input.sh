@@ -85,4 +85,19 @@ else
 fi
 ok "$first"
 
+check "help, version and explain that cannot be written (stdout a full disk) exit 1 with the reason, not 0"
+# They are written with stdio (jvminit has no iostreams): a failed write or flush must not pass unnoticed.
+if [[ -w /dev/full ]]; then
+  for args in "--help" "--version" "explain -- /bin/true" "explain --json -- /bin/true"; do
+    # shellcheck disable=SC2086
+    rc=0; "$JVMINIT" $args >/dev/full 2>"$T/full.err" || rc=$?
+    [[ $rc == 1 ]] || fail "jvminit $args >/dev/full: exit $rc, expected 1"
+    grep -q '^\[jvminit error\] cannot write to standard output: No space left on device$' "$T/full.err" ||
+      fail "jvminit $args >/dev/full: no error line naming the cause: $(cat "$T/full.err")"
+  done
+  ok "exit 1 and '$(tail -n 1 "$T/full.err")'"
+else
+  skip_part "no writable /dev/full here"
+fi
+
 say "pass"
