@@ -1,14 +1,13 @@
 #include "jvm/jdk.hpp"
 
+#include <sys/stat.h>
+
 #include <charconv>
-#include <filesystem>
 
 #include "sys/files.hpp"
 #include "sys/paths.hpp"
 
 namespace jvminit::jvm {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -26,42 +25,58 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::optional<std::string> read_small_file(const fs::path& path) {
-    return sys::read_file(path.string(), 1 << 20).content;  // a release file is about 1 KB
+// Path arithmetic on strings: a start looks at two or three paths, and std::filesystem::path parses its
+// components on every operation. Trailing slashes do not count ("JAVA_HOME=/opt/jdk/jre/" is /opt/jdk/jre).
+std::string without_trailing_slashes(std::string path) {
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return path;
+}
+
+// dirname(3) of a path without trailing slashes: "/a/b" -> "/a", "/a" -> "/", "a" -> ".".
+std::string parent_of(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string join(const std::string& dir, std::string_view name) {
+    return dir.back() == '/' ? dir + std::string(name) : dir + "/" + std::string(name);
 }
 
 // The release file of a Java home: HOME/release, or for a JDK 8 JRE directory, HOME/../release.
-std::optional<fs::path> release_file_of(const fs::path& home) {
-    std::error_code ec;
-    for (const fs::path& candidate : {home / "release", home.parent_path() / "release"}) {
-        if (fs::is_regular_file(candidate, ec)) return candidate;
+std::optional<std::string> release_file_of(const std::string& home) {
+    for (const std::string& dir : {home, parent_of(home)}) {
+        std::string candidate = join(dir, "release");
+        struct stat st {};
+        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return candidate;
     }
     return std::nullopt;
 }
 
-JdkInfo read_home(const fs::path& home, std::string how_found) {
+JdkInfo read_home(const std::string& given_home, std::string how_found) {
     JdkInfo info;
-    info.home = home.string();
+    info.home = given_home;
     info.how_found = std::move(how_found);
+    const std::string home = without_trailing_slashes(given_home);
     auto release = release_file_of(home);
     if (!release) {
-        info.problem = "no release file in " + home.string();
+        info.problem = "no release file in " + given_home;
         return info;
     }
-    info.home = release->parent_path().string();  // a JDK 8 jre/ reads the JDK's release one level up
-    auto content = read_small_file(*release);
+    info.home = parent_of(*release);  // a JDK 8 jre/ reads the JDK's release one level up
+    auto content = sys::read_file(*release, 1 << 20).content;  // a release file is about 1 KB
     if (!content) {
-        info.problem = "cannot read " + release->string();
+        info.problem = "cannot read " + *release;
         return info;
     }
     info.version = parse_release_file(*content);
-    if (!info.version) info.problem = "no readable JAVA_VERSION in " + release->string();
+    if (!info.version) info.problem = "no readable JAVA_VERSION in " + *release;
     return info;
 }
 
-// bin/java -> the home (the directory above bin).
-fs::path home_of_java_binary(const fs::path& java) {
-    return java.parent_path().parent_path();
+// bin/java -> the home (the directory above bin). `java` is a resolved, absolute path.
+std::string home_of_java_binary(const std::string& java) {
+    return parent_of(parent_of(java));
 }
 
 }  // namespace
@@ -114,20 +129,17 @@ std::optional<JdkVersion> parse_release_file(std::string_view content) {
 
 JdkInfo find_jdk(const std::string& program_path, const std::optional<std::string>& java_home_env,
                  const std::optional<std::string>& path_env) {
-    std::error_code ec;
     if (!program_path.empty()) {
         // realpath(3): the home is the real bin/.., whatever symlinks (alternatives, a symlinked bin/) lead there.
-        fs::path real = fs::canonical(program_path, ec);
-        if (!ec && real.filename() == "java") {
-            JdkInfo info = read_home(home_of_java_binary(real), "the resolved PROGRAM");
+        if (auto real = sys::real_path(program_path); real && real->substr(real->rfind('/') + 1) == "java") {
+            JdkInfo info = read_home(home_of_java_binary(*real), "the resolved PROGRAM");
             info.program_is_java = true;
             return info;
         }
     }
-    if (java_home_env && !java_home_env->empty()) return read_home(fs::path(*java_home_env), "JAVA_HOME");
-    if (auto java = sys::find_on_path("java", path_env.value_or(""))) {
-        fs::path real = fs::canonical(java->path, ec);
-        if (!ec && java->error == 0) return read_home(home_of_java_binary(real), "java on PATH");
+    if (java_home_env && !java_home_env->empty()) return read_home(*java_home_env, "JAVA_HOME");
+    if (auto java = sys::find_on_path("java", path_env.value_or("")); java && java->error == 0) {
+        if (auto real = sys::real_path(java->path)) return read_home(home_of_java_binary(*real), "java on PATH");
     }
     JdkInfo none;
     none.problem = "no java found (not PROGRAM, no JAVA_HOME, none on PATH)";

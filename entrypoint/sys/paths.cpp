@@ -1,9 +1,14 @@
 #include "sys/paths.hpp"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <memory>
 
 namespace jvminit::sys {
 
@@ -36,6 +41,23 @@ std::optional<Lookup> find_on_path(const std::string& program, const std::string
         start = end + 1;
     }
     return not_executable;
+}
+
+std::optional<std::string> real_path(const std::string& path) {
+    if (path.empty()) return std::nullopt;
+    const int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    char link[32];
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    char target[PATH_MAX];
+    const ssize_t length = ::readlink(link, target, sizeof target);
+    ::close(fd);
+    // A name /proc gives for what is not reachable by path ("(deleted)", a pipe) does not start with '/'.
+    if (length > 0 && static_cast<std::size_t>(length) < sizeof target && target[0] == '/')
+        return std::string(target, static_cast<std::size_t>(length));
+    std::unique_ptr<char, decltype(&::free)> resolved(::realpath(path.c_str(), nullptr), &::free);
+    if (!resolved) return std::nullopt;
+    return std::string(resolved.get());
 }
 
 }  // namespace jvminit::sys

@@ -17,4 +17,11 @@ struct Lookup {
 // that exists but cannot be executed, with EACCES; else nullopt (ENOENT). Uses access(2) and stat(2).
 std::optional<Lookup> find_on_path(const std::string& program, const std::string& path_env);
 
+// The absolute path of `path` with every symbolic link, "." and ".." resolved: what realpath(3) returns, in
+// three system calls instead of a readlink(2) per component: open(2) with O_PATH resolves the path in the
+// kernel and readlink(2) of /proc/self/fd/N names what it found (proc(5)). Falls back to realpath(3) when
+// /proc is not mounted. nullopt when the path does not resolve (missing, a dangling link, no search
+// permission: realpath's errors).
+std::optional<std::string> real_path(const std::string& path);
+
 }  // namespace jvminit::sys

@@ -309,6 +309,28 @@ TEST_F(FindJdk, Jdk8JreJavaReadsTheReleaseFileOneLevelUp) {
     EXPECT_EQ(info.problem, "");
 }
 
+TEST_F(FindJdk, JavaHomeWithTrailingSlashesIsTheSameHome) {
+    // JAVA_HOME=/opt/jdk8/jre/ (as often written in Dockerfiles): the release file is found one level up
+    // from jre, not from "jre/" read as a directory with an empty last name.
+    fs::path home = root() / "homes" / "jdk8";
+    write_fake_java(home / "jre" / "bin" / "java", mark());
+    write_file(home / "release", "JAVA_VERSION=\"1.8.0_392\"\n");
+    fs::path jdk17 = make_jdk("jdk17", "17.0.2");
+    struct Case {
+        std::string java_home;
+        fs::path home;
+        int major;
+    };
+    for (const Case& c : {Case{(home / "jre").string() + "/", home, 8}, Case{(home / "jre").string() + "//", home, 8},
+                          Case{jdk17.string() + "/", jdk17, 17}}) {
+        SCOPED_TRACE(c.java_home);
+        JdkInfo info = find_jdk("/bin/sh", c.java_home, std::string("/nonexistent"));
+        ASSERT_TRUE(info.version.has_value()) << info.problem;
+        EXPECT_EQ(info.version->major, c.major);
+        EXPECT_EQ(info.home, c.home.string());
+    }
+}
+
 TEST_F(FindJdk, Jdk8JreJavaReportsTheHomeWhoseReleaseFileWasRead) {
     // jdk.hpp: "its home (bin/.. or, for a JDK 8 jre/bin/java, bin/../..)", and JdkInfo::home is "the Java
     // home whose release file was read": HOME, not HOME/jre.
