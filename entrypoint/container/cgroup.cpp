@@ -181,6 +181,12 @@ CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo) {
     std::vector<std::string_view> fields;  // one allocation for all lines (a node has hundreds of mounts)
     for_each_line(mountinfo, [&](std::string_view line, int number) {
         if (trim(line).empty()) return;
+        // Only cgroup lines are split into fields: most lines of a container's mountinfo are other file
+        // systems. The fstype follows the first " - " (no field holds a space: mountinfo writes it \040).
+        if (const std::size_t dash = line.find(" - "); dash != std::string_view::npos) {
+            const std::string_view rest = line.substr(dash + 3);
+            if (rest.substr(0, 7) != "cgroup " && rest.substr(0, 8) != "cgroup2 ") return;
+        }
         split_into(line, ' ', fields);
         // 0 id, 1 parent, 2 major:minor, 3 root, 4 mount point, 5 options, [optional fields], "-", fstype, source,
         // super options
