@@ -190,7 +190,7 @@ const std::array kAliases = {
 
 const SettingSpec* find_by_name(std::string_view name) {
     for (const auto& spec : kSpecs)
-        if (spec.name() == name) return &spec;
+        if (spec.has_name(name)) return &spec;
     return nullptr;
 }
 

@@ -50,6 +50,11 @@ struct SettingSpec {
     std::string (*show)(const Settings& settings);
 
     std::string name() const;  // "debug.port"
+    // Whether `dotted` is name(), without building it.
+    bool has_name(std::string_view dotted) const {
+        return dotted.size() == table.size() + 1 + key.size() && dotted.substr(0, table.size()) == table &&
+               dotted[table.size()] == '.' && dotted.substr(table.size() + 1) == key;
+    }
 };
 
 // Every setting, in documentation order.

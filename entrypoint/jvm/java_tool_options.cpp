@@ -89,7 +89,7 @@ struct Planner {
     std::string reason(std::string_view setting) const {
         const config::SettingSpec* spec = nullptr;
         for (const auto& s : config::setting_specs())
-            if (s.name() == setting) spec = &s;
+            if (s.has_name(setting)) spec = &s;
         const auto& source = in.settings.sources.at(std::string(setting));
         std::string value = spec->show(in.settings.values);
         return std::string(spec->env) + "=" + (value.empty() ? "\"\"" : value) + " (" + source.describe() + ")";

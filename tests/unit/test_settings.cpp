@@ -112,6 +112,21 @@ TEST(Settings, LookupByVariableAndFlagFindsTheSameSetting) {
     EXPECT_EQ(find_setting_by_flag("debug-port"), nullptr);
 }
 
+TEST(Settings, HasNameMatchesExactlyTheDottedName) {
+    for (const auto& spec : setting_specs()) {
+        SCOPED_TRACE(spec.name());
+        EXPECT_TRUE(spec.has_name(spec.name()));
+        const std::string name = spec.name();
+        for (const std::string& other :
+             {std::string(spec.table), std::string(spec.key), std::string(spec.table) + "_" + std::string(spec.key),
+              name + "x", name.substr(0, name.size() - 1), "x" + name, std::string(spec.table) + ".",
+              "." + std::string(spec.key), std::string()})
+            EXPECT_FALSE(spec.has_name(other)) << other;
+        for (const auto& other : setting_specs())
+            EXPECT_EQ(spec.has_name(other.name()), &other == &spec) << other.name();
+    }
+}
+
 TEST(Settings, NamesFollowTheTableOfIssue4) {
     struct Row {
         const char* name;
