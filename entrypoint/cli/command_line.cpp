@@ -124,6 +124,16 @@ std::string first_line(const std::string& text) {
     return text.substr(0, text.find('\n'));
 }
 
+// "unknown option --debgu-port=1 (...); did you mean --debug-port?"
+std::string unknown_option_error(const std::string& arg) {
+    const std::string given = arg.substr(0, arg.find('='));
+    std::vector<std::string> known{"--help", "--version", "--config", "--json"};
+    for (const auto& spec : config::setting_specs()) known.emplace_back(spec.flag);
+    std::string error = "unknown option " + arg + " (jvminit --help lists the accepted options; PROGRAM goes after --)";
+    if (auto hint = config::closest_match(given, known)) error += "; did you mean " + *hint + "?";
+    return error;
+}
+
 }  // namespace
 
 ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut) {
@@ -141,6 +151,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     static const std::string kEmpty;
     std::vector<const char*> before{argv.empty() ? "jvminit" : argv.front().c_str()};
     bool own = true;
+    std::optional<std::string> first_unknown;
     for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
         if (!own || is_subcommand(arg)) {
@@ -155,6 +166,15 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         const bool empty_value = arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.back() == '=';
         const std::string name = empty_value ? arg.substr(0, arg.size() - 1) : arg;
         const config::SettingSpec* spec = config::find_setting_by_flag(name);
+        // In order, as getopt(3) reads them: an unknown option before --help or --version is an error (CLI11
+        // would print the help and exit 0); --help before it prints the help.
+        const std::string flag = arg.substr(0, arg.find('='));
+        if (!spec && flag != "--config" && flag != "--json" && flag != "--help" && flag != "-h" && flag != "--version") {
+            if (!first_unknown) first_unknown = arg;
+        } else if (first_unknown && (arg == "--help" || arg == "-h" || arg == "--version")) {
+            result.error = unknown_option_error(*first_unknown);
+            return result;
+        }
         const bool is_bool = spec && spec->type == config::ValueType::Bool;
         const bool takes_value = (spec && !is_bool) || name == "--config";
         if (empty_value && is_bool) {
@@ -218,13 +238,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         out.json = parser.json;
     }
     if (!rest.empty() && rest.front().size() > 1 && rest.front().front() == '-') {
-        std::string given = rest.front().substr(0, rest.front().find('='));
-        std::vector<std::string> known{"--help", "--version", "--config", "--json"};
-        for (const auto& spec : config::setting_specs()) known.emplace_back(spec.flag);
-        result.error = "unknown option " + rest.front() +
-                       " (jvminit --help lists the accepted options; "
-                       "PROGRAM goes after --)";
-        if (auto hint = config::closest_match(given, known)) *result.error += "; did you mean " + *hint + "?";
+        result.error = unknown_option_error(rest.front());
         return result;
     }
     out.program = rest;

@@ -350,10 +350,13 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
     }
 }
 
-void apply_environment(const std::vector<std::pair<std::string, std::string>>& environment, ResolvedSettings& out,
+void apply_environment(std::span<const std::pair<std::string, std::string>> environment, ResolvedSettings& out,
                        std::vector<std::string>& errors) {
-    std::vector<std::string> known{std::string(kConfigEnv)};
-    for (const auto& spec : kSpecs) known.emplace_back(spec.env);
+    auto known_names = [] {  // for a "did you mean" hint: only built for an unknown name
+        std::vector<std::string> known{std::string(kConfigEnv)};
+        for (const auto& spec : kSpecs) known.emplace_back(spec.env);
+        return known;
+    };
 
     // Aliases first, so that the JVMINIT_ name, applied next, wins when both are set.
     for (const auto& alias : kAliases) {
@@ -385,7 +388,7 @@ void apply_environment(const std::vector<std::pair<std::string, std::string>>& e
         if (spec && value.empty()) continue;  // an empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`)
         if (!spec) {
             errors.push_back(
-                with_hint(name + ": unknown jvminit variable (jvminit --help lists them)", closest_match(name, known)));
+                with_hint(name + ": unknown jvminit variable (jvminit --help lists them)", closest_match(name, known_names())));
             continue;
         }
         if (!spec->apply(out.values, value)) {

@@ -73,6 +73,13 @@ grep -qi 'usage' "$OUT" || fail "--help printed no usage on stdout"
 assert_file_contains "$OUT" "jvminit" "--help output"
 ok "$(head -n 1 "$OUT")"
 
+check "an unknown option before --help is bad input (exit 2, nothing printed on stdout), as getopt(3) reads options in order"
+run_plain --bogus --help
+assert_rc 2 "exit status of --bogus --help"
+[[ ! -s $OUT ]] || fail "--bogus --help printed on stdout: $(head -n 2 "$OUT")"
+grep -q '^\[jvminit error\] unknown option --bogus ' "$ERR" || fail "no error line naming --bogus: $(cat "$ERR")"
+ok "$(head -n 1 "$ERR")"
+
 check "--version exits 0 and prints 'jvminit <version>' (the project version)"
 run_plain --version
 assert_rc 0 "exit status of --version"

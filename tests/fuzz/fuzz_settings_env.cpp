@@ -12,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using namespace jvminit::config;
     std::string_view text(reinterpret_cast<const char*>(data), size);
     SettingsInput input;
+    std::vector<std::pair<std::string, std::string>> environment;
     std::size_t start = 0;
     bool prefix = false;
     while (start < text.size()) {
@@ -23,11 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string value(eq == std::string_view::npos ? std::string_view() : line.substr(eq + 1));
         if (prefix) name = "JVMINIT_" + name;
         prefix = !prefix;
-        input.environment.emplace_back(name, value);
+        environment.emplace_back(name, value);
         // The same text as a flag: "--" + lower-case name.
         input.flags.emplace_back("--" + std::string(line.substr(0, eq)), value);
         start = end + 1;
     }
+    input.environment = environment;
     SettingsResult result = resolve_settings(input);
     for (const auto& error : result.errors)
         if (error.empty()) std::abort();

@@ -363,6 +363,42 @@ TEST(CommandLine, UnknownOptionErrorSaysWhereProgramGoes) {
               "unknown option --bogus (jvminit --help lists the accepted options; PROGRAM goes after --)");
 }
 
+// Options are read in order, as getopt(3) does: an unknown option before --help or --version is bad input
+// (exit 2); --help or --version before it wins, as in GNU tools.
+TEST(CommandLine, AnUnknownOptionBeforeHelpOrVersionIsAnError) {
+    struct Case {
+        std::vector<std::string> argv;
+        std::optional<Command> command;  // nullopt: an error naming `unknown`
+        std::string unknown;
+    };
+    const std::vector<Case> cases = {
+        {{"jvminit", "--bogus", "--help"}, std::nullopt, "--bogus"},
+        {{"jvminit", "--bogus=1", "-h"}, std::nullopt, "--bogus=1"},
+        {{"jvminit", "--debgu-port=5", "--version"}, std::nullopt, "--debgu-port=5"},
+        {{"jvminit", "--debug", "--bogus", "--help", "--", "java"}, std::nullopt, "--bogus"},
+        {{"jvminit", "explain", "--bogus", "--help"}, std::nullopt, "--bogus"},
+        {{"jvminit", "--help", "--bogus"}, Command::Help, ""},
+        {{"jvminit", "--version", "--bogus"}, Command::Version, ""},
+        {{"jvminit", "--debug", "--help"}, Command::Help, ""},
+        {{"jvminit", "--config", "--bogus", "--help"}, Command::Help, ""},  // --bogus is the path here
+        {{"jvminit", "--", "java", "--bogus", "--help"}, Command::Run, ""},  // PROGRAM's own arguments
+        {{"jvminit", "java", "--bogus", "--help"}, Command::Run, ""},
+    };
+    for (const auto& c : cases) {
+        std::string joined;
+        for (const auto& arg : c.argv) joined += arg + " ";
+        SCOPED_TRACE(joined);
+        ParseResult result = parse_command_line(c.argv);
+        if (c.command) {
+            EXPECT_FALSE(result.error.has_value()) << *result.error;
+            EXPECT_EQ(result.command_line.command, *c.command);
+        } else {
+            ASSERT_TRUE(result.error.has_value());
+            EXPECT_TRUE(result.error->starts_with("unknown option " + c.unknown + " (")) << *result.error;
+        }
+    }
+}
+
 TEST(CommandLine, EmptyArgvIsAnErrorNotACrash) {
     ParseResult result = parse_command_line({});
     ASSERT_TRUE(result.error.has_value());

@@ -21,7 +21,7 @@ constexpr const char* kFile = "jvminit.toml";
 SettingsResult resolve(std::optional<std::string> toml, Pairs environment = {}, Pairs flags = {}) {
     SettingsInput input;
     if (toml) input.file = ConfigFile{kFile, *toml};
-    input.environment = std::move(environment);
+    input.environment = environment;  // the parameter outlives the call below
     input.flags = std::move(flags);
     return resolve_settings(input);
 }
