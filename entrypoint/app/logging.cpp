@@ -47,8 +47,7 @@ int print_out(std::string_view text) {
     errno = 0;
     if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0) return 0;
     const int error = errno;
-    print_error(std::string("cannot write to standard output: ") +
-                (error != 0 ? std::strerror(error) : "short write"));
+    print_error(std::string("cannot write to standard output: ") + (error != 0 ? std::strerror(error) : "short write"));
     return 1;
 }
 

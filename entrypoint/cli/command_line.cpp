@@ -169,7 +169,8 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         // In order, as getopt(3) reads them: an unknown option before --help or --version is an error (CLI11
         // would print the help and exit 0); --help before it prints the help.
         const std::string flag = arg.substr(0, arg.find('='));
-        if (!spec && flag != "--config" && flag != "--json" && flag != "--help" && flag != "-h" && flag != "--version") {
+        if (!spec && flag != "--config" && flag != "--json" && flag != "--help" && flag != "-h" &&
+            flag != "--version") {
             if (!first_unknown) first_unknown = arg;
         } else if (first_unknown && (arg == "--help" || arg == "-h" || arg == "--version")) {
             result.error = unknown_option_error(*first_unknown);

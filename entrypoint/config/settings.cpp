@@ -387,8 +387,8 @@ void apply_environment(std::span<const std::pair<std::string, std::string>> envi
         const SettingSpec* spec = find_setting_by_env(name);
         if (spec && value.empty()) continue;  // an empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`)
         if (!spec) {
-            errors.push_back(
-                with_hint(name + ": unknown jvminit variable (jvminit --help lists them)", closest_match(name, known_names())));
+            errors.push_back(with_hint(name + ": unknown jvminit variable (jvminit --help lists them)",
+                                       closest_match(name, known_names())));
             continue;
         }
         if (!spec->apply(out.values, value)) {

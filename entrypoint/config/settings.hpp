@@ -92,7 +92,7 @@ struct SettingsInput {
     // NAME, VALUE: all of the process's variables. A view of the caller's list (no copy), which must outlive
     // resolve_settings.
     std::span<const std::pair<std::string, std::string>> environment;
-    std::vector<std::pair<std::string, std::string>> flags;        // "--debug-port", "6000" in command-line order
+    std::vector<std::pair<std::string, std::string>> flags;  // "--debug-port", "6000" in command-line order
 };
 
 struct ResolvedSettings {

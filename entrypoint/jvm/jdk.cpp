@@ -63,7 +63,7 @@ JdkInfo read_home(const std::string& given_home, std::string how_found) {
         info.problem = "no release file in " + given_home;
         return info;
     }
-    info.home = parent_of(*release);  // a JDK 8 jre/ reads the JDK's release one level up
+    info.home = parent_of(*release);                           // a JDK 8 jre/ reads the JDK's release one level up
     auto content = sys::read_file(*release, 1 << 20).content;  // a release file is about 1 KB
     if (!content) {
         info.problem = "cannot read " + *release;

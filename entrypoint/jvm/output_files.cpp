@@ -224,7 +224,9 @@ sys::UniqueFd lock_dump_dir(const std::string& dir) {
     for (int waited_ms = 0;; ++waited_ms) {
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return fd;
         if (errno != EWOULDBLOCK || waited_ms >= kDirLockWaitMs) return {};
-        struct timespec one_ms {0, 1000000};
+        struct timespec one_ms {
+            0, 1000000
+        };
         ::nanosleep(&one_ms, nullptr);
     }
 }

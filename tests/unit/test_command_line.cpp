@@ -380,7 +380,7 @@ TEST(CommandLine, AnUnknownOptionBeforeHelpOrVersionIsAnError) {
         {{"jvminit", "--help", "--bogus"}, Command::Help, ""},
         {{"jvminit", "--version", "--bogus"}, Command::Version, ""},
         {{"jvminit", "--debug", "--help"}, Command::Help, ""},
-        {{"jvminit", "--config", "--bogus", "--help"}, Command::Help, ""},  // --bogus is the path here
+        {{"jvminit", "--config", "--bogus", "--help"}, Command::Help, ""},   // --bogus is the path here
         {{"jvminit", "--", "java", "--bogus", "--help"}, Command::Run, ""},  // PROGRAM's own arguments
         {{"jvminit", "java", "--bogus", "--help"}, Command::Run, ""},
     };

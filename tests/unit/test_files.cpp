@@ -32,18 +32,30 @@ TEST(RealPath, AgreesWithRealpath3OnEveryShape) {
     const fs::path root = dir.path();
     fs::create_directories(root / "a" / "b");
     std::ofstream(root / "a" / "b" / "file") << "x";
-    fs::create_symlink("b/file", root / "a" / "rel-link");               // relative target
-    fs::create_symlink(root / "a" / "rel-link", root / "chain");         // a link to a link
-    fs::create_directory_symlink(root / "a" / "b", root / "dir-link");   // a directory link inside the path
-    fs::create_symlink("../a/b/file", root / "a" / "b" / "up-link");     // ".." in the target
+    fs::create_symlink("b/file", root / "a" / "rel-link");              // relative target
+    fs::create_symlink(root / "a" / "rel-link", root / "chain");        // a link to a link
+    fs::create_directory_symlink(root / "a" / "b", root / "dir-link");  // a directory link inside the path
+    fs::create_symlink("../a/b/file", root / "a" / "b" / "up-link");    // ".." in the target
     fs::create_symlink("missing", root / "dangling");
     fs::create_symlink("loop-b", root / "loop-a");
     fs::create_symlink("loop-a", root / "loop-b");
     const std::string r = root.string();
     const std::vector<std::string> paths = {
-        r + "/a/b/file", r + "/a/rel-link", r + "/chain", r + "/dir-link/file", r + "/dir-link/../b/file",
-        r + "/a/b/up-link", r + "//a/./b/", r + "/a/b/", "/", ".", "a-relative-missing-name",
-        r + "/dangling", r + "/loop-a", r + "/missing", r + "/a/b/file/not-a-dir",
+        r + "/a/b/file",
+        r + "/a/rel-link",
+        r + "/chain",
+        r + "/dir-link/file",
+        r + "/dir-link/../b/file",
+        r + "/a/b/up-link",
+        r + "//a/./b/",
+        r + "/a/b/",
+        "/",
+        ".",
+        "a-relative-missing-name",
+        r + "/dangling",
+        r + "/loop-a",
+        r + "/missing",
+        r + "/a/b/file/not-a-dir",
     };
     for (const auto& path : paths) {
         SCOPED_TRACE(path);

@@ -698,8 +698,8 @@ TEST_F(PrepareOutput, NamesArePickedUnderTheDumpDirectoryLock) {
 
     PreparedOutput unlocked = prepare_output(dumps.string(), 3, false, "", false, start + 2s);
     ASSERT_FALSE(unlocked.error.has_value()) << *unlocked.error;
-    EXPECT_EQ(names_in(dumps).size(), 2u) << "with it, the earlier one goes (the held one, " +
-                                                 out.files.heap_dump_path + ", stays)";
+    EXPECT_EQ(names_in(dumps).size(), 2u)
+        << "with it, the earlier one goes (the held one, " + out.files.heap_dump_path + ", stays)";
     EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
 }
 
