@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <signal.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -44,6 +46,11 @@ void print_error(std::string_view message) {
 }
 
 int print_out(std::string_view text) {
+    // A reader that is gone (`jvminit --help | true`) must give EPIPE and the error line, not kill jvminit
+    // with SIGPIPE (its default action) and an unexplained 141. jvminit exits right after this.
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, nullptr);
     errno = 0;
     if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0) return 0;
     const int error = errno;

@@ -16,7 +16,8 @@ void print_error(std::string_view message);
 
 // Writes `text` (help, version, explain) to standard output and flushes it, through stdio: jvminit has no
 // iostreams (see cli/command_line.cpp). Returns 0, or 1 (kExitInternalError) after an error line naming the
-// cause when it cannot be written (a closed pipe, a full disk: `jvminit explain > /dev/full`).
+// cause when it cannot be written (a closed pipe, a full disk: `jvminit explain > /dev/full`). Sets SIGPIPE
+// to ignored first (a pipe without reader gives EPIPE, not death by SIGPIPE): call it only on the way out.
 int print_out(std::string_view text);
 
 }  // namespace jvminit::app

@@ -127,6 +127,8 @@ std::string first_line(const std::string& text) {
 // "unknown option --debgu-port=1 (...); did you mean --debug-port?"
 std::string unknown_option_error(const std::string& arg) {
     const std::string given = arg.substr(0, arg.find('='));
+    if (given == "--json")
+        return "--json is an option of explain: jvminit [OPTIONS] explain --json [-- PROGRAM [ARGS...]]";
     std::vector<std::string> known{"--help", "--version", "--config", "--json"};
     for (const auto& spec : config::setting_specs()) known.emplace_back(spec.flag);
     std::string error = "unknown option " + arg + " (jvminit --help lists the accepted options; PROGRAM goes after --)";
@@ -152,6 +154,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     std::vector<const char*> before{argv.empty() ? "jvminit" : argv.front().c_str()};
     bool own = true;
     std::optional<std::string> first_unknown;
+    std::optional<Command> first_info;  // the first --help/-h or --version
     for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
         if (!own || is_subcommand(arg)) {
@@ -166,15 +169,20 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         const bool empty_value = arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.back() == '=';
         const std::string name = empty_value ? arg.substr(0, arg.size() - 1) : arg;
         const config::SettingSpec* spec = config::find_setting_by_flag(name);
-        // In order, as getopt(3) reads them: an unknown option before --help or --version is an error (CLI11
-        // would print the help and exit 0); --help before it prints the help.
-        const std::string flag = arg.substr(0, arg.find('='));
-        if (!spec && flag != "--config" && flag != "--json" && flag != "--help" && flag != "-h" &&
-            flag != "--version") {
-            if (!first_unknown) first_unknown = arg;
-        } else if (first_unknown && (arg == "--help" || arg == "-h" || arg == "--version")) {
-            result.error = unknown_option_error(*first_unknown);
-            return result;
+        // In order, as getopt(3) reads them: the first of --help and --version decides, and an unknown
+        // option before it is an error (CLI11 would print the help and exit 0); one after it is not read.
+        if (!first_info) {
+            const std::string flag = arg.substr(0, arg.find('='));
+            if (arg == "--help" || arg == "-h" || arg == "--version") {
+                if (first_unknown) {
+                    result.error = unknown_option_error(*first_unknown);
+                    return result;
+                }
+                first_info = arg == "--version" ? Command::Version : Command::Help;
+            } else if (!config::find_setting_by_flag(flag) && flag != "--config" && flag != "--json" &&
+                       flag != "--help" && flag != "-h" && flag != "--version" && !first_unknown) {
+                first_unknown = arg;
+            }
         }
         const bool is_bool = spec && spec->type == config::ValueType::Bool;
         const bool takes_value = (spec && !is_bool) || name == "--config";
@@ -202,15 +210,15 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     try {
         parser.app.parse(static_cast<int>(before.size()), before.data());
     } catch (const CLI::CallForHelp&) {
-        result.command_line.command = Command::Help;
+        result.command_line.command = first_info.value_or(Command::Help);
         return result;
     } catch (const CLI::ParseError& e) {
         result.error = first_line(e.what()) + " (jvminit --help lists the accepted options)";
         return result;
     }
     CommandLine& out = result.command_line;
-    if (parser.version) {
-        out.command = Command::Version;
+    if (parser.version || first_info) {
+        out.command = first_info.value_or(Command::Version);
         return result;
     }
     if (parser.app.get_option("--config")->count() > 0) {

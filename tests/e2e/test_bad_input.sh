@@ -106,5 +106,21 @@ if [[ -w /dev/full ]]; then
 else
   skip_part "no writable /dev/full here"
 fi
+# A pipe whose reader is gone (`jvminit --help | true`): exit 1 and the reason, not death by SIGPIPE (141).
+# The reader is closed before jvminit starts, and SIGPIPE has its default action in it (Python restores it).
+for args in "--help" "--version" "explain -- /bin/true"; do
+  # shellcheck disable=SC2086
+  got=$(python3 - "$JVMINIT" $args <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+print(p.returncode, p.stderr.decode().strip().splitlines()[-1] if p.stderr.strip() else "")
+PY
+  )
+  [[ $got == "1 [jvminit error] cannot write to standard output: Broken pipe" ]] ||
+    fail "jvminit $args into a pipe without reader: got '$got', expected exit 1 and the Broken pipe line"
+done
+ok "into a pipe without reader: $got"
 
 say "pass"

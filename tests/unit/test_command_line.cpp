@@ -383,6 +383,15 @@ TEST(CommandLine, AnUnknownOptionBeforeHelpOrVersionIsAnError) {
         {{"jvminit", "--config", "--bogus", "--help"}, Command::Help, ""},   // --bogus is the path here
         {{"jvminit", "--", "java", "--bogus", "--help"}, Command::Run, ""},  // PROGRAM's own arguments
         {{"jvminit", "java", "--bogus", "--help"}, Command::Run, ""},
+        // a known option with its value after '=' is not unknown (a regression of the first version)
+        {{"jvminit", "--debug-port=6000", "--help"}, Command::Help, ""},
+        {{"jvminit", "--heap-dump-dir=/tmp/x", "--version"}, Command::Version, ""},
+        {{"jvminit", "--debug=true", "-h"}, Command::Help, ""},
+        {{"jvminit", "--log-level=off", "--bogus", "--help"}, std::nullopt, "--bogus"},
+        // the first of --help and --version decides; what follows it is not read
+        {{"jvminit", "--version", "--help"}, Command::Version, ""},
+        {{"jvminit", "--help", "--version"}, Command::Help, ""},
+        {{"jvminit", "--version", "--bogus", "--help"}, Command::Version, ""},
     };
     for (const auto& c : cases) {
         std::string joined;
@@ -397,6 +406,20 @@ TEST(CommandLine, AnUnknownOptionBeforeHelpOrVersionIsAnError) {
             EXPECT_TRUE(result.error->starts_with("unknown option " + c.unknown + " (")) << *result.error;
         }
     }
+}
+
+TEST(CommandLine, JsonWithoutExplainSaysWhereItBelongs) {
+    for (const std::vector<std::string>& argv :
+         {std::vector<std::string>{"jvminit", "--json", "--", "true"},
+          std::vector<std::string>{"jvminit", "--json", "explain", "--", "true"}}) {
+        ParseResult result = parse_command_line(argv);
+        ASSERT_TRUE(result.error.has_value());
+        EXPECT_EQ(*result.error,
+                  "--json is an option of explain: jvminit [OPTIONS] explain --json [-- PROGRAM [ARGS...]]");
+    }
+    ParseResult explain = parse_command_line({"jvminit", "explain", "--json", "--", "true"});
+    EXPECT_FALSE(explain.error.has_value()) << *explain.error;
+    EXPECT_TRUE(explain.command_line.json);
 }
 
 TEST(CommandLine, EmptyArgvIsAnErrorNotACrash) {
