@@ -51,8 +51,10 @@ void log_preparation(const Preparation& p) {
 }
 
 void log_limits_check(const LimitsCheck& check) {
-    spdlog::info("container limits: memory {}, CPUs {} (cgroup v{})", describe_memory_limit(check.limits),
-                 describe_cpu_limit(check.limits), check.limits.cgroup_version);
+    const int version = check.limits.cgroup_version;
+    spdlog::info("container limits: memory {}, CPUs {} ({})", describe_memory_limit(check.limits),
+                 describe_cpu_limit(check.limits),
+                 version ? "cgroup v" + std::to_string(version) : std::string("no memory cgroup found"));
     for (const auto& warning : check.warnings) spdlog::warn("{}", warning);
 }
 

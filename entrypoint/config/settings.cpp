@@ -360,9 +360,12 @@ void apply_environment(std::span<const std::pair<std::string, std::string>> envi
 
     // Aliases first, so that the JVMINIT_ name, applied next, wins when both are set.
     for (const auto& alias : kAliases) {
-        auto it = std::find_if(environment.begin(), environment.end(),
-                               [&](const auto& kv) { return kv.first == alias.alias; });
-        if (it == environment.end() || it->second.empty()) continue;  // empty means unset in those images
+        // A name set twice (a process that builds its own environment) counts once, with its last value:
+        // what get_env reads and what the child is given (app/preparation.hpp).
+        auto last = std::find_if(environment.rbegin(), environment.rend(),
+                                 [&](const auto& kv) { return kv.first == alias.alias; });
+        if (last == environment.rend() || last->second.empty()) continue;  // empty means unset in those images
+        const auto& it = last;
         const SettingSpec* spec = find_by_name(alias.setting);
         if (std::any_of(environment.begin(), environment.end(),
                         [&](const auto& kv) { return kv.first == spec->env; })) {
@@ -382,8 +385,12 @@ void apply_environment(std::span<const std::pair<std::string, std::string>> envi
         out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) + ") is read as " +
                             std::string(spec->env) + "; the JVMINIT_ name is preferred");
     }
-    for (const auto& [name, value] : environment) {
+    for (auto it = environment.begin(); it != environment.end(); ++it) {
+        const std::string& name = it->first;  // not a structured binding: clang 14 cannot capture one
+        const std::string& value = it->second;
         if (name.rfind("JVMINIT_", 0) != 0 || name == kConfigEnv) continue;
+        if (std::any_of(std::next(it), environment.end(), [&](const auto& kv) { return kv.first == name; }))
+            continue;  // set again further on: only the last value counts (see the aliases above)
         const SettingSpec* spec = find_setting_by_env(name);
         if (spec && value.empty()) continue;  // an empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`)
         if (!spec) {

@@ -137,7 +137,9 @@ JdkInfo find_jdk(const std::string& program_path, const std::optional<std::strin
             return info;
         }
     }
-    if (java_home_env && !java_home_env->empty()) return read_home(*java_home_env, "JAVA_HOME");
+    // Resolved too: a JAVA_HOME that is a symbolic link to a JDK 8 jre/ has its release file above the target.
+    if (java_home_env && !java_home_env->empty())
+        return read_home(sys::real_path(*java_home_env).value_or(*java_home_env), "JAVA_HOME");
     if (auto java = sys::find_on_path("java", path_env.value_or("")); java && java->error == 0) {
         if (auto real = sys::real_path(java->path)) return read_home(home_of_java_binary(*real), "java on PATH");
     }

@@ -115,6 +115,9 @@ namespace {
 std::optional<std::string> ensure_writable_dir(const std::string& dir, const char* what, bool dry_run) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) {
+        if (fs::is_symlink(dir, ec))  // mkdir would say "File exists"
+            return std::string(what) + " " + dir + ": a symbolic link to " + fs::read_symlink(dir, ec).string() +
+                   ", which does not exist";
         if (dry_run) {
             // It would be created: its nearest existing ancestor must be a directory we can write to.
             fs::path ancestor = fs::path(dir).parent_path();
@@ -218,12 +221,17 @@ RunDirLock lock_run_dir(const std::string& path) {
 // mid-start, by docker pause, must not stall the others for ever). Invalid when not taken: timed out, or
 // the file system refuses flock on a directory (NFS emulates it with fcntl locks, which want a writable fd).
 constexpr int kDirLockWaitMs = 2000;
-sys::UniqueFd lock_dump_dir(const std::string& dir) {
+sys::UniqueFd lock_dump_dir(const std::string& dir, bool& timed_out) {
+    timed_out = false;
     sys::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) return {};
     for (int waited_ms = 0;; ++waited_ms) {
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return fd;
-        if (errno != EWOULDBLOCK || waited_ms >= kDirLockWaitMs) return {};
+        if (errno != EWOULDBLOCK) return {};
+        if (waited_ms >= kDirLockWaitMs) {
+            timed_out = true;
+            return {};
+        }
         struct timespec one_ms {
             0, 1000000
         };
@@ -267,7 +275,13 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
     // Starts on one directory (containers sharing a volume) pick names and clean up one at a time, and the
     // clock is read inside: a clean-up removes only run directories of an earlier millisecond than its own
     // stamp, so every start after it reads a later time and cannot take a removed name again.
-    const sys::UniqueFd dir_lock = dry_run || heap_dump_dir.empty() ? sys::UniqueFd() : lock_dump_dir(heap_dump_dir);
+    bool lock_timed_out = false;
+    const sys::UniqueFd dir_lock =
+        dry_run || heap_dump_dir.empty() ? sys::UniqueFd() : lock_dump_dir(heap_dump_dir, lock_timed_out);
+    if (lock_timed_out)
+        out.warnings.push_back("heap dump directory " + heap_dump_dir + ": another start held its lock for " +
+                               std::to_string(kDirLockWaitMs / 1000) +
+                               " s (flock(2)); going on without removing empty run directories");
     const auto now = start_time.value_or(std::chrono::system_clock::now());
     // A stamp that no existing file uses, picked before anything old is deleted: so no start ever reuses
     // the name of an earlier one, even one deleted just now. The run directory is created in the same loop:

@@ -331,6 +331,17 @@ TEST_F(FindJdk, JavaHomeWithTrailingSlashesIsTheSameHome) {
     }
 }
 
+TEST_F(FindJdk, JavaHomeThatIsASymlinkToAJdk8JreFindsTheReleaseFileAboveTheTarget) {
+    fs::path home = root() / "homes" / "jdk8";
+    write_fake_java(home / "jre" / "bin" / "java", mark());
+    write_file(home / "release", "JAVA_VERSION=\"1.8.0_392\"\n");
+    fs::create_directory_symlink(home / "jre", root() / "java-home");  // JAVA_HOME=/opt/java -> /opt/jdk8/jre
+    JdkInfo info = find_jdk("/bin/sh", (root() / "java-home").string(), std::string("/nonexistent"));
+    ASSERT_TRUE(info.version.has_value()) << info.problem;
+    EXPECT_EQ(info.version->major, 8);
+    EXPECT_EQ(info.home, home.string());
+}
+
 TEST_F(FindJdk, Jdk8JreJavaReportsTheHomeWhoseReleaseFileWasRead) {
     // jdk.hpp: "its home (bin/.. or, for a JDK 8 jre/bin/java, bin/../..)", and JdkInfo::home is "the Java
     // home whose release file was read": HOME, not HOME/jre.

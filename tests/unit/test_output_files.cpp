@@ -550,8 +550,12 @@ struct UnusableCase {
 
 TEST_F(PrepareOutput, UnusableDirectoryIsAnErrorNamingIt) {
     touch(dir("a-file"));
+    fs::create_symlink(dir("gone"), dir("dangling"));
+    const std::string dangling = "a symbolic link to " + dir("gone").string() + ", which does not exist";
     const std::vector<UnusableCase> cases = {
         {"dump dir is a file", true, "a-file", "not a directory"},
+        {"dump dir is a dangling symbolic link", true, "dangling", dangling},
+        {"GC log dir is a dangling symbolic link", false, "dangling", dangling},
         {"dump dir below a file", true, "a-file/dumps", "cannot create it: "},
         {"GC log dir is a file", false, "a-file", "not a directory"},
         {"GC log dir below a file", false, "a-file/gc", "cannot create it: "},
@@ -694,10 +698,15 @@ TEST_F(PrepareOutput, NamesArePickedUnderTheDumpDirectoryLock) {
     ::close(held);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path)) << "the start goes on without the lock";
+    ASSERT_EQ(out.warnings.size(), 1u);
+    EXPECT_EQ(out.warnings.front(), "heap dump directory " + dumps.string() +
+                                        ": another start held its lock for 2 s (flock(2)); going on without "
+                                        "removing empty run directories");
     EXPECT_EQ(names_in(dumps).size(), 2u) << "without the lock, the earlier empty run directory stays";
 
     PreparedOutput unlocked = prepare_output(dumps.string(), 3, false, "", false, start + 2s);
     ASSERT_FALSE(unlocked.error.has_value()) << *unlocked.error;
+    EXPECT_TRUE(unlocked.warnings.empty()) << unlocked.warnings.front();
     EXPECT_EQ(names_in(dumps).size(), 2u)
         << "with it, the earlier one goes (the held one, " + out.files.heap_dump_path + ", stays)";
     EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));

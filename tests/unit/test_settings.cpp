@@ -834,6 +834,42 @@ TEST(Settings, AliasWinsOverFileAndLosesToFlag) {
     EXPECT_EQ(under_flag.settings.sources.at("debug.port").kind, SourceKind::Flag);
 }
 
+// A name set twice (a process that builds its own environment with execve) counts once, with its last value:
+// the one get_env reads and the child is given (ChildEnvironment in test_preparation.cpp).
+TEST(Settings, ARepeatedVariableCountsOnceWithItsLastValue) {
+    struct Case {
+        const char* scenario;
+        Pairs environment;
+        int port;            // debug.port afterwards (0: an error is expected)
+        std::string source;  // its source, described
+        std::size_t errors;
+    };
+    const std::vector<Case> cases = {
+        {"bad, then good",
+         {{"JVMINIT_DEBUG_PORT", "70000"}, {"JVMINIT_DEBUG_PORT", "6000"}},
+         6000,
+         "environment JVMINIT_DEBUG_PORT",
+         0},
+        {"good, then bad", {{"JVMINIT_DEBUG_PORT", "6000"}, {"JVMINIT_DEBUG_PORT", "70000"}}, 0, "", 1},
+        {"good, then empty (unset)", {{"JVMINIT_DEBUG_PORT", "6000"}, {"JVMINIT_DEBUG_PORT", ""}}, 5005, "default", 0},
+        {"an alias, last value",
+         {{"JAVA_DEBUG_PORT", "70000"}, {"JAVA_DEBUG_PORT", "6001"}},
+         6001,
+         "environment JAVA_DEBUG_PORT",
+         0},
+        {"an alias, last value empty", {{"JAVA_DEBUG_PORT", "6001"}, {"JAVA_DEBUG_PORT", ""}}, 5005, "default", 0},
+        {"an unknown name twice: one error", {{"JVMINIT_DEBUG_PROT", "1"}, {"JVMINIT_DEBUG_PROT", "2"}}, 0, "", 1},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        SettingsResult result = resolve(std::nullopt, c.environment);
+        EXPECT_EQ(result.errors.size(), c.errors) << (result.errors.empty() ? "" : result.errors.front());
+        if (c.port == 0) continue;
+        EXPECT_EQ(result.settings.values.debug_port, c.port);
+        EXPECT_EQ(result.settings.sources.at("debug.port").describe(), c.source);
+    }
+}
+
 TEST(Settings, AliasesAreNotReportedAsUnknownVariables) {
     Pairs environment;
     for (const auto& alias : env_aliases()) {
