@@ -38,7 +38,19 @@ void setup_logging(config::LogLevel level) {
     spdlog::set_level(to_spdlog(level));
 }
 
+namespace {
+// A reader that is gone (`jvminit --help | true`, `jvminit --bogus 2>&1 | true`) must give EPIPE and an exit
+// status of jvminit's, not death by SIGPIPE (its default action) and an unexplained 141. Only on the way out:
+// the run path ignores SIGPIPE itself and gives the child the original disposition (sys/signals.hpp).
+void ignore_sigpipe() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, nullptr);
+}
+}  // namespace
+
 void print_error(std::string_view message) {
+    ignore_sigpipe();
     // One line whatever the message quotes (a PROGRAM or a path with a newline in it).
     std::string line = "[jvminit error] " + config::one_line(message) + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);
@@ -46,11 +58,7 @@ void print_error(std::string_view message) {
 }
 
 int print_out(std::string_view text) {
-    // A reader that is gone (`jvminit --help | true`) must give EPIPE and the error line, not kill jvminit
-    // with SIGPIPE (its default action) and an unexplained 141. jvminit exits right after this.
-    struct sigaction ignore {};
-    ignore.sa_handler = SIG_IGN;
-    ::sigaction(SIGPIPE, &ignore, nullptr);
+    ignore_sigpipe();
     errno = 0;
     if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0) return 0;
     const int error = errno;

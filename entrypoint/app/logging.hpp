@@ -12,6 +12,7 @@ void setup_logging(config::LogLevel level);
 
 // Prints one error line "[jvminit error] <message>" on stderr whatever the log level: for bad input,
 // which must always be reported. Control characters in the message are escaped (\n, \xNN).
+// Sets SIGPIPE to ignored first, like print_out: call it only for errors that end the run.
 void print_error(std::string_view message);
 
 // Writes `text` (help, version, explain) to standard output and flushes it, through stdio: jvminit has no

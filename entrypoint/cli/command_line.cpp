@@ -153,36 +153,43 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     static const std::string kEmpty;
     std::vector<const char*> before{argv.empty() ? "jvminit" : argv.front().c_str()};
     bool own = true;
-    std::optional<std::string> first_unknown;
-    std::optional<Command> first_info;  // the first --help/-h or --version
+    bool after_explain = false;
+    std::optional<std::string> first_unknown;  // reported in its place, once the pass is over
     for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
         if (!own || is_subcommand(arg)) {
+            after_explain = after_explain || (own && is_subcommand(arg));
             before.push_back(arg.c_str());
             continue;
         }
-        if (arg.empty() || arg.front() != '-') {
-            own = false;  // PROGRAM
+        if (arg.empty() || arg.front() != '-' || arg == "-") {  // "-" is a word, as getopt(3) takes it
+            own = false;                                        // PROGRAM
             before.push_back(arg.c_str());
             continue;
         }
         const bool empty_value = arg.size() > 3 && arg.rfind("--", 0) == 0 && arg.back() == '=';
         const std::string name = empty_value ? arg.substr(0, arg.size() - 1) : arg;
         const config::SettingSpec* spec = config::find_setting_by_flag(name);
-        // In order, as getopt(3) reads them: the first of --help and --version decides, and an unknown
-        // option before it is an error (CLI11 would print the help and exit 0); one after it is not read.
-        if (!first_info) {
-            const std::string flag = arg.substr(0, arg.find('='));
-            if (arg == "--help" || arg == "-h" || arg == "--version") {
-                if (first_unknown) {
-                    result.error = unknown_option_error(*first_unknown);
-                    return result;
-                }
-                first_info = arg == "--version" ? Command::Version : Command::Help;
-            } else if (!config::find_setting_by_flag(flag) && flag != "--config" && flag != "--json" &&
-                       flag != "--help" && flag != "-h" && flag != "--version" && !first_unknown) {
-                first_unknown = arg;
+        // In order, as getopt(3) reads them: --help and --version act where they stand (nothing after them is
+        // read), and an unknown option before them is an error (CLI11 would print the help and exit 0).
+        const std::string flag = arg.substr(0, arg.find('='));
+        const bool info = flag == "--help" || flag == "-h" || flag == "--version";
+        if (info) {
+            if (first_unknown) {
+                result.error = unknown_option_error(*first_unknown);
+            } else if (arg != flag) {
+                result.error = arg + ": " + flag + " takes no value";
+            } else {
+                result.command_line.command = flag == "--version" ? Command::Version : Command::Help;
             }
+            return result;
+        }
+        if (!first_unknown && !config::find_setting_by_flag(flag) && flag != "--config" &&
+            !(flag == "--json" && after_explain))
+            first_unknown = arg;
+        if (first_unknown) {  // in the way of nothing but --help and --version: CLI11 reports it below
+            before.push_back(arg.c_str());
+            continue;
         }
         const bool is_bool = spec && spec->type == config::ValueType::Bool;
         const bool takes_value = (spec && !is_bool) || name == "--config";
@@ -210,15 +217,15 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     try {
         parser.app.parse(static_cast<int>(before.size()), before.data());
     } catch (const CLI::CallForHelp&) {
-        result.command_line.command = first_info.value_or(Command::Help);
+        result.command_line.command = Command::Help;
         return result;
     } catch (const CLI::ParseError& e) {
         result.error = first_line(e.what()) + " (jvminit --help lists the accepted options)";
         return result;
     }
     CommandLine& out = result.command_line;
-    if (parser.version || first_info) {
-        out.command = first_info.value_or(Command::Version);
+    if (parser.version) {
+        out.command = Command::Version;
         return result;
     }
     if (parser.app.get_option("--config")->count() > 0) {

@@ -367,8 +367,10 @@ void apply_environment(std::span<const std::pair<std::string, std::string>> envi
         if (last == environment.rend() || last->second.empty()) continue;  // empty means unset in those images
         const auto& it = last;
         const SettingSpec* spec = find_by_name(alias.setting);
-        if (std::any_of(environment.begin(), environment.end(),
-                        [&](const auto& kv) { return kv.first == spec->env; })) {
+        // The JVMINIT_ name wins when set: its last value not empty (an empty one counts as not set).
+        auto own = std::find_if(environment.rbegin(), environment.rend(),
+                                [&](const auto& kv) { return kv.first == spec->env; });
+        if (own != environment.rend() && !own->second.empty()) {
             out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) +
                                 ") is ignored: " + std::string(spec->env) + " is set and wins");
             continue;

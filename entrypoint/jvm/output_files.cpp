@@ -112,12 +112,26 @@ std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int kee
 
 namespace {
 
+// The first component of `dir` that is a symbolic link which does not resolve (to nothing, or in a loop),
+// described: "/data/dumps is a symbolic link to /mnt/gone, which does not resolve".
+std::optional<std::string> unresolvable_link_in(const std::string& dir) {
+    fs::path prefix;
+    for (const auto& part : fs::path(dir)) {
+        if (part.empty()) continue;  // the empty last element of a trailing slash
+        prefix /= part;
+        std::error_code ec;
+        if (fs::is_symlink(fs::symlink_status(prefix, ec)) && !fs::exists(prefix, ec))
+            return prefix.string() + " is a symbolic link to " + fs::read_symlink(prefix, ec).string() +
+                   ", which does not resolve";
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> ensure_writable_dir(const std::string& dir, const char* what, bool dry_run) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) {
-        if (fs::is_symlink(dir, ec))  // mkdir would say "File exists"
-            return std::string(what) + " " + dir + ": a symbolic link to " + fs::read_symlink(dir, ec).string() +
-                   ", which does not exist";
+        if (auto link = unresolvable_link_in(dir))  // mkdir would only say "File exists"
+            return std::string(what) + " " + dir + ": " + *link;
         if (dry_run) {
             // It would be created: its nearest existing ancestor must be a directory we can write to.
             fs::path ancestor = fs::path(dir).parent_path();

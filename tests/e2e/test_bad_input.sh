@@ -122,5 +122,14 @@ PY
     fail "jvminit $args into a pipe without reader: got '$got', expected exit 1 and the Broken pipe line"
 done
 ok "into a pipe without reader: $got"
+# Bad input reported into such a pipe (`jvminit --bogus 2>&1 | true`) still exits 2, not 141.
+got=$(python3 - "$JVMINIT" --bogus <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+print(subprocess.run(sys.argv[1:], stdout=w, stderr=w).returncode)
+PY
+)
+assert_eq 2 "$got" "exit status of --bogus with stdout and stderr a pipe without reader"
 
 say "pass"

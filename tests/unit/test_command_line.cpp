@@ -392,6 +392,15 @@ TEST(CommandLine, AnUnknownOptionBeforeHelpOrVersionIsAnError) {
         {{"jvminit", "--version", "--help"}, Command::Version, ""},
         {{"jvminit", "--help", "--version"}, Command::Help, ""},
         {{"jvminit", "--version", "--bogus", "--help"}, Command::Version, ""},
+        // nothing after them is read, not even an option missing its value (second review)
+        {{"jvminit", "--help", "--config"}, Command::Help, ""},
+        {{"jvminit", "--help", "--log-level"}, Command::Help, ""},
+        {{"jvminit", "--version", "--config"}, Command::Version, ""},
+        {{"jvminit", "--help", "--debug="}, Command::Help, ""},
+        {{"jvminit", "--help", "--debug", "true"}, Command::Help, ""},
+        // an unknown option comes first even when a malformed one follows it
+        {{"jvminit", "--bogus", "--debug", "true"}, std::nullopt, "--bogus"},
+        {{"jvminit", "--bogus", "--debug="}, std::nullopt, "--bogus"},
     };
     for (const auto& c : cases) {
         std::string joined;
@@ -408,7 +417,22 @@ TEST(CommandLine, AnUnknownOptionBeforeHelpOrVersionIsAnError) {
     }
 }
 
+TEST(CommandLine, HelpAndVersionTakeNoValueAndALoneDashIsAWord) {
+    for (const std::string& arg : {"--help=foo", "-h=1", "--version=", "--version=false"}) {
+        ParseResult result = parse_command_line({"jvminit", arg, "--", "true"});
+        ASSERT_TRUE(result.error.has_value()) << arg;
+        EXPECT_EQ(*result.error, arg + ": " + arg.substr(0, arg.find('=')) + " takes no value");
+    }
+    ParseResult dash = parse_command_line({"jvminit", "-", "--help"});  // getopt(3): "-" is not an option
+    EXPECT_FALSE(dash.error.has_value()) << *dash.error;
+    EXPECT_EQ(dash.command_line.command, Command::Run);
+    EXPECT_EQ(dash.command_line.program, (std::vector<std::string>{"-", "--help"}));
+}
+
 TEST(CommandLine, JsonWithoutExplainSaysWhereItBelongs) {
+    ParseResult with_help = parse_command_line({"jvminit", "--json", "--help"});
+    ASSERT_TRUE(with_help.error.has_value());
+    EXPECT_TRUE(with_help.error->starts_with("--json is an option of explain")) << *with_help.error;
     for (const std::vector<std::string>& argv :
          {std::vector<std::string>{"jvminit", "--json", "--", "true"},
           std::vector<std::string>{"jvminit", "--json", "explain", "--", "true"}}) {

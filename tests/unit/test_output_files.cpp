@@ -551,10 +551,20 @@ struct UnusableCase {
 TEST_F(PrepareOutput, UnusableDirectoryIsAnErrorNamingIt) {
     touch(dir("a-file"));
     fs::create_symlink(dir("gone"), dir("dangling"));
-    const std::string dangling = "a symbolic link to " + dir("gone").string() + ", which does not exist";
+    fs::create_symlink("dangling", dir("chain"));  // a link to a dangling link
+    fs::create_symlink("loop-b", dir("loop-a"));
+    fs::create_symlink("loop-a", dir("loop-b"));
+    auto link = [&](const std::string& name, const std::string& target) {
+        return dir(name).string() + " is a symbolic link to " + target + ", which does not resolve";
+    };
+    const std::string dangling = link("dangling", dir("gone").string());
     const std::vector<UnusableCase> cases = {
         {"dump dir is a file", true, "a-file", "not a directory"},
         {"dump dir is a dangling symbolic link", true, "dangling", dangling},
+        {"the same with a trailing slash", true, "dangling/", dangling},
+        {"below a dangling symbolic link", true, "dangling/dumps", dangling},
+        {"a chain of links to nowhere", true, "chain/dumps", link("chain", "dangling")},
+        {"a loop of links", true, "loop-a", link("loop-a", "loop-b")},
         {"GC log dir is a dangling symbolic link", false, "dangling", dangling},
         {"dump dir below a file", true, "a-file/dumps", "cannot create it: "},
         {"GC log dir is a file", false, "a-file", "not a directory"},

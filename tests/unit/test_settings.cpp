@@ -859,6 +859,21 @@ TEST(Settings, ARepeatedVariableCountsOnceWithItsLastValue) {
          0},
         {"an alias, last value empty", {{"JAVA_DEBUG_PORT", "6001"}, {"JAVA_DEBUG_PORT", ""}}, 5005, "default", 0},
         {"an unknown name twice: one error", {{"JVMINIT_DEBUG_PROT", "1"}, {"JVMINIT_DEBUG_PROT", "2"}}, 0, "", 1},
+        {"an empty JVMINIT_ name does not hide the alias",
+         {{"JVMINIT_DEBUG_PORT", ""}, {"JAVA_DEBUG_PORT", "6002"}},
+         6002,
+         "environment JAVA_DEBUG_PORT",
+         0},
+        {"nor does one whose last value is empty",
+         {{"JVMINIT_DEBUG_PORT", "7000"}, {"JVMINIT_DEBUG_PORT", ""}, {"JAVA_DEBUG_PORT", "6002"}},
+         6002,
+         "environment JAVA_DEBUG_PORT",
+         0},
+        {"a set JVMINIT_ name wins over the alias",
+         {{"JAVA_DEBUG_PORT", "6002"}, {"JVMINIT_DEBUG_PORT", "7000"}},
+         7000,
+         "environment JVMINIT_DEBUG_PORT",
+         0},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
