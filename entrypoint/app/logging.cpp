@@ -1,9 +1,8 @@
 #include "app/logging.hpp"
 
+#include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <signal.h>
 
 #include <cerrno>
 #include <cstdio>
