@@ -418,7 +418,8 @@ TEST(CommandLine, AnUnknownOptionBeforeHelpOrVersionIsAnError) {
 }
 
 TEST(CommandLine, HelpAndVersionTakeNoValueAndALoneDashIsAWord) {
-    for (const std::string& arg : {"--help=foo", "-h=1", "--version=", "--version=false"}) {
+    for (const char* text : {"--help=foo", "-h=1", "--version=", "--version=false"}) {
+        const std::string arg = text;
         ParseResult result = parse_command_line({"jvminit", arg, "--", "true"});
         ASSERT_TRUE(result.error.has_value()) << arg;
         EXPECT_EQ(*result.error, arg + ": " + arg.substr(0, arg.find('=')) + " takes no value");
