@@ -377,7 +377,8 @@ std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& o
             const std::string_view text = o.substr(19);
             std::uint64_t fraction = 0;
             auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), fraction);
-            if (ec == std::errc() && end == text.data() + text.size() && fraction > 0) percentage = 100.0 / static_cast<double>(fraction);
+            if (ec == std::errc() && end == text.data() + text.size() && fraction > 0)
+                percentage = 100.0 / static_cast<double>(fraction);
         }
     }
     if (memory_bytes == 0) return std::nullopt;
