@@ -143,27 +143,16 @@ std::vector<std::string> child_environment(const Environment& environment,
         text.reserve(name.size() + 1 + value.size());
         return text.append(name).append(1, '=').append(value);
     };
-    // Names repeat only when a process builds its own environment: find out with one sort of the names
-    // before paying for a map (an environment holds tens of names).
-    std::vector<std::string_view> names;
-    names.reserve(environment.size());
-    for (const auto& [name, value] : environment) names.push_back(name);
-    std::sort(names.begin(), names.end());
-    const bool repeats = std::adjacent_find(names.begin(), names.end()) != names.end();
-
     std::vector<std::string> out;
     out.reserve(environment.size() + 1);
-    std::unordered_map<std::string_view, std::size_t> index;  // name -> its entry in `out`, when names repeat
+    std::unordered_map<std::string_view, std::size_t> index;  // name -> its entry in `out`
     for (const auto& [name, value] : environment) {
         if (name.empty() || name == "JAVA_TOOL_OPTIONS") continue;
-        if (repeats) {
-            auto [at, inserted] = index.try_emplace(name, out.size());
-            if (!inserted) {
-                out[at->second] = entry(name, value);  // a repeated name: its last value, in its first place
-                continue;
-            }
-        }
-        out.push_back(entry(name, value));
+        auto [at, inserted] = index.try_emplace(name, out.size());
+        if (inserted)
+            out.push_back(entry(name, value));
+        else
+            out[at->second] = entry(name, value);  // a repeated name: its last value, in its first place
     }
     if (java_tool_options) out.push_back(entry("JAVA_TOOL_OPTIONS", *java_tool_options));
     return out;

@@ -186,11 +186,11 @@ std::vector<fs::path> run_dirs(const std::string& dir) {
     return runs;
 }
 
-// *.hprof in the directory itself and in its run-STAMP directories.
-std::vector<DumpFile> list_dumps(const std::string& dir) {
+// *.hprof in the directory itself and in its run-STAMP directories `runs` (run_dirs).
+std::vector<DumpFile> list_dumps(const std::string& dir, const std::vector<fs::path>& runs) {
     std::vector<DumpFile> dumps;
     add_dumps_in(dir, "", dumps);
-    for (const auto& run : run_dirs(dir)) add_dumps_in(run, run.filename().string() + "/", dumps);
+    for (const auto& run : runs) add_dumps_in(run, run.filename().string() + "/", dumps);
     return dumps;
 }
 
@@ -334,7 +334,9 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
     }
     if (!dry_run && !heap_dump_dir.empty()) {
         std::error_code ec;
-        for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir), keep)) {
+        // One listing serves both: deleting dumps empties run directories but adds or removes none.
+        const std::vector<fs::path> runs = run_dirs(heap_dump_dir);
+        for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir, runs), keep)) {
             std::string path = (fs::path(heap_dump_dir) / name).string();
             if (fs::remove(path, ec))
                 out.deleted.push_back(path);
@@ -346,7 +348,7 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         // jvminit's own names only of an earlier millisecond, and only under the directory lock (see above);
         // without it they stay (nothing is lost: they are empty).
         const std::string own_time = fs::path(out.files.heap_dump_path).filename().string().substr(4, kStampTimeWidth);
-        for (const auto& run : run_dirs(heap_dump_dir)) {
+        for (const auto& run : runs) {
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
             const std::string stamp = run.filename().string().substr(4);
             if (is_start_stamp(stamp) && (!dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time)) continue;
