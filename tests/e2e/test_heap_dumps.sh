@@ -164,6 +164,26 @@ expect_refused "GC log dir under a file" "$T/regular-file/gc"
 ok "$(cat "$ERR")"
 
 # ------------------------------------------------------------------------------------------------
+check "a dump directory below a symbolic link that leads nowhere: exit 2 before start, one line naming the link"
+ln -s "$T/gone" "$T/dangling"
+JVMINIT_HEAP_DUMP_DIR=$T/dangling/dumps run_pid1 -- touch "$T/started"
+expect_refused "dangling link" "$T/dangling is a symbolic link to $T/gone, which does not resolve"
+ok "$(cat "$ERR")"
+
+check "another start holding the dump directory's lock (a paused container): this one starts after 2 s, with a warning"
+locked=$T/locked
+mkdir -p "$locked"
+flock -x "$locked" sleep 6 &
+holder=$!
+for _ in $(seq 50); do flock -n -x "$locked" true 2>/dev/null || break; sleep 0.1; done
+JVMINIT_HEAP_DUMP_DIR=$locked run_pid1 -- touch "$T/started-locked"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
+assert_rc 0 "exit status with the lock held elsewhere"
+assert_exists "$T/started-locked" "marker of the program"
+grep -q "^\[jvminit warning\] heap dump directory $locked: another start held its lock for 2 s" "$ERR" ||
+  fail "no warning about the held lock: $(cat "$ERR")"
+ok "$(grep 'held its lock' "$ERR")"
+
 check "JVMINIT_ON_OOM=crash: death by SIGABRT (jvminit exits 134), hs_err file and heap dump in the dump directory"
 dir=$T/crash
 JVMINIT_ON_OOM=crash oom_run "$dir" 134
