@@ -106,6 +106,26 @@ v=$(jto_value)
 assert_contains "$v" "-XX:+ExitOnOutOfMemoryError" "JAVA_TOOL_OPTIONS of sh"
 ok "JAVA_TOOL_OPTIONS=$v"
 
+check "a variable set twice (a process that builds its own environment): jvminit and the child both take its last value, once"
+# os.execve takes a mapping, which cannot hold a name twice: execve(2) is called through ctypes.
+cat >"$T/dupenv.py" <<'PY'
+import ctypes, sys
+env = [e.encode() for e in sys.argv[1:sys.argv.index("--")]]
+argv = [a.encode() for a in sys.argv[sys.argv.index("--") + 1:]]
+arr = lambda items: (ctypes.c_char_p * (len(items) + 1))(*items, None)
+ctypes.CDLL(None, use_errno=True).execve(argv[0], arr(argv), arr(env))
+sys.exit("execve failed: errno %d" % ctypes.get_errno())
+PY
+_run "$RUN_TIMEOUT" python3 "$T/dupenv.py" "PATH=$PATH" JVMINIT_DEBUG=true JVMINIT_DEBUG_PORT=70000 \
+  JVMINIT_DEBUG_PORT=6000 X_TWICE=first X_TWICE=last -- "$JVMINIT" -- /usr/bin/env
+assert_rc 0 "exit status (70000 was overridden by the later 6000)"
+assert_eq 1 "$(grep -c '^JVMINIT_DEBUG_PORT=' "$OUT")" "JVMINIT_DEBUG_PORT entries the child got"
+assert_file_contains "$OUT" "JVMINIT_DEBUG_PORT=6000" "the child's environment"
+assert_eq "X_TWICE=last" "$(grep '^X_TWICE=' "$OUT")" "the child's X_TWICE"
+grep '^JAVA_TOOL_OPTIONS=' "$OUT" | grep -q 'address=\*:6000' ||
+  fail "the JDWP agent does not use the last port: $(grep '^JAVA_TOOL_OPTIONS=' "$OUT")"
+ok "$(grep -o 'address=[^, ]*' "$OUT"); X_TWICE=last once"
+
 check "heap OOM in main: exit 3 and 'Terminating due to java.lang.OutOfMemoryError' on stdout"
 run_pid1 -- java -Xmx32m -cp "$APPS_DIR" OomApp
 assert_rc 3 "exit status"
