@@ -129,7 +129,12 @@ std::optional<JdkVersion> parse_release_file(std::string_view content) {
 
 JdkInfo find_jdk(const std::string& program_path, const std::optional<std::string>& java_home_env,
                  const std::optional<std::string>& path_env) {
-    if (!program_path.empty()) {
+    // PROGRAM is a java launcher when its file, resolved, is called java. Only a symbolic link as its last
+    // component can give it another name than it has (directories resolved keep it): anything else not called
+    // java is not resolved at all.
+    const bool may_be_java = !program_path.empty() && (program_path.substr(program_path.rfind('/') + 1) == "java" ||
+                                                       sys::is_symbolic_link(program_path));
+    if (may_be_java) {
         // realpath(3): the home is the real bin/.., whatever symlinks (alternatives, a symlinked bin/) lead there.
         if (auto real = sys::real_path(program_path); real && real->substr(real->rfind('/') + 1) == "java") {
             JdkInfo info = read_home(home_of_java_binary(*real), "the resolved PROGRAM");

@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 namespace jvminit::sys {
 
@@ -29,15 +31,21 @@ std::optional<Lookup> find_on_path(const std::string& program, const std::string
         return found;
     }
     std::optional<Lookup> not_executable;
+    std::vector<std::string_view> tried;  // a directory listed twice gives the same answer twice
+    const std::string_view dirs = path_env;
     std::size_t start = 0;
     for (;;) {
-        std::size_t end = path_env.find(':', start);
-        std::string dir = path_env.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
-        Lookup found = check(candidate);
-        if (found.error == 0) return found;
-        if (found.error == EACCES && !not_executable) not_executable = found;
-        if (end == std::string::npos) break;
+        const std::size_t end = dirs.find(':', start);
+        const std::string_view dir = dirs.substr(start, end == std::string_view::npos ? end : end - start);
+        if (std::find(tried.begin(), tried.end(), dir) == tried.end()) {
+            tried.push_back(dir);
+            std::string candidate(dir.empty() ? std::string_view(".") : dir);
+            candidate.append(1, '/').append(program);
+            Lookup found = check(candidate);
+            if (found.error == 0) return found;
+            if (found.error == EACCES && !not_executable) not_executable = std::move(found);
+        }
+        if (end == std::string_view::npos) break;
         start = end + 1;
     }
     return not_executable;
@@ -45,19 +53,14 @@ std::optional<Lookup> find_on_path(const std::string& program, const std::string
 
 std::optional<std::string> real_path(const std::string& path) {
     if (path.empty()) return std::nullopt;
-    const int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    char link[32];
-    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-    char target[PATH_MAX];
-    const ssize_t length = ::readlink(link, target, sizeof target);
-    ::close(fd);
-    // A name /proc gives for what is not reachable by path ("(deleted)", a pipe) does not start with '/'.
-    if (length > 0 && static_cast<std::size_t>(length) < sizeof target && target[0] == '/')
-        return std::string(target, static_cast<std::size_t>(length));
     std::unique_ptr<char, decltype(&::free)> resolved(::realpath(path.c_str(), nullptr), &::free);
     if (!resolved) return std::nullopt;
     return std::string(resolved.get());
+}
+
+bool is_symbolic_link(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 }  // namespace jvminit::sys

@@ -1,8 +1,8 @@
-// sys/files.hpp: reading a whole small file with open/read. sys/paths.hpp: real_path, realpath(3) in three
-// system calls.
+// sys/files.hpp: reading a whole small file with open/read. sys/paths.hpp: real_path (realpath(3)),
+// is_symbolic_link, find_on_path.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -18,16 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// What realpath(3) says, or nullopt where it fails.
-std::optional<std::string> realpath3(const std::string& path) {
-    char* resolved = ::realpath(path.c_str(), nullptr);
-    if (resolved == nullptr) return std::nullopt;
-    std::string result(resolved);
-    ::free(resolved);
-    return result;
-}
-
-TEST(RealPath, AgreesWithRealpath3OnEveryShape) {
+TEST(RealPath, ResolvesEveryLinkDotAndDotDotOrSaysItDoesNotResolve) {
     jvminit::testing::TempDir dir("real-path");
     const fs::path root = dir.path();
     fs::create_directories(root / "a" / "b");
@@ -35,35 +26,97 @@ TEST(RealPath, AgreesWithRealpath3OnEveryShape) {
     fs::create_symlink("b/file", root / "a" / "rel-link");              // relative target
     fs::create_symlink(root / "a" / "rel-link", root / "chain");        // a link to a link
     fs::create_directory_symlink(root / "a" / "b", root / "dir-link");  // a directory link inside the path
-    fs::create_symlink("../a/b/file", root / "a" / "b" / "up-link");    // ".." in the target
+    fs::create_symlink("../b/file", root / "a" / "b" / "up-link");      // ".." in the target
     fs::create_symlink("missing", root / "dangling");
     fs::create_symlink("loop-b", root / "loop-a");
     fs::create_symlink("loop-a", root / "loop-b");
-    const std::string r = root.string();
-    const std::vector<std::string> paths = {
-        r + "/a/b/file",
-        r + "/a/rel-link",
-        r + "/chain",
-        r + "/dir-link/file",
-        r + "/dir-link/../b/file",
-        r + "/a/b/up-link",
-        r + "//a/./b/",
-        r + "/a/b/",
-        "/",
-        ".",
-        "a-relative-missing-name",
-        r + "/dangling",
-        r + "/loop-a",
-        r + "/missing",
-        r + "/a/b/file/not-a-dir",
+    const std::string r = fs::canonical(root).string();  // the temporary directory may itself be below a link
+    const std::optional<std::string> file = r + "/a/b/file", b = r + "/a/b", none;
+    struct Case {
+        std::string path;
+        std::optional<std::string> expected;
     };
-    for (const auto& path : paths) {
-        SCOPED_TRACE(path);
-        EXPECT_EQ(real_path(path), realpath3(path));
+    const std::vector<Case> cases = {
+        {r + "/a/b/file", file},
+        {r + "/a/rel-link", file},
+        {r + "/chain", file},
+        {r + "/dir-link/file", file},
+        {r + "/dir-link/../b/file", file},  // ".." after a link: the link's target's parent
+        {r + "/a/b/up-link", file},
+        {r + "//a/./b/", b},
+        {r + "/a/b/", b},
+        {"/", "/"},
+        {".", fs::current_path().string()},
+        {"a-relative-missing-name", none},
+        {r + "/dangling", none},
+        {r + "/loop-a", none},
+        {r + "/missing", none},
+        {r + "/a/b/file/not-a-dir", none},
+        {"", none},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.path);
+        EXPECT_EQ(real_path(c.path), c.expected);
     }
-    EXPECT_EQ(real_path(r + "/chain"), std::optional<std::string>(fs::canonical(root / "a" / "b" / "file").string()))
-        << "the chain ends at the file";
-    EXPECT_EQ(real_path(""), std::nullopt);
+}
+
+TEST(IsSymbolicLink, OnlyTheLastComponentCounts) {
+    jvminit::testing::TempDir dir("is-link");
+    const fs::path root = dir.path();
+    fs::create_directories(root / "bin");
+    std::ofstream(root / "bin" / "true") << "x";
+    fs::create_symlink("true", root / "bin" / "java");
+    fs::create_directory_symlink(root / "bin", root / "linked-bin");
+    fs::create_symlink("missing", root / "dangling");
+    const std::string r = root.string();
+    struct Case {
+        std::string path;
+        bool expected;
+    };
+    const std::vector<Case> cases = {
+        {r + "/bin/java", true},   {r + "/dangling", true},          // a link, even one that leads nowhere
+        {r + "/bin/true", false},  {r + "/linked-bin/true", false},  // a link among the directories does not rename the
+                                                                     // file
+        {r + "/linked-bin", true}, {r + "/missing", false},         {"", false},
+    };
+    for (const auto& c : cases) EXPECT_EQ(is_symbolic_link(c.path), c.expected) << c.path;
+}
+
+TEST(FindOnPath, FirstExecutableElseFirstNotExecutableElseNothing) {
+    jvminit::testing::TempDir dir("find-on-path");
+    const fs::path root = dir.path();
+    for (const char* d : {"x", "y", "z", "w"}) fs::create_directories(root / d);
+    std::ofstream(root / "x" / "tool") << "plain file";  // not executable
+    std::ofstream(root / "y" / "tool") << "#!/bin/sh\n";
+    fs::permissions(root / "y" / "tool", fs::perms::owner_all);
+    fs::create_directories(root / "z" / "tool");  // a directory of that name
+    const std::string x = (root / "x").string(), y = (root / "y").string(), z = (root / "z").string(),
+                      w = (root / "w").string();
+    struct Case {
+        const char* scenario;
+        std::string program, path_env;
+        std::optional<std::string> path;
+        int error;
+    };
+    const std::vector<Case> cases = {
+        {"the first executable wins over an earlier non-executable", "tool", x + ":" + y, y + "/tool", 0},
+        {"a directory named so is skipped", "tool", z + ":" + y, y + "/tool", 0},
+        {"only non-executable matches: the first, EACCES", "tool", w + ":" + x + ":" + z, x + "/tool", EACCES},
+        {"a directory listed twice answers the same", "tool", w + ":" + w + ":" + x + ":" + x + ":" + y, y + "/tool",
+         0},
+        {"not found", "tool", w + ":" + w, std::nullopt, 0},
+        {"a name with a slash is not searched", y + "/tool", w, y + "/tool", 0},
+        {"a missing name with a slash", w + "/tool", y, std::nullopt, 0},
+        {"empty program", "", y, std::nullopt, 0},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        const auto found = find_on_path(c.program, c.path_env);
+        ASSERT_EQ(found.has_value(), c.path.has_value());
+        if (!found) continue;
+        EXPECT_EQ(found->path, *c.path);
+        EXPECT_EQ(found->error, c.error);
+    }
 }
 
 TEST(ReadFile, ReadsTheWholeFileOrSaysWhyNot) {
