@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <unordered_map>
+#include <string_view>
 
 #include "jvm/java_options_tokenizer.hpp"
 #include "sys/files.hpp"
@@ -20,10 +20,9 @@ constexpr std::size_t kMaxOptionFileBytes = 1024 * 1024;   // an @argfile or -XX
 }  // namespace
 
 std::optional<std::string> get_env(const Environment& environment, std::string_view name) {
-    std::optional<std::string> value;
-    for (const auto& [key, v] : environment)
-        if (key == name) value = v;  // the last one, as getenv of a duplicated name is unspecified
-    return value;
+    for (auto it = environment.rbegin(); it != environment.rend(); ++it)
+        if (it->name == name) return std::string(it->value);  // the last one: getenv of a repeated name is unspecified
+    return std::nullopt;
 }
 
 std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
@@ -136,25 +135,38 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     return p;
 }
 
-std::vector<std::string> child_environment(const Environment& environment,
-                                           const std::optional<std::string>& java_tool_options) {
-    auto entry = [](std::string_view name, std::string_view value) {
-        std::string text;
-        text.reserve(name.size() + 1 + value.size());
-        return text.append(name).append(1, '=').append(value);
+ChildEnvironment child_environment(const Environment& environment,
+                                   const std::optional<std::string>& java_tool_options) {
+    auto built = [](std::string_view name, std::string_view value) {
+        ChildEntry entry;
+        entry.owned.reserve(name.size() + 1 + value.size());
+        entry.owned.append(name).append(1, '=').append(value);
+        return entry;
     };
-    std::vector<std::string> out;
+    // Repeated names are rare (a process that builds its own environment): sorted views of the names find
+    // them without a map, and without any allocation but this one when there are none.
+    std::vector<std::string_view> names;
+    names.reserve(environment.size());
+    for (const auto& variable : environment) names.push_back(variable.name);
+    std::sort(names.begin(), names.end());
+    const bool repeats = std::adjacent_find(names.begin(), names.end()) != names.end();
+
+    ChildEnvironment out;
     out.reserve(environment.size() + 1);
-    std::unordered_map<std::string_view, std::size_t> index;  // name -> its entry in `out`
-    for (const auto& [name, value] : environment) {
+    for (std::size_t i = 0; i < environment.size(); ++i) {
+        const std::string_view name = environment[i].name;
         if (name.empty() || name == "JAVA_TOOL_OPTIONS") continue;
-        auto [at, inserted] = index.try_emplace(name, out.size());
-        if (inserted)
-            out.push_back(entry(name, value));
-        else
-            out[at->second] = entry(name, value);  // a repeated name: its last value, in its first place
+        const config::EnvironmentVariable* last = &environment[i];
+        if (repeats) {  // a name's first place holds its last value (its last entry); later places are dropped
+            bool earlier = false;
+            for (std::size_t j = 0; j < i && !earlier; ++j) earlier = environment[j].name == name;
+            if (earlier) continue;
+            for (std::size_t j = i + 1; j < environment.size(); ++j)
+                if (environment[j].name == name) last = &environment[j];
+        }
+        out.push_back(last->entry ? ChildEntry{last->entry, {}} : built(name, last->value));
     }
-    if (java_tool_options) out.push_back(entry("JAVA_TOOL_OPTIONS", *java_tool_options));
+    if (java_tool_options) out.push_back(built("JAVA_TOOL_OPTIONS", *java_tool_options));
     return out;
 }
 

@@ -19,7 +19,7 @@
 
 namespace jvminit::app {
 
-using Environment = std::vector<std::pair<std::string, std::string>>;
+using config::Environment;  // views of jvminit's environment block (config/settings.hpp)
 
 // jvminit's exit codes of its own (README "Exit codes").
 inline constexpr int kExitInternalError = 1;
@@ -37,6 +37,16 @@ struct Failure {
 std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
                                                               const Environment& environment);
 
+// The child's environment: NUL-terminated "NAME=value" strings for execve(2). An entry of jvminit's own
+// block is handed on as it is (no copy); what jvminit builds (JAVA_TOOL_OPTIONS, a repeated name, a variable
+// given in parts) is held here. Copies stay valid: a borrowed entry points into the process's environment.
+struct ChildEntry {
+    const char* borrowed = nullptr;  // an entry of the environment block
+    std::string owned;               // used when `borrowed` is nullptr
+    const char* c_str() const { return borrowed ? borrowed : owned.c_str(); }
+};
+using ChildEnvironment = std::vector<ChildEntry>;
+
 struct Preparation {
     config::ResolvedSettings settings;
     std::vector<std::string> program;  // PROGRAM ARGS... (may be empty for explain)
@@ -45,9 +55,9 @@ struct Preparation {
     jvm::JdkInfo jdk;
     jvm::PreparedOutput output;
     jvm::JavaToolOptionsPlan plan;
-    std::vector<std::string> user_options;       // the user's own JVM options, in the JVM's order
-    std::vector<std::string> warnings;           // for the log
-    std::vector<std::string> child_environment;  // NAME=value, JAVA_TOOL_OPTIONS as planned
+    std::vector<std::string> user_options;  // the user's own JVM options, in the JVM's order
+    std::vector<std::string> warnings;      // for the log
+    ChildEnvironment child_environment;     // JAVA_TOOL_OPTIONS as planned
 };
 
 // Resolves PROGRAM on PATH (127/126 when it cannot run), finds the JDK, prepares the heap dump and GC log
@@ -78,11 +88,10 @@ bool check_limits_before_start(const Preparation& p);
 // leaves which one unspecified, jvminit and the child's environment agree on the last).
 std::optional<std::string> get_env(const Environment& environment, std::string_view name);
 
-// The child's environment as NAME=value entries: jvminit's own with each name once, holding its last value
-// in the place of its first (what get_env reads, so jvminit and the JVM see the same JDK_JAVA_OPTIONS),
-// entries with an empty name dropped, and JAVA_TOOL_OPTIONS replaced by `java_tool_options` (the planned
-// value), last; absent when nullopt. Pure.
-std::vector<std::string> child_environment(const Environment& environment,
-                                           const std::optional<std::string>& java_tool_options);
+// The child's environment: jvminit's own with each name once, holding its last value in the place of its
+// first (what get_env reads, so jvminit and the JVM see the same JDK_JAVA_OPTIONS), entries with an empty
+// name dropped, and JAVA_TOOL_OPTIONS replaced by `java_tool_options` (the planned value), last; absent when
+// nullopt. A variable with its `entry` whose name is not repeated is borrowed. Pure.
+ChildEnvironment child_environment(const Environment& environment, const std::optional<std::string>& java_tool_options);
 
 }  // namespace jvminit::app

@@ -21,13 +21,18 @@ namespace jvminit::app {
 
 namespace {
 
+// Views of the environment block, which lives as long as the process (jvminit never changes it). An entry
+// without '=' names no variable and is left out, as getenv(3) cannot find it either.
 Environment read_environment(char** envp) {
     Environment environment;
+    std::size_t count = 0;
+    for (char** entry = envp; entry && *entry; ++entry) ++count;
+    environment.reserve(count);
     for (char** entry = envp; entry && *entry; ++entry) {
-        std::string_view text = *entry;
-        auto eq = text.find('=');
+        const std::string_view text = *entry;
+        const auto eq = text.find('=');
         if (eq == std::string_view::npos) continue;
-        environment.emplace_back(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+        environment.push_back({text.substr(0, eq), text.substr(eq + 1), *entry});
     }
     return environment;
 }
@@ -97,7 +102,8 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     supervise::LaunchRequest request;
     request.executable = p.executable;
     request.argv = p.program;
-    request.environment = std::move(p.child_environment);
+    request.environment.reserve(p.child_environment.size());
+    for (const auto& entry : p.child_environment) request.environment.push_back(entry.c_str());
     request.signal_mask = signals->original_mask();
     request.sigpipe_action = signals->original_sigpipe();
     request.take_terminal = supervise::owns_foreground_terminal();

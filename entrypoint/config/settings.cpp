@@ -350,7 +350,7 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
     }
 }
 
-void apply_environment(std::span<const std::pair<std::string, std::string>> environment, ResolvedSettings& out,
+void apply_environment(std::span<const EnvironmentVariable> environment, ResolvedSettings& out,
                        std::vector<std::string>& errors) {
     auto known_names = [] {  // for a "did you mean" hint: only built for an unknown name
         std::vector<std::string> known{std::string(kConfigEnv)};
@@ -363,24 +363,24 @@ void apply_environment(std::span<const std::pair<std::string, std::string>> envi
         // A name set twice (a process that builds its own environment) counts once, with its last value:
         // what get_env reads and what the child is given (app/preparation.hpp).
         auto last = std::find_if(environment.rbegin(), environment.rend(),
-                                 [&](const auto& kv) { return kv.first == alias.alias; });
-        if (last == environment.rend() || last->second.empty()) continue;  // empty means unset in those images
+                                 [&](const auto& variable) { return variable.name == alias.alias; });
+        if (last == environment.rend() || last->value.empty()) continue;  // empty means unset in those images
         const auto& it = last;
         const SettingSpec* spec = find_by_name(alias.setting);
         // The JVMINIT_ name wins when set: its last value not empty (an empty one counts as not set).
         auto own = std::find_if(environment.rbegin(), environment.rend(),
-                                [&](const auto& kv) { return kv.first == spec->env; });
-        if (own != environment.rend() && !own->second.empty()) {
+                                [&](const auto& variable) { return variable.name == spec->env; });
+        if (own != environment.rend() && !own->value.empty()) {
             out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) +
                                 ") is ignored: " + std::string(spec->env) + " is set and wins");
             continue;
         }
-        std::string value = it->second;
+        std::string value(it->value);
         // run-java.sh takes JAVA_DEBUG_SUSPEND=y/n.
         if (spec->type == ValueType::Bool && (value == "y" || value == "n")) value = value == "y" ? "true" : "false";
         if (!spec->apply(out.values, value)) {
-            errors.push_back(std::string(alias.alias) + "=" + it->second + ": expected " + std::string(spec->accepted) +
-                             " (alias of " + std::string(spec->env) + ")");
+            errors.push_back(std::string(alias.alias) + "=" + std::string(it->value) + ": expected " +
+                             std::string(spec->accepted) + " (alias of " + std::string(spec->env) + ")");
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(alias.alias)};
@@ -388,23 +388,24 @@ void apply_environment(std::span<const std::pair<std::string, std::string>> envi
                             std::string(spec->env) + "; the JVMINIT_ name is preferred");
     }
     for (auto it = environment.begin(); it != environment.end(); ++it) {
-        const std::string& name = it->first;  // not a structured binding: clang 14 cannot capture one
-        const std::string& value = it->second;
-        if (name.rfind("JVMINIT_", 0) != 0 || name == kConfigEnv) continue;
-        if (std::any_of(std::next(it), environment.end(), [&](const auto& kv) { return kv.first == name; }))
+        const std::string_view name = it->name;
+        const std::string_view value = it->value;
+        if (name.substr(0, 8) != "JVMINIT_" || name == kConfigEnv) continue;
+        if (std::any_of(std::next(it), environment.end(), [&](const auto& other) { return other.name == name; }))
             continue;  // set again further on: only the last value counts (see the aliases above)
         const SettingSpec* spec = find_setting_by_env(name);
         if (spec && value.empty()) continue;  // an empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`)
         if (!spec) {
-            errors.push_back(with_hint(name + ": unknown jvminit variable (jvminit --help lists them)",
+            errors.push_back(with_hint(std::string(name) + ": unknown jvminit variable (jvminit --help lists them)",
                                        closest_match(name, known_names())));
             continue;
         }
         if (!spec->apply(out.values, value)) {
-            errors.push_back(name + "=" + value + ": expected " + std::string(spec->accepted));
+            errors.push_back(std::string(name) + "=" + std::string(value) + ": expected " +
+                             std::string(spec->accepted));
             continue;
         }
-        out.sources[spec->name()] = Source{SourceKind::Environment, name};
+        out.sources[spec->name()] = Source{SourceKind::Environment, std::string(name)};
     }
 }
 

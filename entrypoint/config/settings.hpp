@@ -87,11 +87,21 @@ struct ConfigFile {
     std::string content;  // the whole file
 };
 
+// One variable of a process's environment, as views of the caller's storage (jvminit's: its environment
+// block, which lives as long as the process). `entry` is the whole "NAME=value" string, NUL-terminated, as
+// execve(2) takes it, when the variable was read from such a block; nullptr when it was given in parts.
+struct EnvironmentVariable {
+    std::string_view name;
+    std::string_view value;
+    const char* entry = nullptr;
+};
+using Environment = std::vector<EnvironmentVariable>;
+
 struct SettingsInput {
     std::optional<ConfigFile> file;
-    // NAME, VALUE: all of the process's variables. A view of the caller's list (no copy), which must outlive
-    // resolve_settings.
-    std::span<const std::pair<std::string, std::string>> environment;
+    // All of the process's variables, in their order. A view of the caller's list (no copy), which must
+    // outlive resolve_settings.
+    std::span<const EnvironmentVariable> environment;
     std::vector<std::pair<std::string, std::string>> flags;  // "--debug-port", "6000" in command-line order
 };
 

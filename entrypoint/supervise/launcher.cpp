@@ -27,15 +27,14 @@ LaunchResult launch_once(const LaunchRequest& request) {
     // user wrote it (execvp semantics, not Boost's argv[0] = resolved path), and no copy through Boost's
     // environment map (which re-parses every NAME=value: a fifth of jvminit's start-up instructions).
     // execve(2) takes char *const[] but does not write to the strings.
-    auto pointers = [](const std::vector<std::string>& strings) {
-        std::vector<char*> out;
-        out.reserve(strings.size() + 1);
-        for (const auto& text : strings) out.push_back(const_cast<char*>(text.c_str()));
-        out.push_back(nullptr);
-        return out;
-    };
-    std::vector<char*> argv = pointers(request.argv);
-    std::vector<char*> envp = pointers(request.environment);
+    std::vector<char*> argv;
+    argv.reserve(request.argv.size() + 1);
+    for (const auto& text : request.argv) argv.push_back(const_cast<char*>(text.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    envp.reserve(request.environment.size() + 1);
+    for (const char* entry : request.environment) envp.push_back(const_cast<char*>(entry));
+    envp.push_back(nullptr);
     const sigset_t mask = request.signal_mask;
     const struct sigaction sigpipe_action = request.sigpipe_action;
     const bool take_terminal = request.take_terminal;

@@ -13,7 +13,8 @@ namespace jvminit::supervise {
 struct LaunchRequest {
     std::string executable;                // the resolved file to execute
     std::vector<std::string> argv;         // argv[0] is PROGRAM as the user wrote it
-    std::vector<std::string> environment;  // "NAME=value" entries: the child's whole environment
+    std::vector<const char*> environment;  // "NAME=value" C strings, the child's whole environment, without
+                                           // the final nullptr; the caller keeps them alive until launch returns
     sigset_t signal_mask{};                // the mask the child runs with (jvminit's original mask)
     struct sigaction sigpipe_action {};    // SIGPIPE's disposition for the child (jvminit's original one)
     bool take_terminal = false;            // make the child's process group the terminal's foreground group

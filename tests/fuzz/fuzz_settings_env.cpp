@@ -29,7 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         input.flags.emplace_back("--" + std::string(line.substr(0, eq)), value);
         start = end + 1;
     }
-    input.environment = environment;
+    Environment variables;
+    for (const auto& [name, value] : environment) variables.push_back({name, value});
+    input.environment = variables;
     SettingsResult result = resolve_settings(input);
     for (const auto& error : result.errors)
         if (error.empty()) std::abort();

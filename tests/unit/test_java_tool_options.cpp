@@ -35,7 +35,9 @@ config::ResolvedSettings settings_from(const Pairs& environment, const Pairs& fl
                                        std::optional<std::string> toml = std::nullopt) {
     config::SettingsInput input;
     if (toml) input.file = config::ConfigFile{"jvminit.toml", *toml};
-    input.environment = environment;
+    config::Environment variables;  // views of `environment`, which outlives the call below
+    for (const auto& [name, value] : environment) variables.push_back({name, value});
+    input.environment = variables;
     input.flags = flags;
     config::SettingsResult result = config::resolve_settings(input);
     EXPECT_TRUE(result.errors.empty()) << (result.errors.empty() ? "" : result.errors.front());

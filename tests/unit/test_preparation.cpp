@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/preparation.hpp"
@@ -38,7 +39,9 @@ TEST(ChildEnvironment, EachNameOnceWithTheValueJvminitReadAndThePlannedJavaToolO
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
-        EXPECT_EQ(child_environment(c.environment, c.java_tool_options), c.expected);
+        Entries got;
+        for (const auto& entry : child_environment(c.environment, c.java_tool_options)) got.emplace_back(entry.c_str());
+        EXPECT_EQ(got, c.expected);
         // jvminit's own reading agrees with what the child gets
         for (const auto& entry : c.expected) {
             const std::string name = entry.substr(0, entry.find('='));
@@ -46,6 +49,28 @@ TEST(ChildEnvironment, EachNameOnceWithTheValueJvminitReadAndThePlannedJavaToolO
             EXPECT_EQ(get_env(c.environment, name), entry.substr(entry.find('=') + 1)) << name;
         }
     }
+}
+
+// Read from an environment block, an entry is handed on as it is: the same C string, not a copy. A repeated
+// name hands on its last entry, in its first place.
+TEST(ChildEnvironment, EntriesOfTheEnvironmentBlockAreBorrowedNotCopied) {
+    const char* block[] = {"A=1", "PATH=/bin", "A=3", "JAVA_TOOL_OPTIONS=-Xmx1g", "B="};
+    Environment environment;
+    for (const char* entry : block) {
+        const std::string_view text = entry;
+        const auto eq = text.find('=');
+        environment.push_back({text.substr(0, eq), text.substr(eq + 1), entry});
+    }
+    const ChildEnvironment child = child_environment(environment, std::string("-Xmx2g"));
+    ASSERT_EQ(child.size(), 4u);
+    EXPECT_EQ(child[0].borrowed, block[2]) << "A: its last entry, in its first place";
+    EXPECT_EQ(child[1].borrowed, block[1]);
+    EXPECT_EQ(child[2].borrowed, block[4]);
+    EXPECT_EQ(child[3].borrowed, nullptr) << "the planned JAVA_TOOL_OPTIONS is built";
+    EXPECT_STREQ(child[3].c_str(), "JAVA_TOOL_OPTIONS=-Xmx2g");
+    // A copy still names the same strings.
+    const ChildEnvironment copy = child;
+    for (std::size_t i = 0; i < child.size(); ++i) EXPECT_STREQ(copy[i].c_str(), child[i].c_str());
 }
 
 }  // namespace

@@ -21,7 +21,9 @@ constexpr const char* kFile = "jvminit.toml";
 SettingsResult resolve(std::optional<std::string> toml, Pairs environment = {}, Pairs flags = {}) {
     SettingsInput input;
     if (toml) input.file = ConfigFile{kFile, *toml};
-    input.environment = environment;  // the parameter outlives the call below
+    Environment variables;  // views of `environment`, which outlives the call below
+    for (const auto& [name, value] : environment) variables.push_back({name, value});
+    input.environment = variables;
     input.flags = std::move(flags);
     return resolve_settings(input);
 }
