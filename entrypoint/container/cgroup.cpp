@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <span>
 
 namespace jvminit {
 namespace {
@@ -79,6 +80,27 @@ std::string quote_for_message(std::string_view text) {
     return out;
 }
 
+// True when `wanted` is empty (no filter) or the comma-separated `list` names one of `wanted`.
+bool names_any(std::string_view list, std::span<const std::string_view> wanted) {
+    if (wanted.empty()) return true;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const auto end = std::min(list.find(',', start), list.size());
+        if (std::find(wanted.begin(), wanted.end(), list.substr(start, end - start)) != wanted.end()) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+// Where the " - " separator of a mountinfo line starts. Looks for the '-' (std::string_view::find of " - "
+// would stop at every space, and a mountinfo line has many).
+std::size_t find_separator(std::string_view line) {
+    for (std::size_t dash = line.find('-', 1); dash != std::string_view::npos && dash + 1 < line.size();
+         dash = line.find('-', dash + 1))
+        if (line[dash - 1] == ' ' && line[dash + 1] == ' ') return dash - 1;
+    return std::string_view::npos;
+}
+
 bool contains(const std::vector<std::string>& items, std::string_view item) {
     return std::find(items.begin(), items.end(), item) != items.end();
 }
@@ -134,7 +156,7 @@ std::string format_cpus(double cpus) {
 
 // ---------------------------------------------------------------- /proc/self/cgroup
 
-ProcCgroupParse parse_proc_self_cgroup(std::string_view text) {
+ProcCgroupParse parse_proc_self_cgroup(std::string_view text, std::span<const std::string_view> controllers) {
     ProcCgroupParse result;
     for_each_line(text, [&](std::string_view line, int number) {
         if (trim(line).empty()) return;
@@ -146,11 +168,12 @@ ProcCgroupParse parse_proc_self_cgroup(std::string_view text) {
                                    " is not hierarchy-ID:controllers:path: " + quote_for_message(line));
             return;
         }
+        const auto listed = line.substr(first + 1, second - first - 1);
+        if (*id != 0 && !names_any(listed, controllers)) return;  // a v1 hierarchy of none of the controllers
         ProcCgroupEntry entry;
         entry.hierarchy_id = *id;
-        const auto controllers = line.substr(first + 1, second - first - 1);
-        if (!controllers.empty()) {
-            for (const auto controller : split(controllers, ',')) entry.controllers.emplace_back(controller);
+        if (!listed.empty()) {
+            for (const auto controller : split(listed, ',')) entry.controllers.emplace_back(controller);
         }
         entry.path = std::string(line.substr(second + 1));  // a path may itself contain ':'
         result.entries.push_back(std::move(entry));
@@ -176,14 +199,14 @@ std::string unescape_mountinfo_field(std::string_view field) {
     return out;
 }
 
-CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo) {
+CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo, std::span<const std::string_view> controllers) {
     CgroupMountsParse result;
     std::vector<std::string_view> fields;  // one allocation for all lines (a node has hundreds of mounts)
     for_each_line(mountinfo, [&](std::string_view line, int number) {
         if (trim(line).empty()) return;
         // Only cgroup lines are split into fields: most lines of a container's mountinfo are other file
         // systems. The fstype follows the first " - " (no field holds a space: mountinfo writes it \040).
-        if (const std::size_t dash = line.find(" - "); dash != std::string_view::npos) {
+        if (const std::size_t dash = find_separator(line); dash != std::string_view::npos) {
             const std::string_view rest = line.substr(dash + 3);
             if (rest.substr(0, 7) != "cgroup " && rest.substr(0, 8) != "cgroup2 ") return;
         }
@@ -199,12 +222,14 @@ CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo) {
         }
         const auto fstype = fields[separator + 1];
         if (fstype != "cgroup" && fstype != "cgroup2") return;
+        const std::string_view super_options = separator + 3 < fields.size() ? fields[separator + 3] : "";
+        if (fstype == "cgroup" && !names_any(super_options, controllers)) return;  // none of the controllers
         CgroupMount mount;
         mount.version = fstype == "cgroup" ? 1 : 2;
         mount.root = unescape_mountinfo_field(fields[3]);
         mount.mount_point = unescape_mountinfo_field(fields[4]);
-        if (separator + 3 < fields.size()) {
-            for (const auto option : split(fields[separator + 3], ',')) mount.super_options.emplace_back(option);
+        if (!super_options.empty()) {
+            for (const auto option : split(super_options, ',')) mount.super_options.emplace_back(option);
         }
         result.mounts.push_back(std::move(mount));
     });
@@ -329,6 +354,10 @@ std::optional<std::uint64_t> parse_flat_keyed_value(std::string_view text, std::
     std::optional<std::uint64_t> found;
     for_each_line(text, [&](std::string_view line, int) {
         if (found) return;
+        // Most lines are other keys: a line that starts with neither the key nor white space is not it.
+        if (!line.empty() && kWhitespace.find(line.front()) == std::string_view::npos &&
+            line.substr(0, key.size()) != key)
+            return;
         const auto content = trim(line);
         const auto space = content.find_first_of(kWhitespace);
         if (space == std::string_view::npos || content.substr(0, space) != key) return;
@@ -483,8 +512,10 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read) {
     const auto mountinfo_text = read_or_note(read, "/proc/self/mountinfo", limits.notes);
     if (!cgroup_text || !mountinfo_text) return limits;
 
-    auto entries = parse_proc_self_cgroup(*cgroup_text);
-    auto mounts = parse_cgroup_mounts(*mountinfo_text);
+    // Only the hierarchies of the two controllers read below (a v1 host lists a dozen).
+    constexpr std::string_view kControllers[] = {"memory", "cpu"};
+    auto entries = parse_proc_self_cgroup(*cgroup_text, kControllers);
+    auto mounts = parse_cgroup_mounts(*mountinfo_text, kControllers);
     limits.notes.insert(limits.notes.end(), entries.notes.begin(), entries.notes.end());
     limits.notes.insert(limits.notes.end(), mounts.notes.begin(), mounts.notes.end());
 

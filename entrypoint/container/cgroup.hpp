@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +36,9 @@ struct ProcCgroupParse {
     std::vector<std::string> notes;  // malformed lines, which are skipped
 };
 
-// Parses the text of /proc/self/cgroup. Never fails: malformed lines are skipped with a note.
-ProcCgroupParse parse_proc_self_cgroup(std::string_view text);
+// Parses the text of /proc/self/cgroup. Never fails: malformed lines are skipped with a note. With
+// `controllers` given, a v1 line that lists none of them is left out (the v2 line `0::/path` is always kept).
+ProcCgroupParse parse_proc_self_cgroup(std::string_view text, std::span<const std::string_view> controllers = {});
 
 // ---------------------------------------------------------------- /proc/self/mountinfo
 
@@ -54,8 +56,9 @@ struct CgroupMountsParse {
     std::vector<std::string> notes;   // malformed lines, which are skipped
 };
 
-// Parses the text of /proc/self/mountinfo, keeping the cgroup and cgroup2 mounts. Never fails.
-CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo);
+// Parses the text of /proc/self/mountinfo, keeping the cgroup and cgroup2 mounts. Never fails. With
+// `controllers` given, a cgroup (v1) mount whose super options name none of them is left out.
+CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo, std::span<const std::string_view> controllers = {});
 
 // Decodes mountinfo's octal escapes (`\040` space, `\011` tab, `\012` newline, `\134` backslash);
 // a backslash not followed by three octal digits is kept as it is.

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "container/cgroup.hpp"
@@ -94,6 +95,20 @@ TEST(ProcSelfCgroup, SkipsMalformedLinesWithANote) {
     EXPECT_NE(parsed.notes[2].find("line 5"), std::string::npos) << parsed.notes[2];
 }
 
+// Only the hierarchies of the controllers asked for (jvminit reads memory and cpu); the v2 line always.
+TEST(ProcSelfCgroup, WithControllersKeepsTheirV1LinesAndTheV2Line) {
+    constexpr std::string_view kWanted[] = {"memory", "cpu"};
+    const auto parsed = parse_proc_self_cgroup(
+        "12:memory:/m\n4:cpu,cpuacct:/c\n3:cpuset:/s\n2:pids,net_cls:/p\n1:name=systemd:/u\n0::/v2\n", kWanted);
+    EXPECT_TRUE(parsed.notes.empty());
+    std::vector<std::string> paths;
+    for (const auto& entry : parsed.entries) paths.push_back(entry.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"/m", "/c", "/v2"})) << "cpuset is not cpu";
+    const auto malformed = parse_proc_self_cgroup("garbage\n3:cpuset:/s\n", kWanted);
+    EXPECT_TRUE(malformed.entries.empty());
+    EXPECT_EQ(malformed.notes.size(), 1u) << "a malformed line is still noted";
+}
+
 // ---------------------------------------------------------------- /proc/self/mountinfo
 
 TEST(Mountinfo, KeepsOnlyCgroupMountsWithRootMountPointAndSuperOptions) {
@@ -109,6 +124,23 @@ TEST(Mountinfo, KeepsOnlyCgroupMountsWithRootMountPointAndSuperOptions) {
     ASSERT_EQ(v2.mounts.size(), 1u);
     EXPECT_EQ(v2.mounts[0].version, 2);
     EXPECT_EQ(v2.mounts[0].mount_point, "/sys/fs/cgroup");
+}
+
+TEST(Mountinfo, WithControllersKeepsTheirV1MountsAndEveryV2Mount) {
+    constexpr std::string_view kWanted[] = {"memory", "cpu"};
+    const auto parsed = parse_cgroup_mounts(
+        "30 25 0:26 / /sys/fs/cgroup/cpuset rw - cgroup cgroup rw,cpuset\n"
+        "31 25 0:27 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
+        "32 25 0:28 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+        "33 25 0:29 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw,nsdelegate\n"
+        "34 25 0:30 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,xattr,name=systemd\n"
+        "35 25 0:31 / /mnt/a-b rw - tmpfs tmpfs rw\n",  // a '-' inside a field is no separator
+        kWanted);
+    EXPECT_TRUE(parsed.notes.empty());
+    std::vector<std::string> points;
+    for (const auto& mount : parsed.mounts) points.push_back(mount.mount_point);
+    EXPECT_EQ(points, (std::vector<std::string>{"/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/memory",
+                                                "/sys/fs/cgroup/unified"}));
 }
 
 TEST(Mountinfo, HandlesAnyNumberOfOptionalFields) {
