@@ -68,19 +68,22 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     // execvp(3) searches "/bin:/usr/bin" when PATH is unset; so does jvminit, for PROGRAM and for java.
     const auto path_env_set = get_env(environment, "PATH");
     const std::string path_env = path_env_set.value_or("/bin:/usr/bin");
-    const std::string searched = path_env_set ? "PATH=" + path_env : "PATH unset, searched /bin:/usr/bin";
 
     if (!program.empty()) {
-        const std::string name = "PROGRAM '" + program.front() + "'";
         if (program.front().empty()) return Failure{kExitNotFound, {"PROGRAM is an empty string"}};
         auto found = sys::find_on_path(program.front(), path_env);
+        const std::string_view name = program.front();
         if (!found) {
-            bool has_slash = program.front().find('/') != std::string::npos;
-            return Failure{kExitNotFound, {name + ": not found" + (has_slash ? std::string() : " (" + searched + ")")}};
+            const bool has_slash = name.find('/') != std::string_view::npos;
+            const std::string searched = path_env_set ? "PATH=" + path_env : "PATH unset, searched /bin:/usr/bin";
+            return Failure{kExitNotFound,
+                           {"PROGRAM '" + std::string(name) + "': not found" +
+                            (has_slash ? std::string() : " (" + searched + ")")}};
         }
         if (found->error != 0)
             return Failure{kExitNotExecutable,
-                           {name + ": cannot be executed: " + found->path + " is not an executable file"}};
+                           {"PROGRAM '" + std::string(name) + "': cannot be executed: " + found->path +
+                            " is not an executable file"}};
         p.executable = found->path;
     }
 

@@ -207,8 +207,16 @@ CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo, std::span<cons
         // Only cgroup lines are split into fields: most lines of a container's mountinfo are other file
         // systems. The fstype follows the first " - " (no field holds a space: mountinfo writes it \040).
         if (const std::size_t dash = find_separator(line); dash != std::string_view::npos) {
-            const std::string_view rest = line.substr(dash + 3);
-            if (rest.substr(0, 7) != "cgroup " && rest.substr(0, 8) != "cgroup2 ") return;
+            const std::string_view rest = line.substr(dash + 3);  // fstype source super-options
+            if (rest.substr(0, 7) == "cgroup ") {
+                // A v1 hierarchy of none of the controllers is not split either.
+                const std::size_t source_end = rest.find(' ', 7);
+                const std::string_view options =
+                    source_end == std::string_view::npos ? "" : rest.substr(source_end + 1);
+                if (!names_any(options.substr(0, options.find(' ')), controllers)) return;
+            } else if (rest.substr(0, 8) != "cgroup2 ") {
+                return;
+            }
         }
         split_into(line, ' ', fields);
         // 0 id, 1 parent, 2 major:minor, 3 root, 4 mount point, 5 options, [optional fields], "-", fstype, source,
