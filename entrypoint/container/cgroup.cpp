@@ -461,7 +461,8 @@ void resolve_cpu(const CgroupFileReader& read, const CgroupLocation& location, C
         CpuLimitParse parsed;
         if (location.version == 1) {
             auto quota = read(level + "/cpu.cfs_quota_us");
-            auto period = read(level + "/cpu.cfs_period_us");
+            if (quota.content && trim(*quota.content) == "-1") continue;  // no quota here: the period does not matter
+            auto period = quota.content ? read(level + "/cpu.cfs_period_us") : sys::FileContent{};
             if (!quota.content || !period.content) {
                 if (level == location.directory) {
                     limits.notes.push_back("cannot read " + level + "/cpu.cfs_quota_us or cpu.cfs_period_us: " +

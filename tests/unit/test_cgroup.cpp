@@ -403,6 +403,31 @@ TEST(ContainerLimits, V1ReadsTheOwnNestedCgroupNotTheRoot) {
     EXPECT_TRUE(limits.notes.empty()) << all_notes(limits);
 }
 
+// cpu.cfs_quota_us -1 is no quota: cpu.cfs_period_us is then not needed (nor read), while an ancestor's
+// quota still applies with the ancestor's period.
+TEST(ContainerLimits, V1NoQuotaNeedsNoPeriodAndAnAncestorQuotaStillCounts) {
+    const std::string cpu = "/sys/fs/cgroup/cpu,cpuacct/kubepods/burstable/pod1/abc";
+    const std::string pod = "/sys/fs/cgroup/cpu,cpuacct/kubepods/burstable/pod1";
+    const auto limits = resolve_container_limits(map_reader({
+        {"/proc/self/cgroup", kV1HostCgroup},
+        {"/proc/self/mountinfo", kV1HostMountinfo},
+        {cpu + "/cpu.cfs_quota_us", "-1\n"},  // and no cpu.cfs_period_us beside it
+        {pod + "/cpu.cfs_quota_us", "50000\n"},
+        {pod + "/cpu.cfs_period_us", "100000\n"},
+    }));
+    EXPECT_EQ(limits.cpu_limit, 0.5);
+    EXPECT_TRUE(has_note_containing(limits, "ancestor cgroup " + pod)) << all_notes(limits);
+    EXPECT_FALSE(has_note_containing(limits, "cfs_period_us")) << all_notes(limits);
+
+    const auto unlimited = resolve_container_limits(map_reader({
+        {"/proc/self/cgroup", kV1HostCgroup},
+        {"/proc/self/mountinfo", kV1HostMountinfo},
+        {cpu + "/cpu.cfs_quota_us", "-1\n"},
+    }));
+    EXPECT_EQ(unlimited.cpu_limit, std::nullopt);
+    EXPECT_FALSE(has_note_containing(unlimited, "cpu.cfs")) << all_notes(unlimited);
+}
+
 TEST(ContainerLimits, V1UnlimitedOwnCgroupTakesTheHierarchicalLimitOfAnAncestor) {
     const std::string dir = "/sys/fs/cgroup/memory/kubepods/burstable/pod1/abc";
     const auto limits = resolve_container_limits(map_reader({
