@@ -146,28 +146,40 @@ ChildEnvironment child_environment(const Environment& environment,
         entry.owned.append(name).append(1, '=').append(value);
         return entry;
     };
-    // Repeated names are rare (a process that builds its own environment): sorted views of the names find
-    // them without a map, and without any allocation but this one when there are none.
-    std::vector<std::string_view> names;
-    names.reserve(environment.size());
-    for (const auto& variable : environment) names.push_back(variable.name);
-    std::sort(names.begin(), names.end());
-    const bool repeats = std::adjacent_find(names.begin(), names.end()) != names.end();
+    // The positions sorted by name (stably: equal names keep their order) find repeated names in
+    // O(n log n) without a map; repeats are rare (a process that builds its own environment).
+    const std::size_t count = environment.size();
+    std::vector<std::size_t> by_name(count);
+    for (std::size_t i = 0; i < count; ++i) by_name[i] = i;
+    std::stable_sort(by_name.begin(), by_name.end(),
+                     [&](std::size_t a, std::size_t b) { return environment[a].name < environment[b].name; });
+    // taken_from[i]: the position whose value fills place i: i itself; for a repeated name, its last
+    // position in its first place and kNone in the later ones.
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> taken_from;
+    for (std::size_t k = 0; k < count;) {
+        std::size_t end = k + 1;
+        while (end < count && environment[by_name[end]].name == environment[by_name[k]].name) ++end;
+        if (end - k > 1) {
+            if (taken_from.empty()) {
+                taken_from.resize(count);
+                for (std::size_t i = 0; i < count; ++i) taken_from[i] = i;
+            }
+            taken_from[by_name[k]] = by_name[end - 1];
+            for (std::size_t later = k + 1; later < end; ++later) taken_from[by_name[later]] = kNone;
+        }
+        k = end;
+    }
 
     ChildEnvironment out;
-    out.reserve(environment.size() + 1);
-    for (std::size_t i = 0; i < environment.size(); ++i) {
+    out.reserve(count + 1);
+    for (std::size_t i = 0; i < count; ++i) {
         const std::string_view name = environment[i].name;
         if (name.empty() || name == "JAVA_TOOL_OPTIONS") continue;
-        const config::EnvironmentVariable* last = &environment[i];
-        if (repeats) {  // a name's first place holds its last value (its last entry); later places are dropped
-            bool earlier = false;
-            for (std::size_t j = 0; j < i && !earlier; ++j) earlier = environment[j].name == name;
-            if (earlier) continue;
-            for (std::size_t j = i + 1; j < environment.size(); ++j)
-                if (environment[j].name == name) last = &environment[j];
-        }
-        out.push_back(last->entry ? ChildEntry{last->entry, {}} : built(name, last->value));
+        const std::size_t from = taken_from.empty() ? i : taken_from[i];
+        if (from == kNone) continue;  // a later place of a repeated name
+        const config::EnvironmentVariable& variable = environment[from];
+        out.push_back(variable.entry ? ChildEntry{variable.entry, {}} : built(name, variable.value));
     }
     if (java_tool_options) out.push_back(built("JAVA_TOOL_OPTIONS", *java_tool_options));
     return out;

@@ -38,8 +38,8 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
                                                               const Environment& environment);
 
 // The child's environment: NUL-terminated "NAME=value" strings for execve(2). An entry of jvminit's own
-// block is handed on as it is (no copy); what jvminit builds (JAVA_TOOL_OPTIONS, a repeated name, a variable
-// given in parts) is held here. Copies stay valid: a borrowed entry points into the process's environment.
+// block is handed on as it is (no copy); what jvminit builds (JAVA_TOOL_OPTIONS, a variable given in parts
+// without its entry) is held here. Copies stay valid: a borrowed entry points into the process's environment.
 struct ChildEntry {
     const char* borrowed = nullptr;  // an entry of the environment block
     std::string owned;               // used when `borrowed` is nullptr
@@ -91,7 +91,7 @@ std::optional<std::string> get_env(const Environment& environment, std::string_v
 // The child's environment: jvminit's own with each name once, holding its last value in the place of its
 // first (what get_env reads, so jvminit and the JVM see the same JDK_JAVA_OPTIONS), entries with an empty
 // name dropped, and JAVA_TOOL_OPTIONS replaced by `java_tool_options` (the planned value), last; absent when
-// nullopt. A variable with its `entry` whose name is not repeated is borrowed. Pure.
+// nullopt. A variable with its `entry` is borrowed (for a repeated name: its last entry). O(n log n). Pure.
 ChildEnvironment child_environment(const Environment& environment, const std::optional<std::string>& java_tool_options);
 
 }  // namespace jvminit::app

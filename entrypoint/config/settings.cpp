@@ -390,7 +390,7 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
     for (auto it = environment.begin(); it != environment.end(); ++it) {
         const std::string_view name = it->name;
         const std::string_view value = it->value;
-        if (name.substr(0, 8) != "JVMINIT_" || name == kConfigEnv) continue;
+        if (!name.starts_with("JVMINIT_") || name == kConfigEnv) continue;
         if (std::any_of(std::next(it), environment.end(), [&](const auto& other) { return other.name == name; }))
             continue;  // set again further on: only the last value counts (see the aliases above)
         const SettingSpec* spec = find_setting_by_env(name);

@@ -57,7 +57,8 @@ struct CgroupMountsParse {
 };
 
 // Parses the text of /proc/self/mountinfo, keeping the cgroup and cgroup2 mounts. Never fails. With
-// `controllers` given, a cgroup (v1) mount whose super options name none of them is left out.
+// `controllers` given, a cgroup (v1) mount whose super options name none of them is left out, unread (a
+// malformed line of such a mount gets no note).
 CgroupMountsParse parse_cgroup_mounts(std::string_view mountinfo, std::span<const std::string_view> controllers = {});
 
 // Decodes mountinfo's octal escapes (`\040` space, `\011` tab, `\012` newline, `\134` backslash);

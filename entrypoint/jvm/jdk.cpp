@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <charconv>
+#include <string_view>
 
 #include "sys/files.hpp"
 #include "sys/paths.hpp"
@@ -132,8 +133,8 @@ JdkInfo find_jdk(const std::string& program_path, const std::optional<std::strin
     // PROGRAM is a java launcher when its file, resolved, is called java. Only a symbolic link as its last
     // component can give it another name than it has (directories resolved keep it): anything else not called
     // java is not resolved at all.
-    const bool may_be_java = !program_path.empty() && (program_path.substr(program_path.rfind('/') + 1) == "java" ||
-                                                       sys::is_symbolic_link(program_path));
+    const std::string_view program_name = std::string_view(program_path).substr(program_path.rfind('/') + 1);
+    const bool may_be_java = !program_path.empty() && (program_name == "java" || sys::is_symbolic_link(program_path));
     if (may_be_java) {
         // realpath(3): the home is the real bin/.., whatever symlinks (alternatives, a symlinked bin/) lead there.
         if (auto real = sys::real_path(program_path); real && real->substr(real->rfind('/') + 1) == "java") {

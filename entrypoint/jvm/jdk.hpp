@@ -35,9 +35,10 @@ struct JdkInfo {
     int effective_major() const { return version ? version->major : kAssumedJdkMajor; }
 };
 
-// Finds the JDK the child will run and reads its version, touching only files (realpath, stat, read):
+// Finds the JDK the child will run and reads its version, touching only files (realpath, lstat, stat, read):
 //  - PROGRAM resolves (through PATH and symlinks) to a binary named `java`: its home (bin/.. or, for a
-//    JDK 8 jre/bin/java, bin/../..);
+//    JDK 8 jre/bin/java, bin/../..). A PROGRAM not called java is resolved only when it is itself a symbolic
+//    link: nothing else can give the file it names another name;
 //  - else $JAVA_HOME;
 //  - else `java` found on PATH, resolved through symlinks (/usr/bin/java -> /etc/alternatives/java -> ...).
 // `program_path` is the already-resolved PROGRAM (may be empty), `path_env` and `java_home_env` the

@@ -1,7 +1,5 @@
 #include "sys/paths.hpp"
 
-#include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +8,6 @@
 #include <cerrno>
 #include <memory>
 #include <string_view>
-#include <vector>
 
 namespace jvminit::sys {
 
@@ -31,14 +28,21 @@ std::optional<Lookup> find_on_path(const std::string& program, const std::string
         return found;
     }
     std::optional<Lookup> not_executable;
-    std::vector<std::string_view> tried;  // a directory listed twice gives the same answer twice
     const std::string_view dirs = path_env;
+    // An entry listed earlier on gave its answer already (PATH entries are few: a rescan allocates nothing).
+    auto listed_before = [&](std::size_t before, std::string_view entry) {
+        for (std::size_t start = 0; start < before;) {
+            const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+            if (dirs.substr(start, end - start) == entry) return true;
+            start = end + 1;
+        }
+        return false;
+    };
     std::size_t start = 0;
     for (;;) {
         const std::size_t end = dirs.find(':', start);
         const std::string_view dir = dirs.substr(start, end == std::string_view::npos ? end : end - start);
-        if (std::find(tried.begin(), tried.end(), dir) == tried.end()) {
-            tried.push_back(dir);
+        if (!listed_before(start, dir)) {
             std::string candidate(dir.empty() ? std::string_view(".") : dir);
             candidate.append(1, '/').append(program);
             Lookup found = check(candidate);

@@ -15,7 +15,7 @@ struct Lookup {
 // Searches `path_env` (colon separated; an empty entry is the working directory, as execvp does) for
 // `program`, unless it contains a '/'. Returns the first executable regular file; else the first match
 // that exists but cannot be executed, with EACCES; else nullopt (ENOENT). Uses access(2) and stat(2);
-// a directory listed twice is looked at once.
+// an entry listed twice (the same text) is looked at once.
 std::optional<Lookup> find_on_path(const std::string& program, const std::string& path_env);
 
 // The absolute path of `path` with every symbolic link, "." and ".." resolved: realpath(3). nullopt when the

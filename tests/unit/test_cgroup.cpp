@@ -419,13 +419,22 @@ TEST(ContainerLimits, V1NoQuotaNeedsNoPeriodAndAnAncestorQuotaStillCounts) {
     EXPECT_TRUE(has_note_containing(limits, "ancestor cgroup " + pod)) << all_notes(limits);
     EXPECT_FALSE(has_note_containing(limits, "cfs_period_us")) << all_notes(limits);
 
-    const auto unlimited = resolve_container_limits(map_reader({
+    // The reader records what it is asked for: no period file is asked for where the quota is -1.
+    std::vector<std::string> asked;
+    const CgroupFileReader files = map_reader({
         {"/proc/self/cgroup", kV1HostCgroup},
         {"/proc/self/mountinfo", kV1HostMountinfo},
         {cpu + "/cpu.cfs_quota_us", "-1\n"},
-    }));
+        {cpu + "/cpu.cfs_period_us", "100000\n"},
+    });
+    const auto unlimited = resolve_container_limits([&](const std::string& path) {
+        asked.push_back(path);
+        return files(path);
+    });
     EXPECT_EQ(unlimited.cpu_limit, std::nullopt);
     EXPECT_FALSE(has_note_containing(unlimited, "cpu.cfs")) << all_notes(unlimited);
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), cpu + "/cpu.cfs_quota_us"), 1);
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), cpu + "/cpu.cfs_period_us"), 0);
 }
 
 TEST(ContainerLimits, V1UnlimitedOwnCgroupTakesTheHierarchicalLimitOfAnAncestor) {

@@ -74,10 +74,13 @@ TEST(IsSymbolicLink, OnlyTheLastComponentCounts) {
         bool expected;
     };
     const std::vector<Case> cases = {
-        {r + "/bin/java", true},   {r + "/dangling", true},          // a link, even one that leads nowhere
-        {r + "/bin/true", false},  {r + "/linked-bin/true", false},  // a link among the directories does not rename the
-                                                                     // file
-        {r + "/linked-bin", true}, {r + "/missing", false},         {"", false},
+        {r + "/bin/java", true},
+        {r + "/dangling", true},  // a link, even one that leads nowhere
+        {r + "/bin/true", false},
+        {r + "/linked-bin/true", false},  // a linked directory does not rename the file
+        {r + "/linked-bin", true},
+        {r + "/missing", false},
+        {"", false},
     };
     for (const auto& c : cases) EXPECT_EQ(is_symbolic_link(c.path), c.expected) << c.path;
 }
@@ -102,8 +105,8 @@ TEST(FindOnPath, FirstExecutableElseFirstNotExecutableElseNothing) {
         {"the first executable wins over an earlier non-executable", "tool", x + ":" + y, y + "/tool", 0},
         {"a directory named so is skipped", "tool", z + ":" + y, y + "/tool", 0},
         {"only non-executable matches: the first, EACCES", "tool", w + ":" + x + ":" + z, x + "/tool", EACCES},
-        {"a directory listed twice answers the same", "tool", w + ":" + w + ":" + x + ":" + x + ":" + y, y + "/tool",
-         0},
+        {"entries listed twice (each looked at once) give the same answer", "tool",
+         w + ":" + w + ":" + x + ":" + x + ":" + y, y + "/tool", 0},
         {"not found", "tool", w + ":" + w, std::nullopt, 0},
         {"a name with a slash is not searched", y + "/tool", w, y + "/tool", 0},
         {"a missing name with a slash", w + "/tool", y, std::nullopt, 0},

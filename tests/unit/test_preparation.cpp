@@ -36,6 +36,10 @@ TEST(ChildEnvironment, EachNameOnceWithTheValueJvminitReadAndThePlannedJavaToolO
          {"B=2", "JAVA_TOOL_OPTIONS=-Xmx2g -XX:+ExitOnOutOfMemoryError"}},
         {"no planned value: no JAVA_TOOL_OPTIONS", {{"JAVA_TOOL_OPTIONS", "-Xmx1g"}}, std::nullopt, {}},
         {"an entry without a name is dropped", {{"", "orphan"}, {"C", "3"}}, std::nullopt, {"C=3"}},
+        {"names repeated three times and interleaved",
+         {{"A", "1"}, {"B", "1"}, {"A", "2"}, {"", "x"}, {"B", "2"}, {"", "y"}, {"A", "3"}, {"C", "1"}},
+         std::nullopt,
+         {"A=3", "B=2", "C=1"}},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
@@ -68,9 +72,11 @@ TEST(ChildEnvironment, EntriesOfTheEnvironmentBlockAreBorrowedNotCopied) {
     EXPECT_EQ(child[2].borrowed, block[4]);
     EXPECT_EQ(child[3].borrowed, nullptr) << "the planned JAVA_TOOL_OPTIONS is built";
     EXPECT_STREQ(child[3].c_str(), "JAVA_TOOL_OPTIONS=-Xmx2g");
-    // A copy still names the same strings.
+    // A copy borrows the same entries and owns its own built ones.
     const ChildEnvironment copy = child;
-    for (std::size_t i = 0; i < child.size(); ++i) EXPECT_STREQ(copy[i].c_str(), child[i].c_str());
+    for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(copy[i].borrowed, child[i].borrowed);
+    EXPECT_NE(copy[3].c_str(), child[3].c_str());
+    EXPECT_STREQ(copy[3].c_str(), "JAVA_TOOL_OPTIONS=-Xmx2g");
 }
 
 }  // namespace
