@@ -75,9 +75,11 @@ TEST(IsSymbolicLink, OnlyTheLastComponentCounts) {
     };
     const std::vector<Case> cases = {
         {r + "/bin/java", true},
-        {r + "/dangling", true},  // a link, even one that leads nowhere
+        // a link, even one that leads nowhere
+        {r + "/dangling", true},
         {r + "/bin/true", false},
-        {r + "/linked-bin/true", false},  // a linked directory does not rename the file
+        // a linked directory does not rename the file
+        {r + "/linked-bin/true", false},
         {r + "/linked-bin", true},
         {r + "/missing", false},
         {"", false},
