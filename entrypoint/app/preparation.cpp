@@ -1,5 +1,6 @@
 #include "app/preparation.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,10 +41,11 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
     }
     bool must_exist = path.has_value();
     if (!path) path = std::string(config::kDefaultConfigPath);
-    std::error_code ec;
-    if (must_exist || fs::exists(*path, ec)) {
+    struct stat st {};
+    const bool exists = ::stat(path->c_str(), &st) == 0;  // one stat(2) for "exists" and "regular file"
+    if (must_exist || exists) {
         // A directory would read as an empty file and a FIFO would block: only a regular file is a config.
-        if (fs::exists(*path, ec) && !fs::is_regular_file(*path, ec))
+        if (exists && !S_ISREG(st.st_mode))
             return Failure{kExitBadInput,
                            {*path + ": the configuration file" +
                             (must_exist ? " named by " + named_by : std::string()) + " is not a regular file"}};
