@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
 
@@ -95,7 +96,6 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         p.warnings.push_back("JDK version unknown (" + p.jdk.problem + "); assuming JDK " +
                              std::to_string(jvm::kAssumedJdkMajor) + " behaviour");
     jvm::JavaToolOptionsInput input;
-    input.settings = p.settings;
     input.jdk_major = p.jdk.effective_major();
     input.jdk_update = p.jdk.version ? p.jdk.version->update : 0;
     input.user.java_tool_options = get_env(environment, "JAVA_TOOL_OPTIONS");
@@ -133,7 +133,9 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     if (p.output.error) return Failure{kExitBadInput, {*p.output.error}};
     input.files = p.output.files;
 
+    input.settings = std::move(p.settings);  // lent to the planner, not copied (a map of every setting's source)
     p.plan = jvm::plan_java_tool_options(input);
+    p.settings = std::move(input.settings);
     if (p.plan.error) return Failure{kExitBadInput, {*p.plan.error}};
 
     p.child_environment = child_environment(environment, p.plan.value);
@@ -148,20 +150,30 @@ ChildEnvironment child_environment(const Environment& environment,
         entry.owned.append(name).append(1, '=').append(value);
         return entry;
     };
-    // The positions sorted by name (stably: equal names keep their order) find repeated names in
-    // O(n log n) without a map; repeats are rare (a process that builds its own environment).
     const std::size_t count = environment.size();
-    std::vector<std::size_t> by_name(count);
-    for (std::size_t i = 0; i < count; ++i) by_name[i] = i;
+    // Repeats are rare (a process that builds its own environment): sorted hashes of the names (FNV-1a,
+    // 64 bits) rule them out cheaply; only equal hashes lead to the comparison of the names themselves.
+    std::vector<std::uint64_t> hashes(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::uint64_t hash = 0xcbf29ce484222325u;
+        for (const char c : environment[i].name) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3u;
+        hashes[i] = hash;
+    }
+    std::sort(hashes.begin(), hashes.end());
+    const bool maybe_repeats = std::adjacent_find(hashes.begin(), hashes.end()) != hashes.end();
+    // The positions sorted by name (stably: equal names keep their order) find repeated names in
+    // O(n log n) without a map.
+    std::vector<std::size_t> by_name(maybe_repeats ? count : 0);
+    for (std::size_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
     std::stable_sort(by_name.begin(), by_name.end(),
                      [&](std::size_t a, std::size_t b) { return environment[a].name < environment[b].name; });
     // taken_from[i]: the position whose value fills place i: i itself; for a repeated name, its last
     // position in its first place and kNone in the later ones.
     constexpr std::size_t kNone = static_cast<std::size_t>(-1);
     std::vector<std::size_t> taken_from;
-    for (std::size_t k = 0; k < count;) {
+    for (std::size_t k = 0; k < by_name.size();) {
         std::size_t end = k + 1;
-        while (end < count && environment[by_name[end]].name == environment[by_name[k]].name) ++end;
+        while (end < by_name.size() && environment[by_name[end]].name == environment[by_name[k]].name) ++end;
         if (end - k > 1) {
             if (taken_from.empty()) {
                 taken_from.resize(count);

@@ -12,20 +12,21 @@
 namespace jvminit::sys {
 
 namespace {
-Lookup check(const std::string& candidate) {
+// 0: an executable regular file; EACCES: exists but is not one; ENOENT: nothing there.
+int check(const std::string& candidate) {
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) != 0) return {candidate, ENOENT};
-    if (!S_ISREG(st.st_mode) || ::access(candidate.c_str(), X_OK) != 0) return {candidate, EACCES};
-    return {candidate, 0};
+    if (::stat(candidate.c_str(), &st) != 0) return ENOENT;
+    if (!S_ISREG(st.st_mode) || ::access(candidate.c_str(), X_OK) != 0) return EACCES;
+    return 0;
 }
 }  // namespace
 
 std::optional<Lookup> find_on_path(const std::string& program, const std::string& path_env) {
     if (program.empty()) return std::nullopt;
     if (program.find('/') != std::string::npos) {
-        Lookup found = check(program);
-        if (found.error == ENOENT) return std::nullopt;
-        return found;
+        const int error = check(program);
+        if (error == ENOENT) return std::nullopt;
+        return Lookup{program, error};
     }
     std::optional<Lookup> not_executable;
     const std::string_view dirs = path_env;
@@ -38,16 +39,16 @@ std::optional<Lookup> find_on_path(const std::string& program, const std::string
         }
         return false;
     };
+    std::string candidate;  // one buffer for every directory
     std::size_t start = 0;
     for (;;) {
         const std::size_t end = dirs.find(':', start);
         const std::string_view dir = dirs.substr(start, end == std::string_view::npos ? end : end - start);
         if (!listed_before(start, dir)) {
-            std::string candidate(dir.empty() ? std::string_view(".") : dir);
-            candidate.append(1, '/').append(program);
-            Lookup found = check(candidate);
-            if (found.error == 0) return found;
-            if (found.error == EACCES && !not_executable) not_executable = std::move(found);
+            candidate.assign(dir.empty() ? std::string_view(".") : dir).append(1, '/').append(program);
+            const int error = check(candidate);
+            if (error == 0) return Lookup{candidate, 0};
+            if (error == EACCES && !not_executable) not_executable = Lookup{candidate, EACCES};
         }
         if (end == std::string_view::npos) break;
         start = end + 1;
