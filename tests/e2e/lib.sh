@@ -374,6 +374,87 @@ compile_apps() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# A test cgroup (test_container_limits.sh, test_cpu_limit.sh)
+
+# make_test_cgroup CONTROLLER (memory, cpu): makes CG, a child of the test's own cgroup for CONTROLLER
+# (cgroup v1: that controller's hierarchy, found through /proc/self/mountinfo and /proc/self/cgroup; v2:
+# when the controller is enabled for children of the test's cgroup), and sets CGROUP_VERSION (1 or 2) and
+# PARENT. CG is removed at exit, its processes moved out first. Writes $T/in-cgroup, a wrapper that joins
+# CG and execs its arguments (the test shell itself stays where it is). Skips the test, saying why, where
+# no such cgroup can be made.
+CG=
+PARENT=
+CGROUP_VERSION=
+make_test_cgroup() {
+  local controller=$1 v1_mount v1_path root mount_point v2_path
+  v1_mount=$(awk -v c="$controller" '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
+                  if ($(i + 1) == "cgroup" && $(i + 3) ~ "(^|,)" c "(,|$)") { print $4, $5; exit } }' /proc/self/mountinfo)
+  v1_path=$(awk -F: -v c="$controller" '$2 ~ "(^|,)" c "(,|$)" { print $3; exit }' /proc/self/cgroup)
+  if [[ -n $v1_mount && -n $v1_path ]]; then
+    CGROUP_VERSION=1
+    root=${v1_mount%% *} mount_point=${v1_mount#* }
+    if [[ $root == / ]]; then
+      PARENT=$mount_point${v1_path%/}
+    elif [[ $v1_path == "$root" || $v1_path == "$root"/* ]]; then
+      PARENT=$mount_point${v1_path#"$root"}
+    else
+      skip "the test's $controller cgroup $v1_path is outside the mounted hierarchy (root $root at $mount_point)"
+    fi
+  elif [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    CGROUP_VERSION=2
+    grep -qw "$controller" /sys/fs/cgroup/cgroup.controllers || skip "cgroup v2 without the $controller controller"
+    v2_path=$(sed -n 's/^0:://p' /proc/self/cgroup)
+    PARENT=/sys/fs/cgroup${v2_path%/}
+    grep -qw "$controller" "$PARENT/cgroup.subtree_control" 2>/dev/null ||
+      skip "cgroup v2: the $controller controller is not enabled for children of $PARENT (cgroup.subtree_control)"
+  else
+    skip "no $controller cgroup: neither a cgroup v1 $controller hierarchy nor cgroup v2 at /sys/fs/cgroup"
+  fi
+  PARENT=${PARENT%/}
+  mkdir "$PARENT/jvminit-$controller-test-$$" 2>/dev/null ||
+    skip "cannot create a cgroup under $PARENT (cgroup v$CGROUP_VERSION not writable here)"
+  CG=$PARENT/jvminit-$controller-test-$$
+  trap _test_cgroup_cleanup EXIT
+  cat >"$T/in-cgroup" <<'SH'
+#!/bin/sh
+echo $$ >"$1" || { echo "in-cgroup: cannot join $1" >&2; exit 98; }
+shift
+exec "$@"
+SH
+  chmod +x "$T/in-cgroup"
+}
+
+# Leaves and removes the test cgroup, then the usual cleanup. `$?` on entry is the test's status.
+_test_cgroup_cleanup() {
+  local rc=$? p _
+  set +e
+  if [[ -n $CG && -d $CG ]]; then
+    for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do
+      echo "$p" >"$PARENT/cgroup.procs" 2>/dev/null || kill -KILL "$p" 2>/dev/null
+    done
+    for _ in $(seq 1 50); do
+      rmdir "$CG" 2>/dev/null && break
+      sleep 0.1
+    done
+    [[ -d $CG ]] && printf 'warning: could not remove the test cgroup %s\n' "$CG"
+  fi
+  (exit "$rc")
+  _e2e_cleanup
+}
+
+# run_in_cgroup [--pid1] ARGS...: jvminit ARGS... inside CG (as PID 1 of a new pid namespace with --pid1);
+# sets RC, OUT, ERR like run_pid1.
+run_in_cgroup() {
+  if [[ $1 == --pid1 ]]; then
+    shift
+    _run "$RUN_TIMEOUT" "$T/in-cgroup" "$CG/cgroup.procs" unshare --pid --fork --mount-proc --kill-child "$JVMINIT" "$@"
+  else
+    _run "$RUN_TIMEOUT" "$T/in-cgroup" "$CG/cgroup.procs" "$JVMINIT" "$@"
+  fi
+  ! grep -q '^in-cgroup: cannot join' "$ERR" || skip "cannot move a process into $CG: $(cat "$ERR")"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Cleanup: SIGKILL everything started (a namespace's PID 1 takes its whole namespace with it).
 
 _e2e_cleanup() {

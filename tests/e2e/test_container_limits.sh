@@ -17,86 +17,19 @@ unset JVMINIT_CONFIG
 
 LIMIT=536870912 # 512 MiB
 MIB=1048576
-CG=
-PARENT=
-
 # ------------------------------------------------------------------------------------------------
-# The cgroup
+# The cgroup (lib.sh)
 
-# Leaves and removes the test cgroup, then the usual cleanup. `$?` on entry is the test's status.
-_cgroup_cleanup() {
-  local rc=$? p _
-  set +e
-  if [[ -n $CG && -d $CG ]]; then
-    for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do
-      echo "$p" >"$PARENT/cgroup.procs" 2>/dev/null || kill -KILL "$p" 2>/dev/null
-    done
-    for _ in $(seq 1 50); do
-      rmdir "$CG" 2>/dev/null && break
-      sleep 0.1
-    done
-    [[ -d $CG ]] && printf 'warning: could not remove the test cgroup %s\n' "$CG"
-  fi
-  (exit "$rc")
-  _e2e_cleanup
-}
-trap _cgroup_cleanup EXIT
-
-# The v1 memory hierarchy's mount (root and mount point) from mountinfo, and the test's cgroup in it.
-v1_mount=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break;
-                  if ($(i + 1) == "cgroup" && $(i + 3) ~ /(^|,)memory(,|$)/) { print $4, $5; exit } }' /proc/self/mountinfo)
-v1_path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3; exit }' /proc/self/cgroup)
-if [[ -n $v1_mount && -n $v1_path ]]; then
-  version=1
-  root=${v1_mount%% *} mount_point=${v1_mount#* }
-  if [[ $root == / ]]; then
-    PARENT=$mount_point${v1_path%/}
-  elif [[ $v1_path == "$root" || $v1_path == "$root"/* ]]; then
-    PARENT=$mount_point${v1_path#"$root"}
-  else
-    skip "the test's memory cgroup $v1_path is outside the mounted hierarchy (root $root at $mount_point)"
-  fi
-  PARENT=${PARENT%/}
-  CG=$PARENT/jvminit-test-$$
-  mkdir "$CG" 2>/dev/null || { CG=; skip "cannot create a memory cgroup under $PARENT (cgroup v1 not writable here)"; }
+make_test_cgroup memory
+version=$CGROUP_VERSION
+if ((version == 1)); then
   echo "$LIMIT" >"$CG/memory.limit_in_bytes" 2>/dev/null || skip "cannot write $CG/memory.limit_in_bytes"
   assert_eq "$LIMIT" "$(cat "$CG/memory.limit_in_bytes")" "$CG/memory.limit_in_bytes"
-elif [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
-  version=2
-  grep -qw memory /sys/fs/cgroup/cgroup.controllers || skip "cgroup v2 without the memory controller"
-  v2_path=$(sed -n 's/^0:://p' /proc/self/cgroup)
-  PARENT=/sys/fs/cgroup${v2_path%/}
-  grep -qw memory "$PARENT/cgroup.subtree_control" 2>/dev/null ||
-    skip "cgroup v2: the memory controller is not enabled for children of $PARENT (cgroup.subtree_control)"
-  CG=$PARENT/jvminit-test-$$
-  mkdir "$CG" 2>/dev/null || { CG=; skip "cannot create a cgroup under $PARENT (cgroup v2 not writable here)"; }
+else
   echo "$LIMIT" >"$CG/memory.max" 2>/dev/null || skip "cannot write $CG/memory.max"
   assert_eq "$LIMIT" "$(cat "$CG/memory.max")" "$CG/memory.max"
-else
-  skip "no memory cgroup: neither a cgroup v1 memory hierarchy nor cgroup v2 at /sys/fs/cgroup"
 fi
 say "test cgroup (v$version): $CG, limit $LIMIT bytes"
-
-# The wrapper: joins the cgroup, then runs its arguments.
-cat >"$T/in-cgroup" <<'SH'
-#!/bin/sh
-echo $$ >"$1" || { echo "in-cgroup: cannot join $1" >&2; exit 98; }
-shift
-exec "$@"
-SH
-chmod +x "$T/in-cgroup"
-
-# run_in_cgroup [--pid1] ARGS...: jvminit ARGS... inside the cgroup (as PID 1 of a new pid namespace
-# with --pid1); sets RC, OUT, ERR like run_pid1.
-run_in_cgroup() {
-  if [[ $1 == --pid1 ]]; then
-    shift
-    _run "$RUN_TIMEOUT" "$T/in-cgroup" "$CG/cgroup.procs" unshare --pid --fork --mount-proc --kill-child "$JVMINIT" "$@"
-  else
-    _run "$RUN_TIMEOUT" "$T/in-cgroup" "$CG/cgroup.procs" "$JVMINIT" "$@"
-  fi
-  ! grep -q '^in-cgroup: cannot join' "$ERR" || skip "cannot move a process into $CG: $(cat "$ERR")"
-}
 
 # The JVM's flag NAME from a PrintFlagsFinal listing on stdout.
 flag() {
@@ -125,11 +58,11 @@ check "a process started through the wrapper runs in the test cgroup"
 run_in_cgroup -- cat /proc/self/cgroup
 assert_rc 0 "exit status"
 if ((version == 1)); then
-  grep -qE ":(.*,)?memory(,.*)?:.*/jvminit-test-$$\$" "$OUT" || fail "the child is not in the test cgroup: $(cat "$OUT")"
+  grep -qE ":(.*,)?memory(,.*)?:.*/jvminit-memory-test-$$\$" "$OUT" || fail "the child is not in the test cgroup: $(cat "$OUT")"
 else
-  grep -qE "^0::.*/jvminit-test-$$\$" "$OUT" || fail "the child is not in the test cgroup: $(cat "$OUT")"
+  grep -qE "^0::.*/jvminit-memory-test-$$\$" "$OUT" || fail "the child is not in the test cgroup: $(cat "$OUT")"
 fi
-ok "$(grep jvminit-test "$OUT")"
+ok "$(grep jvminit-memory-test "$OUT")"
 
 check "explain --json inside the cgroup: memory_limit_bytes is $LIMIT, the cgroup is the test's"
 run_in_cgroup explain --json -- java -version
