@@ -542,12 +542,6 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read) {
         } else {
             resolve_v2_memory(read, memory.directory, memory.mount_point, limits);
         }
-        const auto oom_file = memory.directory + (memory.version == 1 ? "/memory.oom_control" : "/memory.events");
-        if (const auto text = read_or_note(read, oom_file, limits.notes)) {
-            limits.oom_kill_count = parse_oom_kill_count(*text);
-            if (!limits.oom_kill_count)
-                limits.notes.push_back(oom_file + " has no oom_kill line (kernel before 4.13?)");
-        }
         if (limits.memory_limit_bytes) {
             auto meminfo = read("/proc/meminfo");
             const auto physical = meminfo.content ? parse_meminfo_total_bytes(*meminfo.content) : std::nullopt;
@@ -570,6 +564,14 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read) {
         resolve_cpu(read, cpu, limits);
     }
     return limits;
+}
+
+std::optional<std::uint64_t> oom_kill_count_of(const CgroupFileReader& read, const ContainerLimits& limits) {
+    if (limits.cgroup_version != 1 && limits.cgroup_version != 2) return std::nullopt;
+    auto file =
+        read(limits.memory_cgroup_dir + (limits.cgroup_version == 1 ? "/memory.oom_control" : "/memory.events"));
+    if (!file.content) return std::nullopt;
+    return parse_oom_kill_count(*file.content);
 }
 
 }  // namespace jvminit

@@ -135,7 +135,6 @@ struct ContainerLimits {
     int cgroup_version = 0;                           // 1 or 2 (for memory), 0 when none found
     std::string memory_cgroup_dir;                    // absolute directory used for memory
     std::optional<std::uint64_t> memory_limit_bytes;  // nullopt = unlimited or unknown (see notes)
-    std::optional<std::uint64_t> oom_kill_count;      // from memory.events / memory.oom_control
     int cpu_cgroup_version = 0;                       // 1 or 2 (for cpu), 0 when none found
     std::string cpu_cgroup_dir;                       // absolute directory used for cpu
     std::optional<double> cpu_limit;                  // CPUs = quota/period; nullopt = unlimited/unknown
@@ -156,12 +155,23 @@ using CgroupFileReader = std::function<FileRead(const std::string& absolute_path
 //    Ancestors' limits are what the kernel enforces; HotSpot looks at them only from JDK 24 (JDK-8322420,
 //    being backported), so an older JVM may size its heap from a larger own limit (or none).
 //  - cpu: the smallest quota/period from the own cgroup up to the mount point (v1 cfs files, v2 cpu.max).
-//  - oom_kill_count: memory.oom_control (v1) or memory.events (v2) of the own cgroup.
+// The OOM-kill counter is not read here (see oom_kill_count_of): nothing at start needs it.
 ContainerLimits resolve_container_limits(const CgroupFileReader& read);
+
+// The OOM-kill counter of the memory cgroup `limits` found (memory_cgroup_dir, cgroup_version 1 or 2): line
+// `oom_kill N` of v1 memory.oom_control or v2 memory.events (kernel 4.13+, parse_oom_kill_count), read
+// through `read`. nullopt when no memory cgroup was found, the file cannot be read or has no such line.
+// For the exit classifier: a count read before the child starts and one read when it has ended tell whether
+// the kernel's OOM killer ended a process of the container in between. One open(2)/read(2); not read at start
+// today (issue 5: no work at start that can wait).
+std::optional<std::uint64_t> oom_kill_count_of(const CgroupFileReader& read, const ContainerLimits& limits);
 
 // resolve_container_limits with files read from `root_prefix` + path ("" = this machine; a test passes
 // a temporary directory holding proc/self/cgroup, proc/self/mountinfo and the cgroup tree).
 // System calls: open(2)/read(2) only. Defined in cgroup_reader.cpp.
 ContainerLimits read_container_limits(std::string_view root_prefix = "");
+
+// oom_kill_count_of with the file read from `root_prefix` + path. Defined in cgroup_reader.cpp.
+std::optional<std::uint64_t> read_oom_kill_count(const ContainerLimits& limits, std::string_view root_prefix = "");
 
 }  // namespace jvminit

@@ -6,11 +6,21 @@
 
 namespace jvminit {
 
+namespace {
+// /proc and cgroupfs files are small; mountinfo on a busy Kubernetes node can reach a few MiB.
+CgroupFileReader prefixed_reader(std::string_view root_prefix) {
+    return [prefix = std::string(root_prefix)](const std::string& path) {
+        return sys::read_file(prefix + path, 64 * 1024 * 1024);
+    };
+}
+}  // namespace
+
 ContainerLimits read_container_limits(std::string_view root_prefix) {
-    const std::string prefix(root_prefix);
-    // /proc and cgroupfs files are small; mountinfo on a busy Kubernetes node can reach a few MiB.
-    return resolve_container_limits(
-        [&](const std::string& path) { return sys::read_file(prefix + path, 64 * 1024 * 1024); });
+    return resolve_container_limits(prefixed_reader(root_prefix));
+}
+
+std::optional<std::uint64_t> read_oom_kill_count(const ContainerLimits& limits, std::string_view root_prefix) {
+    return oom_kill_count_of(prefixed_reader(root_prefix), limits);
 }
 
 }  // namespace jvminit

@@ -383,7 +383,7 @@ std::string all_notes(const ContainerLimits& limits) {
 TEST(ContainerLimits, V1ReadsTheOwnNestedCgroupNotTheRoot) {
     const std::string dir = "/sys/fs/cgroup/memory/kubepods/burstable/pod1/abc";
     const std::string cpu = "/sys/fs/cgroup/cpu,cpuacct/kubepods/burstable/pod1/abc";
-    const auto limits = resolve_container_limits(map_reader({
+    const CgroupFileReader files = map_reader({
         {"/proc/self/cgroup", kV1HostCgroup},
         {"/proc/self/mountinfo", kV1HostMountinfo},
         {"/proc/meminfo", "MemTotal: 16777216 kB\n"},
@@ -392,11 +392,18 @@ TEST(ContainerLimits, V1ReadsTheOwnNestedCgroupNotTheRoot) {
         {dir + "/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n"},
         {cpu + "/cpu.cfs_quota_us", "150000\n"},
         {cpu + "/cpu.cfs_period_us", "100000\n"},
-    }));
+    });
+    std::vector<std::string> asked;
+    const auto limits = resolve_container_limits([&](const std::string& path) {
+        asked.push_back(path);
+        return files(path);
+    });
     EXPECT_EQ(limits.cgroup_version, 1);
     EXPECT_EQ(limits.memory_cgroup_dir, dir);
     EXPECT_EQ(limits.memory_limit_bytes, 512 * kMiB);
-    EXPECT_EQ(limits.oom_kill_count, 2u);
+    // The OOM-kill counter is read only when asked for (the exit classifier), not with the limits at start.
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), dir + "/memory.oom_control"), 0);
+    EXPECT_EQ(oom_kill_count_of(files, limits), 2u);
     EXPECT_EQ(limits.cpu_cgroup_version, 1);
     EXPECT_EQ(limits.cpu_cgroup_dir, cpu);
     EXPECT_EQ(limits.cpu_limit, 1.5);
@@ -484,7 +491,6 @@ TEST(ContainerLimits, V2TakesTheSmallestLimitFromTheOwnCgroupUpToTheMountPoint) 
     EXPECT_EQ(limits.memory_cgroup_dir, dir);
     EXPECT_EQ(limits.memory_limit_bytes, 256 * kMiB);
     EXPECT_EQ(limits.cpu_limit, 0.5);
-    EXPECT_EQ(limits.oom_kill_count, 0u);
     EXPECT_TRUE(has_note_containing(limits, "ancestor cgroup /sys/fs/cgroup/kubepods.slice/pod1.slice"))
         << all_notes(limits);
 }
@@ -514,10 +520,9 @@ TEST(ContainerLimits, MissingFilesLeaveValuesUnknownWithNotes) {
     }));
     EXPECT_EQ(no_limit_file.cgroup_version, 1);
     EXPECT_EQ(no_limit_file.memory_limit_bytes, std::nullopt);
-    EXPECT_EQ(no_limit_file.oom_kill_count, std::nullopt);
+    EXPECT_EQ(oom_kill_count_of(map_reader({}), no_limit_file), std::nullopt);
     EXPECT_EQ(no_limit_file.cpu_limit, std::nullopt);
     EXPECT_TRUE(has_note_containing(no_limit_file, "memory.limit_in_bytes")) << all_notes(no_limit_file);
-    EXPECT_TRUE(has_note_containing(no_limit_file, "memory.oom_control")) << all_notes(no_limit_file);
     EXPECT_TRUE(has_note_containing(no_limit_file, "cpu.cfs_quota_us")) << all_notes(no_limit_file);
 }
 
@@ -577,7 +582,7 @@ TEST_F(FakeCgroupTree, V1NestedKubepodsPathIsReadFromTheProcessCgroup) {
     EXPECT_EQ(limits.cgroup_version, 1);
     EXPECT_EQ(limits.memory_cgroup_dir, dir);
     EXPECT_EQ(limits.memory_limit_bytes, 512 * kMiB);
-    EXPECT_EQ(limits.oom_kill_count, 4u);
+    EXPECT_EQ(read_oom_kill_count(limits, root_.string()), 4u);
     EXPECT_EQ(limits.cpu_limit, 2.0);
     EXPECT_TRUE(limits.notes.empty()) << all_notes(limits);
 }
@@ -594,7 +599,7 @@ TEST_F(FakeCgroupTree, V2WithCgroupNamespaceReadsTheMountPointItself) {
     EXPECT_EQ(limits.cgroup_version, 2);
     EXPECT_EQ(limits.memory_cgroup_dir, "/sys/fs/cgroup");
     EXPECT_EQ(limits.memory_limit_bytes, 256 * kMiB);
-    EXPECT_EQ(limits.oom_kill_count, 1u);
+    EXPECT_EQ(read_oom_kill_count(limits, root_.string()), 1u);
     EXPECT_EQ(limits.cpu_cgroup_dir, "/sys/fs/cgroup");
     EXPECT_EQ(limits.cpu_limit, 1.5);
     EXPECT_TRUE(limits.notes.empty()) << all_notes(limits);
@@ -612,7 +617,7 @@ TEST_F(FakeCgroupTree, V2MaxMeansUnlimited) {
     EXPECT_EQ(limits.cgroup_version, 2);
     EXPECT_EQ(limits.memory_limit_bytes, std::nullopt);
     EXPECT_EQ(limits.cpu_limit, std::nullopt);
-    EXPECT_EQ(limits.oom_kill_count, 0u);
+    EXPECT_EQ(read_oom_kill_count(limits, root_.string()), 0u);
     EXPECT_TRUE(limits.notes.empty()) << all_notes(limits) << "\n(max is not an oddity worth a note)";
 }
 
@@ -677,7 +682,7 @@ TEST(ContainerLimitsOnThisMachine, AgreeWithTheCgroupFilesOfThisProcess) {
         const std::string oom = read_whole(limits.memory_cgroup_dir + "/memory.oom_control");
         const auto oom_at = oom.find("\noom_kill ");
         if (oom_at != std::string::npos) {
-            EXPECT_EQ(limits.oom_kill_count, std::strtoull(oom.c_str() + oom_at + 10, nullptr, 10));
+            EXPECT_EQ(read_oom_kill_count(limits), std::strtoull(oom.c_str() + oom_at + 10, nullptr, 10));
         }
     } else {
         const std::string max = read_whole(limits.memory_cgroup_dir + "/memory.max");
