@@ -79,6 +79,9 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
         print_error(std::string("cannot set up signal handling: ") + e.what());
         return kExitInternalError;
     }
+    // The process ends when run_program returns: a signal that arrives after the last read must not take the
+    // exit status (the child's, or jvminit's own) away on the way out.
+    signals->keep_blocked_at_exit();
 
     auto loaded = load_settings(command_line, environment);
     if (auto* failure = std::get_if<Failure>(&loaded)) return fail(*failure);

@@ -32,6 +32,7 @@ SignalFd::SignalFd() {
 }
 
 SignalFd::~SignalFd() {
+    if (!restore_at_destruction_) return;
     ::sigprocmask(SIG_SETMASK, &original_mask_, nullptr);
     ::sigaction(SIGPIPE, &original_sigpipe_, nullptr);
 }
