@@ -404,4 +404,25 @@ run_plain explain -- java "@$T/options.fifo" -version
 grep -F "@$T/options.fifo" "$OUT" | grep -q 'not a regular file' || fail "no 'not a regular file' warning for the FIFO"
 ok "$(grep -F missing.args "$T"/run*.out | head -1 | cut -d: -f2-)"
 
+# ------------------------------------------------------------------------------------------------
+# t. A signal that arrived after jvminit's last read was delivered on its way out with its default action:
+#    the signalfd's destructor gave the original mask back. A SIGPWR (default action: terminate) pending when
+#    the child had ended made jvminit (not PID 1) exit 158 instead of the child's 5 (found reading the exit
+#    path). The order is made certain here: jvminit is stopped while its child ends and the SIGPWR comes; on
+#    SIGCONT it reads SIGCHLD first (signalfd hands out the lowest number first), has nothing left to wait
+#    for and ends, with SIGCONT and SIGPWR still pending.
+check "t. SIGPWR pending when jvminit (not PID 1) ends: the child's exit status 5, not 158"
+start_plain -- sh -c 'trap "" PWR; sleep 0.5; exit 5'
+has_child() { [[ -n $(child_pids "$1") ]]; }
+wait_until 5 has_child "$INIT_PID" || fail "jvminit started no child"
+child=$(child_pids "$INIT_PID")
+kill -STOP "$INIT_PID"
+wait_until 5 is_gone "$child" || fail "the child (pid $child) did not end"
+[[ $(proc_state "$INIT_PID") == T ]] || fail "jvminit is not stopped: $(proc_state "$INIT_PID")"
+kill -PWR "$INIT_PID"
+kill -CONT "$INIT_PID"
+wait_done
+assert_rc 5 "jvminit's exit status (158: the pending SIGPWR was delivered on the way out)"
+ok "exit 5; $(grep -c . "$ERR") log lines"
+
 say "pass"

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <ctime>
 
 #include "sys/signals.hpp"
@@ -73,7 +74,7 @@ TEST_F(SignalFdTest, BlocksEverySignalButSigpipeWhileItLivesAndRestoresAfter) {
     EXPECT_FALSE(sigpipe_ignored());
 }
 
-TEST_F(SignalFdTest, ASignalThatArrivesLastIsReadNotDelivered) {
+TEST_F(SignalFdTest, ABlockedSignalIsReadFromTheSignalfd) {
     SignalFd signals;
     ASSERT_EQ(raise(SIGUSR1), 0);  // default action: terminate; blocked, so it waits in the signalfd
     int read = 0;
@@ -85,12 +86,41 @@ TEST_F(SignalFdTest, KeepBlockedAtExitLeavesASignalThatArrivedOnTheWayOutPending
     {
         SignalFd signals;
         signals.keep_blocked_at_exit();
-        ASSERT_EQ(raise(SIGUSR1), 0);  // after the last read: restoring the mask would deliver it and end the process
+        ASSERT_EQ(raise(SIGUSR1), 0);  // after the last read (TearDown takes it)
     }
     EXPECT_TRUE(blocked(SIGUSR1));
     EXPECT_TRUE(pending(SIGUSR1));
     EXPECT_TRUE(blocked(SIGTERM));
     EXPECT_TRUE(sigpipe_ignored()) << "the disposition is left as it is too";
+}
+
+// The scenario of the fix, in a child process each (gtest death tests): a SIGTERM arrives after the last read
+// and the process then ends with its own status. Given the mask back, the process dies of the SIGTERM; kept
+// blocked, it exits with its status (jvminit: the child's). tests/e2e/test_regressions.sh (t.) runs the
+// same through jvminit itself.
+TEST(SignalFdDeathTest, RestoringTheMaskDeliversASignalThatArrivedAfterTheLastRead) {
+    EXPECT_EXIT(
+        {
+            {
+                SignalFd signals;
+                raise(SIGTERM);
+            }
+            std::exit(5);
+        },
+        ::testing::KilledBySignal(SIGTERM), "");
+}
+
+TEST(SignalFdDeathTest, KeptBlockedASignalThatArrivedAfterTheLastReadDoesNotTakeTheExitStatus) {
+    EXPECT_EXIT(
+        {
+            {
+                SignalFd signals;
+                signals.keep_blocked_at_exit();
+                raise(SIGTERM);
+            }
+            std::exit(5);
+        },
+        ::testing::ExitedWithCode(5), "");
 }
 
 }  // namespace
