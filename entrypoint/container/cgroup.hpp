@@ -1,7 +1,7 @@
 // Container limits of the current process from its cgroup: cgroup v1, v2 and hybrid (v1 controllers plus
 // a v2 "unified" mount). The parsers are pure (they take file contents); resolve_container_limits reads
-// through a caller-given file reader, and read_container_limits (cgroup_reader.cpp) is the only part
-// that makes system calls (open/read of files, nothing else).
+// through a caller-given file reader, and read_container_limits and read_oom_kill_count (cgroup_reader.cpp)
+// are the only parts that make system calls (open/read/close of files, nothing else).
 //
 // Sources: the kernel's Documentation/admin-guide/cgroup-v2.rst and cgroup-v1/{cgroups,memory}.rst,
 // proc(5) for /proc/self/cgroup and /proc/self/mountinfo, and HotSpot's cgroupSubsystem_linux.cpp /
@@ -161,14 +161,15 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read);
 // The OOM-kill counter of the memory cgroup `limits` found (memory_cgroup_dir, cgroup_version 1 or 2): line
 // `oom_kill N` of v1 memory.oom_control or v2 memory.events (kernel 4.13+, parse_oom_kill_count), read
 // through `read`. nullopt when no memory cgroup was found, the file cannot be read or has no such line.
-// For the exit classifier: a count read before the child starts and one read when it has ended tell whether
-// the kernel's OOM killer ended a process of the container in between. One open(2)/read(2); not read at start
-// today (issue 5: no work at start that can wait).
+// For the exit classifier (next): a count read with the limits, right after the launch (the counter only
+// grows; nothing runs in between but the child's first instructions), and one read when the child has ended
+// will tell whether the kernel's OOM killer ended a process of the container in between. Reads the one file
+// (open(2), read(2) to end of file, close(2)). Nothing calls it yet (issue 5: no work at start that can wait).
 std::optional<std::uint64_t> oom_kill_count_of(const CgroupFileReader& read, const ContainerLimits& limits);
 
 // resolve_container_limits with files read from `root_prefix` + path ("" = this machine; a test passes
 // a temporary directory holding proc/self/cgroup, proc/self/mountinfo and the cgroup tree).
-// System calls: open(2)/read(2) only. Defined in cgroup_reader.cpp.
+// System calls: open(2), read(2), close(2) only. Defined in cgroup_reader.cpp.
 ContainerLimits read_container_limits(std::string_view root_prefix = "");
 
 // oom_kill_count_of with the file read from `root_prefix` + path. Defined in cgroup_reader.cpp.

@@ -495,6 +495,34 @@ TEST(ContainerLimits, V2TakesTheSmallestLimitFromTheOwnCgroupUpToTheMountPoint) 
         << all_notes(limits);
 }
 
+TEST(ContainerLimits, TheOomKillCounterIsReadOnlyWhenAskedFor) {
+    const std::string dir = "/sys/fs/cgroup/kubepods.slice/pod1.slice/cri-abc.scope";
+    const CgroupFileReader files = map_reader({
+        {"/proc/self/cgroup", "0::/kubepods.slice/pod1.slice/cri-abc.scope\n"},
+        {"/proc/self/mountinfo", "25 22 0:22 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n"},
+        {dir + "/cgroup.controllers", "cpu memory\n"},
+        {dir + "/memory.max", "268435456\n"},
+        {dir + "/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n"},
+        {dir + "/cpu.max", "max 100000\n"},
+    });
+    std::vector<std::string> asked;
+    const CgroupFileReader recording = [&](const std::string& path) {
+        asked.push_back(path);
+        return files(path);
+    };
+    const auto limits = resolve_container_limits(recording);
+    EXPECT_EQ(limits.cgroup_version, 2);
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), dir + "/memory.events"), 0);
+    EXPECT_EQ(oom_kill_count_of(recording, limits), 1u);
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), dir + "/memory.events"), 1);
+
+    // No memory cgroup found: nothing to read, nothing read.
+    asked.clear();
+    ContainerLimits none;
+    EXPECT_EQ(oom_kill_count_of(recording, none), std::nullopt);
+    EXPECT_TRUE(asked.empty());
+}
+
 TEST(ContainerLimits, V2WithoutTheMemoryControllerIsVersionZero) {
     // Hybrid host where memory is in no v1 hierarchy either: the unified mount has no controllers.
     const auto limits = resolve_container_limits(map_reader({
@@ -514,13 +542,14 @@ TEST(ContainerLimits, MissingFilesLeaveValuesUnknownWithNotes) {
     EXPECT_TRUE(has_note_containing(no_proc, "cannot read /proc/self/cgroup: No such file or directory"))
         << all_notes(no_proc);
 
-    const auto no_limit_file = resolve_container_limits(map_reader({
+    const CgroupFileReader proc_only = map_reader({
         {"/proc/self/cgroup", kV1HostCgroup},
         {"/proc/self/mountinfo", kV1HostMountinfo},
-    }));
+    });
+    const auto no_limit_file = resolve_container_limits(proc_only);
     EXPECT_EQ(no_limit_file.cgroup_version, 1);
     EXPECT_EQ(no_limit_file.memory_limit_bytes, std::nullopt);
-    EXPECT_EQ(oom_kill_count_of(map_reader({}), no_limit_file), std::nullopt);
+    EXPECT_EQ(oom_kill_count_of(proc_only, no_limit_file), std::nullopt) << "no memory.oom_control";
     EXPECT_EQ(no_limit_file.cpu_limit, std::nullopt);
     EXPECT_TRUE(has_note_containing(no_limit_file, "memory.limit_in_bytes")) << all_notes(no_limit_file);
     EXPECT_TRUE(has_note_containing(no_limit_file, "cpu.cfs_quota_us")) << all_notes(no_limit_file);
