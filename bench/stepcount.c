@@ -28,12 +28,18 @@ static unsigned long* set_slots;
 static size_t set_mask;
 static FILE* addresses_out;
 
+static size_t set_used;
+
 static void record(unsigned long address) {
     if (!addresses_out) return;
     size_t i = (address * 0x9E3779B97F4A7C15ul) >> 12 & set_mask;
     while (set_slots[i] != 0) {
         if (set_slots[i] == address) return;
         i = (i + 1) & set_mask;
+    }
+    if (++set_used > set_mask / 4 * 3) {
+        fprintf(stderr, "stepcount: more than %zu distinct instruction addresses; --addresses gives up\n", set_used);
+        exit(1);  // PTRACE_O_EXITKILL ends the traced program
     }
     set_slots[i] = address;
     fprintf(addresses_out, "%lx\n", address);
@@ -43,35 +49,39 @@ static int is_event(int status, int event) {
     return status >> 8 == (SIGTRAP | (event << 8));
 }
 
-// Steps the vfork child `child` (stopped) until its execve or its end, recording its addresses, then lets it go.
+// Steps the vfork child `child` until its execve or its end, recording its addresses, then lets it go. Signals
+// for it other than the step traps are handed on, as for the first process; the SIGSTOP of the automatic
+// attach is not.
 static void step_vfork_child(pid_t child) {
     int status = 0;
     if (waitpid(child, &status, __WALL) < 0) return;  // its first stop (SIGSTOP of the automatic attach)
+    int deliver = 0;
     for (;;) {
         struct user_regs_struct regs;
         if (ptrace(PTRACE_GETREGS, child, 0, &regs) == 0) record(regs.rip);
-        if (ptrace(PTRACE_SINGLESTEP, child, 0, 0) < 0) return;
+        if (ptrace(PTRACE_SINGLESTEP, child, 0, deliver) < 0) return;
         if (waitpid(child, &status, __WALL) < 0 || WIFEXITED(status) || WIFSIGNALED(status)) return;
         if (is_event(status, PTRACE_EVENT_EXEC)) {
             ptrace(PTRACE_DETACH, child, 0, 0);
             return;
         }
+        deliver = WIFSTOPPED(status) && WSTOPSIG(status) != SIGTRAP ? WSTOPSIG(status) : 0;
     }
 }
 
 int main(int argc, char** argv) {
     int first = 1;
-    if (argc > 2 && strcmp(argv[1], "--addresses") == 0) {
+    if (argc > 1 && strcmp(argv[1], "--addresses") == 0) first = 3;
+    if (argc <= first) {
+        fprintf(stderr, "usage: %s [--addresses FILE] PROGRAM [ARGS...]\n", argv[0]);
+        return 2;
+    }
+    if (first == 3) {
         addresses_out = fopen(argv[2], "w");
         if (!addresses_out) return perror(argv[2]), 1;
         set_mask = (1u << 22) - 1;
         set_slots = calloc(set_mask + 1, sizeof *set_slots);
         if (!set_slots) return perror("calloc"), 1;
-        first = 3;
-    }
-    if (argc <= first) {
-        fprintf(stderr, "usage: %s [--addresses FILE] PROGRAM [ARGS...]\n", argv[0]);
-        return 2;
     }
     const pid_t pid = fork();
     if (pid < 0) return perror("fork"), 1;
@@ -85,7 +95,11 @@ int main(int argc, char** argv) {
     if (waitpid(pid, &status, 0) < 0 || !WIFSTOPPED(status)) return fprintf(stderr, "no trace stop\n"), 1;
     long options = PTRACE_O_EXITKILL;
     if (addresses_out) options |= PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
-    ptrace(PTRACE_SETOPTIONS, pid, 0, options);
+    if (ptrace(PTRACE_SETOPTIONS, pid, 0, options) != 0) {
+        perror("ptrace(PTRACE_SETOPTIONS)");
+        kill(pid, SIGKILL);
+        return 1;
+    }
     unsigned long steps = 0, cpuids = 0;
     int deliver = 0;
     for (;;) {
@@ -101,7 +115,12 @@ int main(int argc, char** argv) {
         if (is_event(status, PTRACE_EVENT_VFORK)) {
             // Stopped in vfork: the child runs first (the parent stays in the kernel until the child's exec).
             unsigned long child = 0;
-            if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) == 0) step_vfork_child((pid_t)child);
+            if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &child) != 0) {
+                perror("ptrace(PTRACE_GETEVENTMSG)");  // the child would stay stopped, and its parent in vfork
+                kill(pid, SIGKILL);
+                return 1;
+            }
+            step_vfork_child((pid_t)child);
             deliver = 0;
             continue;
         }
