@@ -131,10 +131,11 @@ struct Planner {
         const auto action = in.settings.values.on_oom;
         if (action == OomAction::None) return;
         std::string flag = action == OomAction::Exit ? "-XX:+ExitOnOutOfMemoryError" : "-XX:+CrashOnOutOfMemoryError";
-        if (in.jdk_major == 8 && in.jdk_update < 92) {  // "1.8.0" (GA) is update 0
-            // Both flags came with 8u92; an older JVM refuses to start on an unknown -XX flag.
-            plan.suppressed.push_back(
-                {flag, "JDK 8u" + std::to_string(in.jdk_update) + " has no such flag (8u92+ has)"});
+        if (in.jdk_major < 8 || (in.jdk_major == 8 && in.jdk_update < 92)) {  // "1.8.0" (GA) is update 0
+            // Both flags came with 8u92; an older JVM (JDK 7 too) refuses to start on an unknown -XX flag.
+            const std::string jdk =
+                in.jdk_major == 8 ? "JDK 8u" + std::to_string(in.jdk_update) : "JDK " + std::to_string(in.jdk_major);
+            plan.suppressed.push_back({flag, jdk + " has no such flag (8u92+ has)"});
             return;
         }
         add_unless_user({flag}, "oom.action", is_oom_flag);
@@ -247,7 +248,8 @@ bool takes_separate_value(std::string_view arg) {
                                               "--patch-module",
                                               "--describe-module",
                                               "-d",
-                                              "--release"};
+                                              "--release",
+                                              "--source"};  // source-file mode's version; options may follow
     return std::find(kWithValue.begin(), kWithValue.end(), arg) != kWithValue.end();
 }
 
@@ -259,8 +261,7 @@ std::vector<std::string> java_launcher_options(const std::vector<std::string>& a
         const std::string& arg = arguments[i];
         if (arg.size() > 1 && arg.front() == '@' && arg[1] != '@') continue;  // an @argfile: expanded by the caller
         if (arg.empty() || arg.front() != '-') break;                         // the main class
-        if (arg == "-jar" || arg == "-m" || arg == "--module" || starts_with(arg, "--module=") || arg == "--source")
-            break;
+        if (arg == "-jar" || arg == "-m" || arg == "--module" || starts_with(arg, "--module=")) break;
         options.push_back(arg);
         if (takes_separate_value(arg)) ++i;
     }

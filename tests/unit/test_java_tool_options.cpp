@@ -913,6 +913,17 @@ TEST(JavaToolOptions, OomFlagsOnlyFromJdk8u92) {
     }
 }
 
+// JDK 7 has neither flag either (its release file says JAVA_VERSION="1.7.0_80": major 7, update 80).
+TEST(JavaToolOptions, OomFlagsNotForJdk7) {
+    JavaToolOptionsPlan plan = plan_java_tool_options(input_for({}, 7, 80));
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    EXPECT_EQ(plan.value.value_or("").find("OutOfMemoryError"), std::string::npos) << *plan.value;
+    auto it = std::find_if(plan.suppressed.begin(), plan.suppressed.end(),
+                           [](const SuppressedOption& s) { return s.option == kExit; });
+    ASSERT_NE(it, plan.suppressed.end()) << "not among the suppressed options";
+    EXPECT_EQ(it->why, "JDK 7 has no such flag (8u92+ has)");
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // max_ram_percentage 0 (run-java.sh's JAVA_MAX_MEM_RATIO=0) leaves the heap to the JVM
 
@@ -1143,6 +1154,8 @@ TEST(JavaLauncherOptions, OnlyOptionsBeforeTheMainClassCount) {
         {{"--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx1g", "Main"}, {"--add-opens", "-Xmx1g"}},
         {{"-XX:+UseG1GC", "-XX:MaxRAM=1g", "-jar", "a.jar"}, {"-XX:+UseG1GC", "-XX:MaxRAM=1g"}},
         {{"-Xmx1g", "Prog.java", "-Xmx2g"}, {"-Xmx1g"}},
+        // --source takes the version as the next argument; JVM options may follow it (java(1), source-file mode).
+        {{"--source", "17", "-Xmx1g", "Hello.java", "-Xmx2g"}, {"--source", "-Xmx1g"}},
         // @argfiles are skipped: their content is read separately (option_file_refs, UserOptions.option_files).
         {{"@/app/jvm.args", "-Xmx1g", "Main"}, {"-Xmx1g"}},
         {{"-cp", "/app", "@args", "-Xss1m", "Main", "-Xmx1g"}, {"-cp", "-Xss1m"}},
