@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "config/values.hpp"
 #include "supervise/process_tree.hpp"
@@ -15,6 +17,12 @@ namespace jvminit::supervise {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// kill(2) gives EPERM when the sender lacks CAP_KILL and the target runs as another user: a container whose
+// capabilities were dropped (`--cap-drop=ALL`) and whose child switched users (gosu, setpriv, su-exec).
+constexpr const char* kNotPermittedHint =
+    " (jvminit lacks CAP_KILL and the process runs as another user: keep CAP_KILL, e.g. --cap-add=KILL, or "
+    "run jvminit as the child's user)";
 
 bool is_stop_signal(int sig) {
     return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
@@ -75,8 +83,8 @@ private:
             return;
         }
         if (!main_child_ended_) {
-            forward_to_main_child(sig, info);
-            if (sig == SIGTERM || sig == SIGINT) start_stop(sig);
+            const bool forwarded = forward_to_main_child(sig, info);
+            if (sig == SIGTERM || sig == SIGINT) start_stop(sig, forwarded);
             return;
         }
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
@@ -87,23 +95,29 @@ private:
         }
     }
 
-    void forward_to_main_child(int sig, const signalfd_siginfo& info) {
+    // True when the signal reached the child.
+    bool forward_to_main_child(int sig, const signalfd_siginfo& info) {
         spdlog::debug("forwarding {} (from pid {}) to pid {}", sys::signal_name(sig), info.ssi_pid, outcome_.pid);
         // The child is not reaped yet (we would know), so its pid is still its own: kill cannot hit another process.
-        if (::kill(outcome_.pid, sig) != 0)
-            spdlog::warn("forwarding {} to pid {} failed: {}", sys::signal_name(sig), outcome_.pid,
-                         std::strerror(errno));
+        const bool forwarded = ::kill(outcome_.pid, sig) == 0;
+        if (!forwarded) {
+            const int error = errno;
+            spdlog::error("cannot forward {} to pid {}: {}{}", sys::signal_name(sig), outcome_.pid,
+                          std::strerror(error), error == EPERM ? kNotPermittedHint : "");
+        }
         if (main_child_stopped_ && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)) {
             // A stopped child would hold the signal pending forever (pid1-behaviour.md scenario 11).
             ::kill(outcome_.pid, SIGCONT);
         }
+        return forwarded;
     }
 
-    void start_stop(int sig) {
+    void start_stop(int sig, bool forwarded) {
         if (outcome_.stop_signal) return;
         outcome_.stop_signal = sig;
         deadline_ = Clock::now() + options_.grace_period;
-        spdlog::info("{} forwarded to pid {}; grace period {} before SIGKILL", sys::signal_name(sig), outcome_.pid,
+        spdlog::info("{} {} pid {}; grace period {} before SIGKILL", sys::signal_name(sig),
+                     forwarded ? "forwarded to" : "not delivered to", outcome_.pid,
                      config::format_duration(options_.grace_period));
     }
 
@@ -174,11 +188,25 @@ private:
 
     void kill_everything() {
         int count = 0;
-        for (pid_t pid : read_descendants(::getpid()))
-            if (::kill(pid, SIGKILL) == 0) ++count;
+        std::vector<pid_t> refused;
+        for (pid_t pid : read_descendants(::getpid())) {
+            if (::kill(pid, SIGKILL) == 0) {
+                ++count;
+            } else if (errno == EPERM) {
+                refused.push_back(pid);
+            }
+        }
         // As PID 1 of a namespace, kill(-1) also reaches a process forked after the scan above.
         if (options_.is_pid1) ::kill(-1, SIGKILL);
         if (count > 0) spdlog::debug("sent SIGKILL to {} process(es)", count);
+        // Said once: the next scans (each SIGCHLD while killing) meet the same processes.
+        if (!refused.empty() && !kill_refused_reported_) {
+            kill_refused_reported_ = true;
+            std::string pids;
+            for (pid_t pid : refused) pids += (pids.empty() ? "" : " ") + std::to_string(pid);
+            spdlog::error("cannot send SIGKILL to pid {}: {}{}; waiting for them to end on their own", pids,
+                          std::strerror(EPERM), kNotPermittedHint);
+        }
     }
 
     sys::SignalFd& signals_;
@@ -190,6 +218,7 @@ private:
     bool no_children_left_ = false;
     bool descendants_asked_to_stop_ = false;
     bool killing_ = false;
+    bool kill_refused_reported_ = false;
 };
 
 }  // namespace

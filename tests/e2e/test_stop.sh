@@ -121,4 +121,24 @@ left=$(pgrep -fx "sleep 1001\\.$u" || true)
 [[ -z $left ]] || fail "'sleep 1001.$u' (pid $left) is left after jvminit ended"
 ok "130, nothing left"
 
+# ---- no permission to signal the child --------------------------------------------------------------
+# A container with its capabilities dropped (--cap-drop=ALL: no CAP_KILL) whose child switches users
+# (gosu, setpriv): kill(2) gives EPERM. jvminit said "SIGTERM forwarded" and failed the SIGKILL at the
+# grace end without a word (found by a fresh user). Now both failures are errors that name the cause.
+check "no CAP_KILL and a child of another user: the refused SIGTERM and SIGKILL are errors, not 'forwarded'"
+if command -v capsh >/dev/null && command -v setpriv >/dev/null; then
+  _start unshare --pid --fork --mount-proc --kill-child capsh --drop=cap_kill -- -c \
+    "exec '$JVMINIT' --stop-timeout=1s -- setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'trap \"\" TERM; echo ready; sleep 3'"
+  wait_for_line "$OUT" '^ready$' 10
+  signal_init TERM
+  wait_for_line "$ERR" 'cannot send SIGKILL to pid' 10
+  wait_done
+  assert_file_contains "$ERR" "cannot forward SIGTERM to pid 2: Operation not permitted (jvminit lacks CAP_KILL" "log"
+  assert_file_contains "$ERR" "SIGTERM not delivered to pid 2; grace period 1s" "log"
+  assert_file_not_contains "$ERR" "SIGTERM forwarded" "log"
+  ok "$(grep -c error "$ERR") error lines; the child ended on its own"
+else
+  skip_part "capsh or setpriv missing (apt-get install -y libcap2-bin util-linux)"
+fi
+
 say "pass"
