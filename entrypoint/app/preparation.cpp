@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <string_view>
 
@@ -223,6 +225,56 @@ LimitsCheck check_limits(const Preparation& p) {
         if (auto warning = jvm::free_space_warning(p.settings.values.heap_dump_dir, *check.expected_max_heap_bytes))
             check.warnings.push_back(*warning);
     return check;
+}
+
+LaunchFailure describe_launch_failure(const std::string& program, const std::string& executable, int error,
+                                      std::string_view first_line, const std::vector<std::string>& argv,
+                                      const std::vector<const char*>& environment) {
+    const std::string what = "PROGRAM '" + program + "' (" + executable + ")";
+    if (error == EAGAIN || error == ENOMEM)
+        return {kExitInternalError, "cannot start " + what + ": no new process: " + std::strerror(error) +
+                                        " (a pids limit of the container, or memory)"};
+    if (error == E2BIG) {
+        constexpr std::size_t kMaxArgStrlen = 131072;  // MAX_ARG_STRLEN: 32 pages, with the final NUL
+        std::size_t total = 0;
+        std::string longest_name;
+        std::size_t longest = 0;
+        const auto count = [&](std::string_view text, std::string_view name) {
+            total += text.size() + 1;
+            if (text.size() + 1 > longest) {
+                longest = text.size() + 1;
+                longest_name = name;
+            }
+        };
+        for (std::size_t i = 0; i < argv.size(); ++i) count(argv[i], "argument " + std::to_string(i));
+        for (const char* entry : environment) {
+            const std::string_view text(entry);
+            count(text, text.substr(0, text.find('=')));
+        }
+        std::string why = longest > kMaxArgStrlen
+                              ? longest_name + " is " + std::to_string(longest - 1) +
+                                    " bytes; execve(2) takes at most 131071 per argument or variable"
+                              : "arguments and environment take " + std::to_string(total) + " bytes";
+        return {kExitNotExecutable, what + ": cannot be executed: " + std::strerror(error) + " (" + why + ")"};
+    }
+    std::string hint;
+    if (error == ENOENT && first_line.substr(0, 2) == "#!") {
+        // The file exists (it was found), so what is missing is the interpreter on its #! line.
+        std::string_view interpreter = first_line.substr(2);
+        interpreter.remove_prefix(std::min(interpreter.find_first_not_of(" \t"), interpreter.size()));
+        interpreter = interpreter.substr(0, interpreter.find_first_of(" \t\n"));
+        if (!interpreter.empty() && interpreter.back() == '\r') {
+            interpreter.remove_suffix(1);
+            hint =
+                " (its #! line ends in a carriage return, Windows line endings: the kernel looks for an "
+                "interpreter named '" +
+                std::string(interpreter) + "\\r')";
+        } else {
+            hint = " (its #! interpreter " + std::string(interpreter) + " is missing)";
+        }
+    }
+    return {error == ENOENT ? kExitNotFound : kExitNotExecutable,
+            what + ": cannot be executed: " + std::strerror(error) + hint};
 }
 
 bool check_limits_before_start(const Preparation& p) {

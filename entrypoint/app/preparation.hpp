@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -31,6 +32,22 @@ struct Failure {
     int exit_code;                   // kExitBadInput, kExitNotFound, ...
     std::vector<std::string> lines;  // one line per problem
 };
+
+// Why PROGRAM could not be started, from the errno of vfork(2)/execve(2) (README "Exit codes"):
+//  - ENOENT: the file was found on PATH, so what is missing is the interpreter of its #! line (`first_line`,
+//    the file's first line); a #! line ending in a carriage return (a script saved with Windows line
+//    endings) names an interpreter "/bin/sh\r" that cannot exist, and the line says so. 127.
+//  - EAGAIN, ENOMEM: no new process (a pids limit of the container, memory): jvminit's own failure, 1.
+//  - E2BIG: `argv` and `environment` ("NAME=value") too large for execve(2): a single string over
+//    131,072 bytes (MAX_ARG_STRLEN, include/uapi/linux/binfmts.h) is named, else the total. 126.
+//  - anything else (EACCES, ENOEXEC, ...): not executable. 126.
+struct LaunchFailure {
+    int exit_code;
+    std::string message;  // one line, without "[jvminit error]"
+};
+LaunchFailure describe_launch_failure(const std::string& program, const std::string& executable, int error,
+                                      std::string_view first_line, const std::vector<std::string>& argv,
+                                      const std::vector<const char*>& environment);
 
 // Reads the TOML file (--config, JVMINIT_CONFIG or /etc/jvminit/jvminit.toml if it exists) and resolves
 // every setting. A failure holds every problem found.

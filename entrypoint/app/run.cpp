@@ -112,23 +112,15 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     request.take_terminal = supervise::owns_foreground_terminal();
     supervise::LaunchResult launched = supervise::launch(request);
     if (launched.pid <= 0) {
-        int code = launched.error == ENOENT ? kExitNotFound : kExitNotExecutable;
-        std::string hint;
+        std::string first_line;
         if (launched.error == ENOENT) {
-            // The file exists (it was found), so what is missing is the interpreter on its #! line.
             std::ifstream script(p.executable);
-            std::string first_line;
             std::getline(script, first_line);
-            if (first_line.rfind("#!", 0) == 0) {
-                std::string interpreter = first_line.substr(2);
-                interpreter.erase(0, interpreter.find_first_not_of(" \t"));
-                interpreter = interpreter.substr(0, interpreter.find_first_of(" \t\r"));
-                hint = " (its #! interpreter " + interpreter + " is missing)";
-            }
         }
-        print_error("PROGRAM '" + p.program.front() + "' (" + p.executable +
-                    "): cannot be executed: " + std::strerror(launched.error) + hint);
-        return code;
+        const LaunchFailure failure = describe_launch_failure(p.program.front(), p.executable, launched.error,
+                                                              first_line, request.argv, request.environment);
+        print_error(failure.message);
+        return failure.exit_code;
     }
     spdlog::info("started {} (pid {}){}; JAVA_TOOL_OPTIONS additions: {}", p.program.front(), launched.pid,
                  is_pid1 ? " as PID 1" : " as child subreaper", added_options_text(p));

@@ -1,6 +1,8 @@
 // app/preparation.hpp: the pure parts of the preparation.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +79,70 @@ TEST(ChildEnvironment, EntriesOfTheEnvironmentBlockAreBorrowedNotCopied) {
     for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(copy[i].borrowed, child[i].borrowed);
     EXPECT_NE(copy[3].c_str(), child[3].c_str());
     EXPECT_STREQ(copy[3].c_str(), "JAVA_TOOL_OPTIONS=-Xmx2g");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// describe_launch_failure: the exit code and the one line when PROGRAM could not be started
+
+struct LaunchFailureCase {
+    int error;
+    std::string first_line;
+    int exit_code;
+    std::string says;  // a part of the message
+};
+
+TEST(LaunchFailure, EachCauseHasItsExitCodeAndNamesItself) {
+    const std::vector<LaunchFailureCase> cases = {
+        {ENOENT, "#!/nonexistent/python3 -u", 127, "(its #! interpreter /nonexistent/python3 is missing)"},
+        {ENOENT, "#!  /usr/bin/env\tnode", 127, "(its #! interpreter /usr/bin/env is missing)"},
+        // A script saved with Windows line endings: the kernel looks for "/bin/sh\r" (found by a fresh user).
+        {ENOENT, "#!/bin/sh\r", 127,
+         "ends in a carriage return, Windows line endings: the kernel looks for an "
+         "interpreter named '/bin/sh\\r'"},
+        {ENOENT,
+         "\x7f"
+         "ELF",
+         127, "cannot be executed: No such file or directory"},
+        {EACCES, "", 126, "cannot be executed: Permission denied"},
+        {ENOEXEC, "", 126, "cannot be executed: Exec format error"},
+        // No new process: the container's pids limit (fork gives EAGAIN) is jvminit's failure, not PROGRAM's.
+        {EAGAIN, "", 1,
+         "cannot start PROGRAM 'app' (/usr/bin/app): no new process: Resource temporarily "
+         "unavailable (a pids limit of the container, or memory)"},
+        {ENOMEM, "", 1, "no new process: Cannot allocate memory"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(std::strerror(c.error)) + ", first line " + c.first_line);
+        const LaunchFailure failure =
+            describe_launch_failure("app", "/usr/bin/app", c.error, c.first_line, {"app"}, {});
+        EXPECT_EQ(failure.exit_code, c.exit_code);
+        EXPECT_NE(failure.message.find(c.says), std::string::npos) << failure.message;
+        EXPECT_EQ(failure.message.find('\n'), std::string::npos) << "one line";
+        if (c.error == ENOENT && c.first_line.rfind("#!", 0) != 0) {
+            EXPECT_EQ(failure.message.find("#!"), std::string::npos) << "no #! hint for a binary";
+        }
+    }
+}
+
+TEST(LaunchFailure, ArgumentsAndEnvironmentTooLargeNameTheStringOverTheLimitOrTheTotal) {
+    const std::string huge = "JAVA_TOOL_OPTIONS=-Dx=" + std::string(131100, 'a');
+    const std::string path = "PATH=/usr/bin";
+    const LaunchFailure one =
+        describe_launch_failure("sh", "/usr/bin/sh", E2BIG, "", {"sh", "-c", "true"}, {path.c_str(), huge.c_str()});
+    EXPECT_EQ(one.exit_code, 126);
+    EXPECT_NE(one.message.find("Argument list too long (JAVA_TOOL_OPTIONS is " + std::to_string(huge.size()) +
+                               " bytes; execve(2) takes at most 131071 per argument or variable)"),
+              std::string::npos)
+        << one.message;
+
+    // Many strings, none over the limit: the total is named.
+    std::vector<std::string> args(40, std::string(100000, 'b'));
+    const LaunchFailure total = describe_launch_failure("app", "/usr/bin/app", E2BIG, "", args, {path.c_str()});
+    EXPECT_EQ(total.exit_code, 126);
+    EXPECT_NE(total.message.find("(arguments and environment take " + std::to_string(40 * 100001 + path.size() + 1) +
+                                 " bytes)"),
+              std::string::npos)
+        << total.message;
 }
 
 }  // namespace
