@@ -364,27 +364,59 @@ std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& optio
 std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
                                                int added_percentage) {
     if (auto heap = user_max_heap(options)) return heap;
-    std::optional<double> percentage;
+    // The flags as the JVM ends up with them: the last of each; a -XX:...Percentage beats its ...Fraction,
+    // whatever their order (Arguments::set_heap_size converts a Fraction only when the Percentage is default).
+    std::optional<double> max_percentage, max_fraction, min_percentage, min_fraction;
+    std::optional<std::uint64_t> max_ram;
+    bool initial_ram_set = false;
+    const auto percentage_of = [](std::string_view text) -> std::optional<double> {
+        double value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= 100) return value;
+        return std::nullopt;
+    };
+    const auto fraction_of = [](std::string_view text) -> std::optional<double> {
+        std::uint64_t fraction = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), fraction);
+        if (ec == std::errc() && end == text.data() + text.size() && fraction > 0)
+            return 100.0 / static_cast<double>(fraction);
+        return std::nullopt;
+    };
     for (const auto& option : options) {
         std::string_view o = option;
         if (starts_with(o, "-XX:MaxRAM=")) {
-            if (auto cap = parse_java_size(o.substr(11)); cap && *cap < memory_bytes) memory_bytes = *cap;
+            if (auto size = parse_java_size(o.substr(11))) max_ram = size;
         } else if (starts_with(o, "-XX:MaxRAMPercentage=")) {
-            double value = 0;
-            const std::string_view text = o.substr(21);
-            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= 100) percentage = value;
+            if (auto value = percentage_of(o.substr(21))) max_percentage = value;
         } else if (starts_with(o, "-XX:MaxRAMFraction=")) {
-            const std::string_view text = o.substr(19);
-            std::uint64_t fraction = 0;
-            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), fraction);
-            if (ec == std::errc() && end == text.data() + text.size() && fraction > 0)
-                percentage = 100.0 / static_cast<double>(fraction);
+            if (auto value = fraction_of(o.substr(19))) max_fraction = value;
+        } else if (starts_with(o, "-XX:MinRAMPercentage=")) {
+            if (auto value = percentage_of(o.substr(21))) min_percentage = value;
+        } else if (starts_with(o, "-XX:MinRAMFraction=")) {
+            if (auto value = fraction_of(o.substr(19))) min_fraction = value;
+        } else if (starts_with(o, "-XX:InitialRAMPercentage=") || starts_with(o, "-XX:InitialRAMFraction=")) {
+            initial_ram_set = true;
         }
     }
-    if (memory_bytes == 0) return std::nullopt;
-    if (!percentage) percentage = added_percentage > 0 ? added_percentage : kDefaultMaxRamPercentage;
-    return static_cast<std::uint64_t>(static_cast<long double>(memory_bytes) * *percentage / 100.0L);
+    if (!max_percentage && added_percentage > 0) max_percentage = added_percentage;  // in JAVA_TOOL_OPTIONS
+    // Any of these set: the memory is MaxRAM if given, else all of it; none: the memory, at most MaxRAM's 128 GiB.
+    const bool sized = max_percentage || max_fraction || min_percentage || min_fraction || initial_ram_set;
+    std::uint64_t memory = 0;
+    if (max_ram) {
+        memory = *max_ram;
+    } else {
+        memory = sized ? memory_bytes : std::min(memory_bytes, kDefaultMaxRam);
+    }
+    if (memory == 0) return std::nullopt;
+    const double max_share = max_percentage.value_or(max_fraction.value_or(kDefaultMaxRamPercentage));
+    const double min_share = min_percentage.value_or(min_fraction.value_or(kDefaultMinRamPercentage));
+    const auto share = [&](double percentage) {
+        return static_cast<std::uint64_t>(static_cast<long double>(memory) * percentage / 100.0L);
+    };
+    const std::uint64_t reasonable_min = share(min_share);
+    // Small memory: the minimum share of it; otherwise the maximum share, and at least the default heap.
+    if (reasonable_min < kDefaultMaxHeapSize) return reasonable_min;
+    return std::max(share(max_share), kDefaultMaxHeapSize);
 }
 
 JavaToolOptionsPlan plan_java_tool_options(const JavaToolOptionsInput& input) {

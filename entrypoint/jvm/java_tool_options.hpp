@@ -106,15 +106,26 @@ std::optional<std::uint64_t> parse_java_size(std::string_view text);
 // The heap size the user set (-Xmx / -XX:MaxHeapSize, the last one wins), in bytes.
 std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& options);
 
-// HotSpot's default -XX:MaxRAMPercentage (and JDK 8's MaxRAMFraction=4).
+// HotSpot's defaults (globals.hpp, JDK 17): -XX:MaxRAMPercentage (JDK 8's MaxRAMFraction=4),
+// -XX:MinRAMPercentage (MinRAMFraction=2), -XX:MaxHeapSize (ScaleForWordSize(96 MiB) on 64 bits: 96 MiB * 1.3,
+// in bytes) and -XX:MaxRAM (128 GiB on 64-bit servers, in bytes).
 inline constexpr double kDefaultMaxRamPercentage = 25.0;
+inline constexpr double kDefaultMinRamPercentage = 50.0;
+inline constexpr std::uint64_t kDefaultMaxHeapSize = 130862280;
+inline constexpr std::uint64_t kDefaultMaxRam = std::uint64_t{128} << 30;
 
-// The maximum heap the JVM will size itself to, in bytes, following HotSpot's order (Arguments::set_heap_size):
-// the user's -Xmx/-XX:MaxHeapSize; else a share of the memory (`memory_bytes`: the container limit or the
-// RAM; the user's -XX:MaxRAM=SIZE when smaller): the user's last -XX:MaxRAMPercentage=P (0-100) or
-// -XX:MaxRAMFraction=N, else `added_percentage` (the MaxRAMPercentage jvminit adds, 0 when it adds none),
-// else 25%. `options` are the user's options in the JVM's order. nullopt when nothing sizes it (no -Xmx and
-// `memory_bytes` 0). An estimate: heap alignment and the JVM's minimums are left out. Pure.
+// The maximum heap the JVM will size itself to, in bytes, as HotSpot's Arguments::set_heap_size does:
+//  - the user's -Xmx/-XX:MaxHeapSize;
+//  - else a share of the memory: `memory_bytes` (the container limit or the RAM; at most 128 GiB when no
+//    heap-sizing flag is set), or the user's -XX:MaxRAM=SIZE in its place (larger or smaller);
+//  - the share: with little memory (MinRAMPercentage of it below the default MaxHeapSize, about 125 MiB:
+//    memory under about 250 MiB with the defaults), MinRAMPercentage of it (50%, or the user's
+//    -XX:MinRAMPercentage / MinRAMFraction); else MaxRAMPercentage of it (the user's -XX:MaxRAMPercentage,
+//    else MaxRAMFraction, else `added_percentage`, the one jvminit adds (0: none), else 25%), and at least
+//    the default MaxHeapSize.
+// `options` are the user's options in the JVM's order. nullopt when nothing sizes it (no -Xmx, no MaxRAM and
+// `memory_bytes` 0). An estimate: the JVM rounds up to its heap alignment (2 MiB and more) and caps a heap
+// sized without any of these flags at what compressed oops address (about 32 GiB); both are left out. Pure.
 std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
                                                int added_percentage);
 

@@ -137,4 +137,17 @@ assert_rc 0 "exit status"
 ! grep -E '^\[jvminit warn' "$ERR" | grep -q 'MiB' || fail "an unexpected warning: $(grep -E '^\[jvminit warn' "$ERR")"
 ok "no warning"
 
+# A small container: HotSpot takes MinRAMPercentage (50%) of the memory, not MaxRAMPercentage, when that is
+# below its default MaxHeapSize (about 125 MiB); explain said 75% of 200 MiB (found by a fresh user).
+check "a 200 MiB limit: explain expects 100 MiB (50%), and the JVM sizes its heap to that"
+SMALL=$((200 * MIB))
+if ((version == 1)); then echo "$SMALL" >"$CG/memory.limit_in_bytes"; else echo "$SMALL" >"$CG/memory.max"; fi
+run_in_cgroup explain --json -- java -version
+assert_rc 0 "exit status of explain"
+assert_eq "$((SMALL / 2))" "$(json 'j["expected_max_heap_bytes"]')" "expected_max_heap_bytes (50% of 200 MiB)"
+run_in_cgroup --pid1 -- java -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+assert_eq "75.000000" "$(flag MaxRAMPercentage)" "MaxRAMPercentage (jvminit's, which a small container does not use)"
+expect_heap_near $((SMALL / 2)) "50% of 200 MiB"
+
 say "pass"

@@ -1254,7 +1254,31 @@ TEST(ExpectedMaxHeap, FollowsHotSpotsOrderOfHeapSizeFlags) {
         {"the user's last percentage", {"-XX:MaxRAMPercentage=50", "-XX:MaxRAMPercentage=12.5"}, 8 * G, 0, G},
         {"MaxRAMFraction=2 is half", {"-XX:MaxRAMFraction=2"}, 8 * G, 0, 4 * G},
         {"MaxRAM caps the memory", {"-XX:MaxRAM=4g"}, 8 * G, 50, 2 * G},
-        {"MaxRAM above the memory changes nothing", {"-XX:MaxRAM=16g"}, 8 * G, 50, 4 * G},
+        // -XX:MaxRAM replaces the memory, also above it (java -XX:MaxRAM=64g on a 24 GiB machine: 16 GiB).
+        {"MaxRAM above the memory replaces it too", {"-XX:MaxRAM=16g"}, 8 * G, 50, 8 * G},
+        {"MaxRAM=64g, HotSpot's 25%", {"-XX:MaxRAM=64g"}, 24 * G, 0, 16 * G},
+        {"MaxRAMPercentage beats MaxRAMFraction in any order",
+         {"-XX:MaxRAMPercentage=50", "-XX:MaxRAMFraction=4"},
+         8 * G,
+         0,
+         4 * G},
+        // Little memory: MinRAMPercentage (50%) of it, whatever MaxRAMPercentage says, when that is below the
+        // default MaxHeapSize (96 MiB * 1.3). Each value as java 17's -XX:+PrintFlagsFinal MaxHeapSize gave it
+        // before its 2 MiB alignment (found by a fresh user: a 200 MiB container was said to get 150 MiB).
+        {"a 200 MiB container: 50%, not 75%", {}, 200 * M, 75, 100 * M},
+        {"MaxRAM=100m: 50%", {"-XX:MaxRAM=100m"}, 8 * G, 0, 50 * M},
+        {"MaxRAM=200m, MinRAMPercentage=10: 10%", {"-XX:MaxRAM=200m", "-XX:MinRAMPercentage=10"}, 8 * G, 0, 20 * M},
+        {"MaxRAM=1g, MinRAMPercentage=10: still the minimum share",
+         {"-XX:MaxRAM=1g", "-XX:MinRAMPercentage=10"},
+         8 * G,
+         75,
+         107374182},
+        // Above that, at least the default MaxHeapSize: 300 MiB at 25% is 75 MiB, the JVM takes 124.8 MiB.
+        {"300 MiB at 25%: the default MaxHeapSize", {}, 300 * M, 0, kDefaultMaxHeapSize},
+        {"MinRAMFraction=4 is a quarter", {"-XX:MinRAMFraction=4"}, 400 * M, 0, 100 * M},
+        // Without any heap-sizing flag the memory counts up to MaxRAM's default of 128 GiB.
+        {"256 GiB, no flag: 25% of 128 GiB", {}, 256 * G, 0, 32 * G},
+        {"256 GiB, jvminit's 75%: all of it counts", {}, 256 * G, 75, 192 * G},
         {"a malformed percentage is ignored", {"-XX:MaxRAMPercentage=lots"}, 8 * G, 0, 2 * G},
         {"a percentage over 100 is ignored", {"-XX:MaxRAMPercentage=150"}, 8 * G, 75, 6 * G},
         {"no memory known, no -Xmx: unknown", {}, 0, 75, std::nullopt},
