@@ -301,6 +301,11 @@ std::vector<std::pair<std::string, std::string>> user_options_in_order(const Use
 
 std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_major) {
     std::vector<OptionFileRef> refs;
+    // The launcher expands an @argfile in JDK_JAVA_OPTIONS as on its command line, which it comes before.
+    if (jdk_major >= 9 && user.jdk_java_options)
+        for (const auto& token : tokenize_java_options(*user.jdk_java_options, jdk_major).options)
+            if (token.size() > 1 && token.front() == '@' && token[1] != '@')
+                refs.push_back({token + " in JDK_JAVA_OPTIONS", token.substr(1), true});
     if (jdk_major >= 9) {
         for (std::size_t i = 0; i < user.command_line.size(); ++i) {
             const std::string& arg = user.command_line[i];

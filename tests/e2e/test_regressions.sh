@@ -405,6 +405,17 @@ grep -F "@$T/options.fifo" "$OUT" | grep -q 'not a regular file' || fail "no 'no
 ok "$(grep -F missing.args "$T"/run*.out | head -1 | cut -d: -f2-)"
 
 # ------------------------------------------------------------------------------------------------
+# u. An @argfile in JDK_JAVA_OPTIONS was not read: the JVM takes its -Xmx300m, while jvminit added its
+#    MaxRAMPercentage and explain said the percentage applied (found by a fresh user).
+check "u. JDK_JAVA_OPTIONS=@FILE holding -Xmx300m: no MaxRAMPercentage added, the JVM's heap is 300 MiB"
+printf -- '-Xmx300m\n' >"$T/jdk.args"
+JDK_JAVA_OPTIONS="@$T/jdk.args" run_pid1 -- java -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+assert_file_not_contains "$ERR" "MaxRAMPercentage=" "the start log's additions"
+grep -qE '^ *size_t +MaxHeapSize += 314572800 ' "$OUT" || fail "MaxHeapSize is not 300 MiB: $(grep -E ' MaxHeapSize ' "$OUT")"
+ok "$(grep -F 'JAVA_TOOL_OPTIONS additions' "$ERR" | sed 's/.*additions: //')"
+
+# ------------------------------------------------------------------------------------------------
 # t. A signal that arrived after jvminit's last read was delivered on its way out with its default action:
 #    the signalfd's destructor gave the original mask back. A SIGPWR (default action: terminate) pending when
 #    the child had ended made jvminit (not PID 1) exit 158 instead of the child's 5 (found reading the exit

@@ -1025,6 +1025,16 @@ TEST(OptionFileRefs, ArgfilesBeforeTheMainClassAndVmOptionsFilesAnywhereTheJvmRe
          17,
          {{"-XX:VMOptionsFile=/v", "/v", false}}},
         {"a property naming the flag is not the flag", tool("-Dx=-XX:VMOptionsFile=/v"), 17, {}},
+        // The launcher reads @argfiles in JDK_JAVA_OPTIONS too (found by a fresh user: `JDK_JAVA_OPTIONS=@args`
+        // with -Xmx300m in it gave a 300 MiB heap while explain said jvminit's percentage applied).
+        {"@argfile in JDK_JAVA_OPTIONS, before the command line's",
+         UserOptions{std::nullopt, "-Xss1m @/app/jdk.args @@literal", std::nullopt, {"@/app/cli.args", "Main"}, {}},
+         17,
+         {{"@/app/jdk.args in JDK_JAVA_OPTIONS", "/app/jdk.args", true}, {"@/app/cli.args", "/app/cli.args", true}}},
+        {"@argfile in JDK_JAVA_OPTIONS on JDK 8: no such variable",
+         UserOptions{std::nullopt, "@/app/jdk.args", std::nullopt, {}, {}},
+         8,
+         {}},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(std::string(c.scenario) + " (JDK " + std::to_string(c.jdk_major) + ")");
