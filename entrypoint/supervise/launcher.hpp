@@ -15,7 +15,7 @@ struct LaunchRequest {
     std::vector<std::string> argv;         // argv[0] is PROGRAM as the user wrote it
     std::vector<const char*> environment;  // "NAME=value" C strings, the child's whole environment, without
                                            // the final nullptr; the caller keeps them alive until launch returns
-    sigset_t signal_mask{};                // the mask the child runs with (jvminit's original mask)
+    sigset_t signal_mask{};                // the mask the child runs with (jvminit gives it an empty one)
     struct sigaction sigpipe_action {};    // SIGPIPE's disposition for the child (jvminit's original one)
     bool take_terminal = false;            // make the child's process group the terminal's foreground group
 };

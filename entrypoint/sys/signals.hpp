@@ -30,7 +30,7 @@ public:
     void keep_blocked_at_exit() noexcept { restore_at_destruction_ = false; }
 
     int fd() const noexcept { return fd_.get(); }
-    // The signal mask jvminit was started with; the child gets it back between fork and exec.
+    // The signal mask in force before; the destructor gives it back (unless keep_blocked_at_exit).
     const sigset_t& original_mask() const noexcept { return original_mask_; }
     // SIGPIPE's disposition before jvminit set it to SIG_IGN (so that a write to a closed stderr fails with
     // EPIPE instead of raising a SIGPIPE; a SIGPIPE sent with kill() is not forwarded either); the child

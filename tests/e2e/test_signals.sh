@@ -16,6 +16,27 @@ assert_eq 0000000000000000 "$blk" "the child's blocked signals (SigBlk)"
 assert_eq 0000000000000000 "$ign" "the child's ignored signals (SigIgn)"
 ok "SigBlk=$blk SigIgn=$ign"
 
+has_child() { [[ -n $(child_pids "$1") ]]; }
+# jvminit started with SIGTERM and SIGINT blocked (a parent that blocked them around its fork and exec, as
+# bash briefly does): the child used to get that mask, and a forwarded SIGTERM then waited in it until the
+# SIGKILL at the grace end (found by a fresh user). The child gets an empty mask whatever jvminit's.
+check "jvminit started with SIGTERM and SIGINT blocked: the child's mask is empty, and SIGTERM stops it"
+# Python blocks the two and execs jvminit, which keeps Python's pid: 1 in the namespace. The children are
+# grep and sleep themselves: a shell (dash) clears its mask when it starts and would hide the difference.
+blocked_exec='import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+os.execv(sys.argv[1], sys.argv[1:])'
+run_pid1_blocked() { _run "$RUN_TIMEOUT" unshare --pid --fork --mount-proc --kill-child python3 -c "$blocked_exec" "$JVMINIT" "$@"; }
+run_pid1_blocked -- grep -E '^SigBlk:' /proc/self/status
+assert_rc 0 "exit status"
+assert_eq 0000000000000000 "$(awk '/^SigBlk:/ {print $2}' "$OUT")" "the child's blocked signals (SigBlk)"
+_start unshare --pid --fork --mount-proc --kill-child python3 -c "$blocked_exec" "$JVMINIT" --stop-timeout=10s -- sleep 30
+wait_until 10 has_child "$INIT_PID" || fail "jvminit started no child"
+signal_init TERM
+wait_done
+assert_rc 143 "exit status (137: the SIGTERM waited in the child's mask until the SIGKILL at the grace end)"
+ok "SigBlk 0, 143"
+
 # The child traps SIG, says "ready", and exits 0 from the trap. Waiting with `sleep & wait` lets
 # the trap run at once, and keeps bash free of a stopped foreground job should a stop signal also
 # reach the sleep.
