@@ -418,7 +418,9 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
             continue;
         }
         if (!spec->apply(out.values, value)) {
-            errors.push_back(flag + " " + value + ": expected " + std::string(spec->accepted));
+            // An empty value as it was written, `--debug-port=`, not "--debug-port : ...".
+            errors.push_back((value.empty() ? flag + "=" : flag + " " + value) + ": expected " +
+                             std::string(spec->accepted));
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Flag, flag};

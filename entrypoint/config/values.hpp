@@ -20,7 +20,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text, std::int64_t mi
 // A duration: a non-negative integer followed by one unit, `ms`, `s`, `m` or `h` ("500ms", "10s", "2m").
 // Returns milliseconds; nullopt for a missing unit, a fraction, a sign or a value above 24 hours.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
-inline constexpr std::string_view kDurationForm = "a whole number with a unit ms, s, m or h (e.g. 500ms, 10s, 2m)";
+inline constexpr std::string_view kDurationForm =
+    "a whole number with a unit ms, s, m or h, at most 24h (e.g. 500ms, 10s, 2m)";
 
 // Formats milliseconds back into the shortest exact form parse_duration accepts ("8s", "1500ms").
 std::string format_duration(std::chrono::milliseconds duration);

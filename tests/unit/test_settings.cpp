@@ -435,8 +435,8 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "[stop]\ntimeout = 10\n",
          {},
          {},
-         "jvminit.toml:2:1: [stop] timeout must be a TOML string in quotes: a whole number with a unit ms, s, m or h "
-         "(e.g. 500ms, 10s, 2m)"},
+         "jvminit.toml:2:1: [stop] timeout must be a TOML string in quotes: a whole number with a unit ms, s, m or h, "
+         "at most 24h (e.g. 500ms, 10s, 2m)"},
         {"port out of range in the file",
          "[debug]\nport = 70000\n",
          {},
@@ -457,8 +457,8 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "[stop]\ntimeout = \"10\"\n",
          {},
          {},
-         "jvminit.toml:2:1: [stop] timeout = 10: expected a whole number with a unit ms, s, m or h "
-         "(e.g. 500ms, 10s, 2m)"},
+         "jvminit.toml:2:1: [stop] timeout = 10: expected a whole number with a unit ms, s, m or h, "
+         "at most 24h (e.g. 500ms, 10s, 2m)"},
         {"unknown OOM action in the file",
          "[oom]\naction = \"explode\"\n",
          {},
@@ -495,7 +495,8 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          std::nullopt,
          {{"JVMINIT_STOP_TIMEOUT", "forever"}},
          {},
-         "JVMINIT_STOP_TIMEOUT=forever: expected a whole number with a unit ms, s, m or h (e.g. 500ms, 10s, 2m)"},
+         "JVMINIT_STOP_TIMEOUT=forever: expected a whole number with a unit ms, s, m or h, at most 24h (e.g. 500ms, "
+         "10s, 2m)"},
         {"percentage variable 101",
          std::nullopt,
          {{"JVMINIT_MAX_RAM_PERCENTAGE", "101"}},
@@ -572,7 +573,7 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          std::nullopt,
          {},
          {{"--stop-timeout", "1.5s"}},
-         "--stop-timeout 1.5s: expected a whole number with a unit ms, s, m or h (e.g. 500ms, 10s, 2m)"},
+         "--stop-timeout 1.5s: expected a whole number with a unit ms, s, m or h, at most 24h (e.g. 500ms, 10s, 2m)"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
@@ -621,7 +622,8 @@ TEST(Settings, AllErrorsOfAllLayersAreReportedAtOnce) {
         "jvminit.toml:6:2: unknown table or key 'colour'",
         "JVMINIT_DEBUG=maybe: expected true, false, 1, 0, yes or no",
         "JVMINIT_DEBUG_PROT: unknown jvminit variable (jvminit --help lists them); did you mean JVMINIT_DEBUG_PORT?",
-        "JVMINIT_STOP_TIMEOUT=forever: expected a whole number with a unit ms, s, m or h (e.g. 500ms, 10s, 2m)",
+        "JVMINIT_STOP_TIMEOUT=forever: expected a whole number with a unit ms, s, m or h, at most 24h (e.g. 500ms, "
+        "10s, 2m)",
         "--debug-port 70000: expected an integer from 1 to 65535",
         "--bogus: unknown option (jvminit --help lists them)",
     };
