@@ -138,6 +138,29 @@ std::string unknown_option_error(const std::string& arg) {
 
 }  // namespace
 
+std::optional<std::string> config_path_in(const std::vector<std::string>& argv) {
+    std::optional<std::string> path;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        const std::string& arg = argv[i];
+        if (arg == "--" || arg.empty() || arg.front() != '-' || arg == "-") {
+            if (is_subcommand(arg)) continue;  // `explain` is jvminit's: options may follow it
+            break;                             // PROGRAM (or `--` before it): the rest is PROGRAM's
+        }
+        if (arg == "--config") {
+            if (i + 1 < argv.size()) path = argv[++i];
+            continue;
+        }
+        if (arg.rfind("--config=", 0) == 0) {
+            path = arg.substr(9);
+            continue;
+        }
+        // A setting flag that takes a value as the next argument: skip the value.
+        const config::SettingSpec* spec = config::find_setting_by_flag(arg);
+        if (spec && spec->type != config::ValueType::Bool) ++i;
+    }
+    return path;
+}
+
 ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut) {
     if (allow_shortcut)
         if (auto without_options = parse_without_options(argv)) return *without_options;

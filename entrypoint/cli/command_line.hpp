@@ -31,6 +31,12 @@ struct ParseResult {
 // forces the CLI11 path, for tests that compare the two).
 ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut = true);
 
+// The configuration file named on a command line that parse_command_line refused: the last `--config PATH`
+// or `--config=PATH` among jvminit's own arguments (before `--` and PROGRAM; a setting flag's value is
+// skipped). So that the report of bad input names the file's problems too, from the file the user gave.
+// nullopt when none is named.
+std::optional<std::string> config_path_in(const std::vector<std::string>& argv);
+
 // The text of --help: usage, subcommands, every setting flag with its variable and default, exit codes.
 std::string help_text();
 

@@ -466,5 +466,32 @@ TEST(CommandLine, HelpListsEverySettingFlagWithItsVariable) {
     EXPECT_NE(help.find("127"), std::string::npos) << "exit codes are listed";
 }
 
+// config_path_in: the file the report of bad input reads when parse_command_line refused the command line
+// (found by a fresh user: `--config bad.toml --bogus` reported --bogus and nothing of the file).
+struct ConfigPathCase {
+    std::vector<std::string> argv;
+    std::optional<std::string> path;
+};
+
+TEST(CommandLine, TheConfigFileOfARefusedCommandLineIsStillFound) {
+    const std::vector<ConfigPathCase> cases = {
+        {{"jvminit", "--config", "a.toml", "--bogus", "--", "java"}, "a.toml"},
+        {{"jvminit", "--bogus", "--config=b.toml", "java"}, "b.toml"},
+        {{"jvminit", "--config", "a.toml", "--config", "c.toml", "--bogus"}, "c.toml"},  // the last one
+        {{"jvminit", "--debug-port", "--config", "--bogus"}, std::nullopt},  // "--config" is the port's value
+        {{"jvminit", "explain", "--config", "e.toml", "--bogus"}, "e.toml"},
+        {{"jvminit", "--bogus", "--", "app", "--config", "app.toml"}, std::nullopt},  // PROGRAM's own
+        {{"jvminit", "--bogus", "app", "--config", "app.toml"}, std::nullopt},
+        {{"jvminit", "--config"}, std::nullopt},
+        {{"jvminit"}, std::nullopt},
+    };
+    for (const auto& c : cases) {
+        std::string shown;
+        for (const auto& arg : c.argv) shown += arg + " ";
+        SCOPED_TRACE(shown);
+        EXPECT_EQ(config_path_in(c.argv), c.path);
+    }
+}
+
 }  // namespace
 }  // namespace jvminit::cli
