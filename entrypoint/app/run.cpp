@@ -48,6 +48,8 @@ void log_preparation(const Preparation& p) {
         spdlog::debug("JDK {} (major {}) at {} ({})", p.jdk.version->text, p.jdk.version->major, p.jdk.home,
                       p.jdk.how_found);
     for (const auto& path : p.output.deleted) spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
+    for (const auto& path : p.output.deleted_error_files)
+        spdlog::info("deleted old hs_err file {} (the newest {} are kept)", path, jvm::kErrorFilesKept);
     for (const auto& warning : p.output.warnings) spdlog::warn("{}", warning);
     for (const auto& warning : p.warnings) spdlog::warn("{}", warning);
     for (const auto& warning : p.plan.warnings) spdlog::warn("{}", warning);

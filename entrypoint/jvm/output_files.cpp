@@ -161,12 +161,23 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
     return std::nullopt;
 }
 
-void add_dumps_in(const fs::path& dir, const std::string& prefix, std::vector<DumpFile>& dumps) {
+bool is_heap_dump(const fs::path& file) {
+    return file.extension() == ".hprof";
+}
+
+// What -XX:ErrorFile=run-STAMP/hs_err_pid%p.log names.
+bool is_error_file(const fs::path& file) {
+    const std::string name = file.filename().string();
+    return name.rfind("hs_err_pid", 0) == 0 && file.extension() == ".log";
+}
+
+void add_files_in(const fs::path& dir, const std::string& prefix, bool (*wanted)(const fs::path&),
+                  std::vector<DumpFile>& dumps) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
         std::error_code type_ec;
-        if (!entry.is_regular_file(type_ec) || entry.path().extension() != ".hprof") continue;
+        if (!entry.is_regular_file(type_ec) || !wanted(entry.path())) continue;
         auto time = entry.last_write_time(type_ec);
         if (type_ec) continue;
         dumps.push_back({prefix + entry.path().filename().string(),
@@ -189,9 +200,16 @@ std::vector<fs::path> run_dirs(const std::string& dir) {
 // *.hprof in the directory itself and in its run-STAMP directories `runs` (run_dirs).
 std::vector<DumpFile> list_dumps(const std::string& dir, const std::vector<fs::path>& runs) {
     std::vector<DumpFile> dumps;
-    add_dumps_in(dir, "", dumps);
-    for (const auto& run : runs) add_dumps_in(run, run.filename().string() + "/", dumps);
+    add_files_in(dir, "", is_heap_dump, dumps);
+    for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", is_heap_dump, dumps);
     return dumps;
+}
+
+// hs_err_pid*.log in the run-STAMP directories `runs` (not the user's own beside them).
+std::vector<DumpFile> list_error_files(const std::vector<fs::path>& runs) {
+    std::vector<DumpFile> files;
+    for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", is_error_file, files);
+    return files;
 }
 
 std::vector<std::string> list_names(const std::string& dir) {
@@ -343,6 +361,14 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             else
                 out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
         }
+        // The same retention for the crash logs, with a fixed count (dumps_to_delete: "after the next one").
+        for (const auto& name : dumps_to_delete(list_error_files(runs), kErrorFilesKept)) {
+            std::string path = (fs::path(heap_dump_dir) / name).string();
+            if (fs::remove(path, ec))
+                out.deleted_error_files.push_back(path);
+            else
+                out.warnings.push_back("could not delete old hs_err file " + path + ": " + ec.message());
+        }
         // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now), unless
         // a running start holds them (another container on the same volume: its JVM may still dump there).
         // jvminit's own names only of an earlier millisecond, and only under the directory lock (see above);
@@ -351,7 +377,7 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         for (const auto& run : runs) {
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
             const std::string stamp = run.filename().string().substr(4);
-            if (is_start_stamp(stamp) && (!dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time)) continue;
+            if (!is_start_stamp(stamp) || !dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
             sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
             fs::remove(run, ec);  // rmdir(2): refused if a dump appeared in the meantime

@@ -37,6 +37,10 @@ struct DumpFile {
 // the oldest ones beyond the newest keep-1. `keep` 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
 
+// hs_err files of this many crashes are kept, the newest (HEAP_DUMP_DIR/run-STAMP/hs_err_pid<pid>.log, a
+// few hundred KiB each): a crash loop (on-oom crash, a JVM that dies at start) does not fill the volume.
+inline constexpr int kErrorFilesKept = 20;
+
 // GC logs of this many starts are kept (each start's log rotates over 5 files of 10 MB).
 inline constexpr int kGcLogStartsKept = 5;
 
@@ -51,22 +55,24 @@ struct PreparedOutput {
     // whole run): another start's clean-up leaves it alone even while it is empty. Invalid in a dry run, and
     // where the file system refuses flock(2) on a directory (no start's clean-up can remove it there).
     sys::UniqueFd run_dir_lock;
-    std::vector<std::string> deleted;   // old dumps removed for the retention limit (full paths)
-    std::vector<std::string> warnings;  // e.g. an old dump that could not be deleted
-    std::optional<std::string> error;   // the directory cannot be created or written: nothing may start
+    std::vector<std::string> deleted;              // old dumps removed for the retention limit (full paths)
+    std::vector<std::string> deleted_error_files;  // old hs_err files removed (kErrorFilesKept; full paths)
+    std::vector<std::string> warnings;             // e.g. an old dump that could not be deleted
+    std::optional<std::string> error;              // the directory cannot be created or written: nothing may start
 };
 
 // Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a
 // file, picks a stamp no existing file uses and creates the start's run-STAMP directory (mkdir(2) decides
 // between starts racing for one stamp on a shared directory; the loser takes the next sequence number) and
-// locks it, then deletes old dumps for the retention limit, run- directories left empty that no running
-// start holds (flock(2) LOCK_EX|LOCK_NB succeeds), and old GC logs. Picking the stamp and cleaning up happen
-// under an exclusive flock(2) of the heap dump directory (waited for up to 2 s; without it, empty run
-// directories with jvminit's stamps stay), and the clean-up removes only stamps of a millisecond before its
-// own: so a name, once used, is never taken again, however long a start was delayed. With an empty heap dump
-// dir and GC logging off, does nothing (not even a system call). `dry_run` (explain) checks without
-// creating or deleting anything. `start_time` is the time for the stamp; nullopt (what jvminit passes):
-// the clock, read under the directory lock. Tests pass a fixed one.
+// locks it, then deletes old dumps for the retention limit, hs_err files of its run- directories beyond the
+// newest kErrorFilesKept, run- directories with jvminit's stamps left empty that no running start holds
+// (flock(2) LOCK_EX|LOCK_NB succeeds; a run-NAME of someone else's is never touched), and old GC logs. Picking the
+// stamp and cleaning up happen under an exclusive flock(2) of the heap dump directory (waited for up to 2 s; without
+// it, empty run directories with jvminit's stamps stay), and the clean-up removes only stamps of a millisecond before
+// its own: so a name, once used, is never taken again, however long a start was delayed. With an empty heap dump dir
+// and GC logging off, does nothing (not even a system call). `dry_run` (explain) checks without creating or deleting
+// anything. `start_time` is the time for the stamp; nullopt (what jvminit passes): the clock, read under the directory
+// lock. Tests pass a fixed one.
 PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
                               bool dry_run,
                               std::optional<std::chrono::system_clock::time_point> start_time = std::nullopt);

@@ -382,33 +382,73 @@ TEST_F(PrepareOutput, OnlyHprofFilesCountAndAreDeleted) {
               (Names{"b.hprof", "gc-1.log", "hprof", "hs_err-1.log", "notes.txt", "old.hprof", "x.hprof.gz"}));
 }
 
+// run-STAMP of an earlier start, `hour` hours into 2026-11-29 (before the starts below).
+std::string earlier_run(int hour) {
+    return "run-" + start_stamp(utc(2026, 11, 29, hour, 0, 0), 1);
+}
+const auto kLater = utc(2026, 11, 30, 0, 0, 0);
+
 TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
-    // Earlier starts: run-1 and run-2 hold one dump each, run-3 two (a shell ran java twice), run-4 none (no
-    // OOM), run-5 only an hs_err file (a crash without a dump); an old-layout dump sits at the top level.
-    // Dumps in a directory not named run-* and a run-* file are not jvminit's.
+    // Earlier starts: run 1 and run 2 hold one dump each, run 3 two (a shell ran java twice), run 4 none (no
+    // OOM), run 5 only an hs_err file (a crash without a dump); an old-layout dump sits at the top level.
+    // Dumps in a directory not named run-* and a run-* file are not jvminit's; nor is an empty run-mine.
     fs::path dumps = dir("dumps");
-    for (const char* run : {"run-1", "run-2", "run-3", "run-4", "run-5", "archive"})
+    const std::string r1 = earlier_run(1), r2 = earlier_run(2), r3 = earlier_run(3), r4 = earlier_run(4),
+                      r5 = earlier_run(5);
+    for (const std::string& run : {r1, r2, r3, r4, r5, std::string("archive"), std::string("run-mine")})
         fs::create_directories(dumps / run);
     touch(dumps / "heapdump-old.hprof", at_hour(1));
-    touch(dumps / "run-1" / "java_pid7.hprof", at_hour(2));
-    touch(dumps / "run-2" / "java_pid7.hprof", at_hour(3));
-    touch(dumps / "run-3" / "java_pid7.hprof", at_hour(4));
-    touch(dumps / "run-3" / "java_pid9.hprof", at_hour(5));
-    touch(dumps / "run-5" / "hs_err_pid7.log", at_hour(5));
+    touch(dumps / r1 / "java_pid7.hprof", at_hour(2));
+    touch(dumps / r2 / "java_pid7.hprof", at_hour(3));
+    touch(dumps / r3 / "java_pid7.hprof", at_hour(4));
+    touch(dumps / r3 / "java_pid9.hprof", at_hour(5));
+    touch(dumps / r5 / "hs_err_pid7.log", at_hour(5));
     touch(dumps / "archive" / "java_pid1.hprof", at_hour(0));
     touch(dumps / "run-file.hprof", at_hour(0));  // a file: counts as a top-level dump
     touch(dumps / "run-x", at_hour(0));           // a file named like a run directory: left alone
-    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false);
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false, kLater);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(sorted(out.deleted),
-              sorted({(dumps / "heapdump-old.hprof").string(), (dumps / "run-1/java_pid7.hprof").string(),
-                      (dumps / "run-2/java_pid7.hprof").string(), (dumps / "run-file.hprof").string()}));
+              sorted({(dumps / "heapdump-old.hprof").string(), (dumps / r1 / "java_pid7.hprof").string(),
+                      (dumps / r2 / "java_pid7.hprof").string(), (dumps / "run-file.hprof").string()}));
     for (const auto& path : out.deleted) EXPECT_FALSE(fs::exists(path)) << path;
-    // run-1 and run-2 were emptied now, run-4 was empty: gone. The start's own (empty) directory stays.
-    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), (Names{"archive", "run-3", "run-5", "run-x"}));
-    EXPECT_EQ(names_in(dumps / "run-3"), (Names{"java_pid7.hprof", "java_pid9.hprof"}));
+    // Runs 1 and 2 were emptied now, run 4 was empty: gone. The start's own (empty) directory stays, and so
+    // does the empty run-mine: not a name jvminit gives (found by a fresh user: it went, unlocked).
+    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), (Names{"archive", r3, r5, "run-mine", "run-x"}));
+    EXPECT_EQ(names_in(dumps / r3), (Names{"java_pid7.hprof", "java_pid9.hprof"}));
     EXPECT_EQ(names_in(dumps / "archive"), Names{"java_pid1.hprof"});
     EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
+}
+
+// A crash loop (on-oom crash, a JVM that dies at start) leaves a run directory with an hs_err file per start:
+// the newest kErrorFilesKept stay, older ones go with their then empty run directories (found by a fresh
+// user: they kept every run directory, without bound). A dump beside an old hs_err file keeps its directory.
+TEST_F(PrepareOutput, OnlyTheNewestHsErrFilesAreKept) {
+    fs::path dumps = dir("crashes");
+    const int crashes = kErrorFilesKept + 3;
+    for (int i = 0; i < crashes; ++i) {
+        const std::string run = "run-" + start_stamp(utc(2026, 11, 29, 0, i, 0), 1);
+        fs::create_directories(dumps / run);
+        touch(dumps / run / "hs_err_pid7.log", at_hour(i));
+        if (i == 0) touch(dumps / run / "java_pid7.hprof", at_hour(i));  // the oldest crash also dumped
+    }
+    touch(dumps / "hs_err_pid1.log", at_hour(0));  // the user's own, beside the run directories: left alone
+    PreparedOutput out = prepare_output(dumps.string(), 1000, false, "", false, kLater);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    // "after the next crash at most kErrorFilesKept": the newest kErrorFilesKept - 1 stay.
+    ASSERT_EQ(out.deleted_error_files.size(), 4u);
+    for (int i = 0; i < 4; ++i) {
+        const std::string run = "run-" + start_stamp(utc(2026, 11, 29, 0, i, 0), 1);
+        EXPECT_EQ(sorted(out.deleted_error_files)[static_cast<std::size_t>(i)],
+                  (dumps / run / "hs_err_pid7.log").string());
+        EXPECT_EQ(fs::exists(dumps / run), i == 0) << run << ": gone unless its dump is there";
+    }
+    std::size_t error_files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dumps))
+        if (entry.path().filename() == "hs_err_pid7.log") ++error_files;
+    EXPECT_EQ(error_files, static_cast<std::size_t>(kErrorFilesKept - 1));
+    EXPECT_TRUE(fs::exists(dumps / "hs_err_pid1.log"));
+    EXPECT_TRUE(out.deleted.empty()) << "keep 1000: no dump deleted";
 }
 
 TEST_F(PrepareOutput, NeverMoreThanKeepDumpsOverManyStarts) {
@@ -679,12 +719,12 @@ TEST_F(PrepareOutput, CleanUpRemovesOnlyEmptyRunDirectoriesOfAnEarlierMillisecon
         EXPECT_NE(next.files.heap_dump_path, ended_run) << "a used name is never taken again";
         EXPECT_EQ(fs::exists(ended_run), !c.removed);
     }
-    // Empty run- directories not named by jvminit go whatever their name (no stamp can ever equal it).
+    // Empty run- directories not named by jvminit are someone else's: they stay, as a stamp from the future.
     fs::create_directories(dumps / "run-manual");
-    fs::create_directories(dumps / "run-99991231T235959.999Z-1");  // a stamp from the future: stays
+    fs::create_directories(dumps / "run-99991231T235959.999Z-1");
     PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false, start + 2ms);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
-    EXPECT_FALSE(fs::exists(dumps / "run-manual"));
+    EXPECT_TRUE(fs::exists(dumps / "run-manual"));
     EXPECT_TRUE(fs::exists(dumps / "run-99991231T235959.999Z-1"));
 }
 
