@@ -157,10 +157,9 @@ int main(const std::vector<std::string>& argv, char** envp) {
         Environment environment = read_environment(envp);
         if (parsed.error) {
             print_error(*parsed.error);
-            // Every problem at once: the environment's and the file's too (the file the command line names).
-            cli::CommandLine named;
-            named.config_path = cli::config_path_in(argv);
-            auto loaded = load_settings(named, environment);
+            // Every problem at once: the environment's, the file's (the one the command line names) and the
+            // values of the setting flags it gives.
+            auto loaded = load_settings(cli::own_options_in(argv), environment);
             if (auto* failure = std::get_if<Failure>(&loaded))
                 for (const auto& line : failure->lines) print_error(line);
             return kExitBadInput;

@@ -138,27 +138,31 @@ std::string unknown_option_error(const std::string& arg) {
 
 }  // namespace
 
-std::optional<std::string> config_path_in(const std::vector<std::string>& argv) {
-    std::optional<std::string> path;
+CommandLine own_options_in(const std::vector<std::string>& argv) {
+    CommandLine own;
     for (std::size_t i = 1; i < argv.size(); ++i) {
         const std::string& arg = argv[i];
         if (arg == "--" || arg.empty() || arg.front() != '-' || arg == "-") {
             if (is_subcommand(arg)) continue;  // `explain` is jvminit's: options may follow it
             break;                             // PROGRAM (or `--` before it): the rest is PROGRAM's
         }
-        if (arg == "--config") {
-            if (i + 1 < argv.size()) path = argv[++i];
-            continue;
+        const std::size_t equals = arg.find('=');
+        const std::string name = arg.substr(0, equals);
+        std::optional<std::string> value;
+        if (equals != std::string::npos) value = arg.substr(equals + 1);
+        const config::SettingSpec* spec = config::find_setting_by_flag(name);
+        const bool takes_value = name == "--config" || (spec && spec->type != config::ValueType::Bool);
+        if (!value && takes_value && i + 1 < argv.size()) value = argv[++i];
+        if (!value && spec && spec->type == config::ValueType::Bool) value = "true";
+        if (!value || value->empty()) continue;  // a missing or empty value: parse_command_line says so
+        if (name == "--config") {
+            own.config_path = *value;
+        } else if (spec) {
+            std::erase_if(own.flags, [&](const auto& flag) { return flag.first == spec->flag; });
+            own.flags.emplace_back(std::string(spec->flag), *value);
         }
-        if (arg.rfind("--config=", 0) == 0) {
-            path = arg.substr(9);
-            continue;
-        }
-        // A setting flag that takes a value as the next argument: skip the value.
-        const config::SettingSpec* spec = config::find_setting_by_flag(arg);
-        if (spec && spec->type != config::ValueType::Bool) ++i;
     }
-    return path;
+    return own;
 }
 
 ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut) {

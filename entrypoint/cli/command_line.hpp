@@ -31,11 +31,12 @@ struct ParseResult {
 // forces the CLI11 path, for tests that compare the two).
 ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut = true);
 
-// The configuration file named on a command line that parse_command_line refused: the last `--config PATH`
-// or `--config=PATH` among jvminit's own arguments (before `--` and PROGRAM; a setting flag's value is
-// skipped). So that the report of bad input names the file's problems too, from the file the user gave.
-// nullopt when none is named.
-std::optional<std::string> config_path_in(const std::vector<std::string>& argv);
+// What a command line that parse_command_line refused still says of jvminit's settings, so that the report of
+// bad input names every problem at once (the file's and the flags' values too): `config_path`, the last
+// `--config PATH` or `--config=PATH`, and `flags`, the known setting flags with their values in order
+// (`--name=VALUE`, `--name VALUE`, a boolean `--name` alone is "true"), among jvminit's own arguments before
+// `--` and PROGRAM. Unknown options and empty values after '=' are left to parse_command_line's error.
+CommandLine own_options_in(const std::vector<std::string>& argv);
 
 // The text of --help: usage, subcommands, every setting flag with its variable and default, exit codes.
 std::string help_text();

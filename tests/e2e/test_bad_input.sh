@@ -52,15 +52,16 @@ expect_bad JVMINIT_DEBUG_PORT abc
 
 # Every problem at once: an unknown option and the faults of the file --config names, in one report (the
 # file's were missing: the report re-read the settings without the command line's --config).
-check "--config BAD.toml --bogus: the unknown option and the file's two faults, exit 2, nothing started"
+check "--config BAD.toml --stop-timeout=forever --bogus: the unknown option, the file's two faults and the flag's, exit 2, nothing started"
 rm -f "$marker"
 printf '[debug]\nport = 70000\n[stop]\ntimeout = 10\n' >"$T/bad.toml"
-run_pid1 --config "$T/bad.toml" --bogus -- "${program[@]}"
+run_pid1 --config "$T/bad.toml" --stop-timeout=forever --bogus -- "${program[@]}"
 assert_rc 2 "exit status"
 assert_absent "$marker" "marker of the program"
 assert_file_contains "$ERR" "unknown option --bogus" "the report"
 assert_file_contains "$ERR" "bad.toml:2:1: [debug] port = 70000" "the report"
 assert_file_contains "$ERR" "bad.toml:4:1: [stop] timeout" "the report"
+assert_file_contains "$ERR" "--stop-timeout forever: expected a whole number with a unit" "the report"
 ok "$(grep -c '^\[jvminit error\]' "$ERR") error lines"
 
 # The accepted forms must not be rejected (the program runs and exits 0).

@@ -466,30 +466,39 @@ TEST(CommandLine, HelpListsEverySettingFlagWithItsVariable) {
     EXPECT_NE(help.find("127"), std::string::npos) << "exit codes are listed";
 }
 
-// config_path_in: the file the report of bad input reads when parse_command_line refused the command line
-// (found by a fresh user: `--config bad.toml --bogus` reported --bogus and nothing of the file).
-struct ConfigPathCase {
+// own_options_in: what the report of bad input reads when parse_command_line refused the command line (found
+// by a fresh user: `--config bad.toml --bogus` reported --bogus and nothing of the file, nor of --debug-port=99999).
+struct OwnOptionsCase {
     std::vector<std::string> argv;
     std::optional<std::string> path;
+    std::vector<std::pair<std::string, std::string>> flags;
 };
 
-TEST(CommandLine, TheConfigFileOfARefusedCommandLineIsStillFound) {
-    const std::vector<ConfigPathCase> cases = {
-        {{"jvminit", "--config", "a.toml", "--bogus", "--", "java"}, "a.toml"},
-        {{"jvminit", "--bogus", "--config=b.toml", "java"}, "b.toml"},
-        {{"jvminit", "--config", "a.toml", "--config", "c.toml", "--bogus"}, "c.toml"},  // the last one
-        {{"jvminit", "--debug-port", "--config", "--bogus"}, std::nullopt},  // "--config" is the port's value
-        {{"jvminit", "explain", "--config", "e.toml", "--bogus"}, "e.toml"},
-        {{"jvminit", "--bogus", "--", "app", "--config", "app.toml"}, std::nullopt},  // PROGRAM's own
-        {{"jvminit", "--bogus", "app", "--config", "app.toml"}, std::nullopt},
-        {{"jvminit", "--config"}, std::nullopt},
-        {{"jvminit"}, std::nullopt},
+TEST(CommandLine, TheSettingsOfARefusedCommandLineAreStillFound) {
+    using Flags = std::vector<std::pair<std::string, std::string>>;
+    const std::vector<OwnOptionsCase> cases = {
+        {{"jvminit", "--config", "a.toml", "--bogus", "--", "java"}, "a.toml", {}},
+        {{"jvminit", "--bogus", "--config=b.toml", "java"}, "b.toml", {}},
+        {{"jvminit", "--config", "a.toml", "--config", "c.toml", "--bogus"}, "c.toml", {}},  // the last one
+        {{"jvminit", "--debug-port=99999", "--bogus"}, std::nullopt, Flags{{"--debug-port", "99999"}}},
+        {{"jvminit", "--debug-port", "--config", "--bogus"}, std::nullopt, Flags{{"--debug-port", "--config"}}},
+        {{"jvminit", "--debug", "--debug-port", "7", "--debug-port", "8", "--bogus"},
+         std::nullopt,
+         Flags{{"--debug", "true"}, {"--debug-port", "8"}}},
+        {{"jvminit", "--debug=", "--debug-port=", "--bogus"}, std::nullopt, {}},  // parse_command_line's errors
+        {{"jvminit", "explain", "--config", "e.toml", "--bogus"}, "e.toml", {}},
+        {{"jvminit", "--bogus", "--", "app", "--config", "app.toml"}, std::nullopt, {}},  // PROGRAM's own
+        {{"jvminit", "--bogus", "app", "--debug-port=1"}, std::nullopt, {}},
+        {{"jvminit", "--config"}, std::nullopt, {}},
+        {{"jvminit"}, std::nullopt, {}},
     };
     for (const auto& c : cases) {
         std::string shown;
         for (const auto& arg : c.argv) shown += arg + " ";
         SCOPED_TRACE(shown);
-        EXPECT_EQ(config_path_in(c.argv), c.path);
+        const CommandLine own = own_options_in(c.argv);
+        EXPECT_EQ(own.config_path, c.path);
+        EXPECT_EQ(own.flags, c.flags);
     }
 }
 
