@@ -109,10 +109,6 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     request.argv = p.program;
     request.environment.reserve(p.child_environment.size());
     for (const auto& entry : p.child_environment) request.environment.push_back(entry.c_str());
-    // Every signal unblocked for the child, whatever mask jvminit was started with (as dumb-init does; tini
-    // passes its own on): a parent that left SIGTERM blocked would keep every forwarded stop from the child
-    // until the SIGKILL at the grace period's end.
-    sigemptyset(&request.signal_mask);
     request.sigpipe_action = signals->original_sigpipe();
     request.take_terminal = supervise::owns_foreground_terminal();
     supervise::LaunchResult launched = supervise::launch(request);

@@ -35,7 +35,8 @@ LaunchResult launch_once(const LaunchRequest& request) {
     envp.reserve(request.environment.size() + 1);
     for (const char* entry : request.environment) envp.push_back(const_cast<char*>(entry));
     envp.push_back(nullptr);
-    const sigset_t mask = request.signal_mask;
+    sigset_t mask;
+    sigemptyset(&mask);  // the child starts with no signal blocked (launcher.hpp)
     const struct sigaction sigpipe_action = request.sigpipe_action;
     const bool take_terminal = request.take_terminal;
 

@@ -15,7 +15,6 @@ struct LaunchRequest {
     std::vector<std::string> argv;         // argv[0] is PROGRAM as the user wrote it
     std::vector<const char*> environment;  // "NAME=value" C strings, the child's whole environment, without
                                            // the final nullptr; the caller keeps them alive until launch returns
-    sigset_t signal_mask{};                // the mask the child runs with (jvminit gives it an empty one)
     struct sigaction sigpipe_action {};    // SIGPIPE's disposition for the child (jvminit's original one)
     bool take_terminal = false;            // make the child's process group the terminal's foreground group
 };
@@ -29,7 +28,9 @@ struct LaunchResult {
 // of jvminit's page tables, no copy-on-write faults afterwards, no error pipe; jvminit is suspended until
 // the child has called execve or exited. Between vfork and exec the child only makes system calls on its
 // own stack: setpgid(0, 0) (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then
-// restores SIGPIPE's disposition (the child's own copy of the handlers) and the signal mask.
+// restores SIGPIPE's disposition (the child's own copy of the handlers) and unblocks every signal, whatever
+// mask jvminit was started with (as dumb-init does; tini passes its own on): a parent that left SIGTERM
+// blocked would otherwise keep every forwarded stop from the child until the SIGKILL at the grace end.
 // Nothing is logged there. Never throws; an exec failure is reported through `error`. A file that exec
 // refuses as not a binary and without a #! line (ENOEXEC) is run with /bin/sh, as execvp(3) does.
 // A child whose exec failed may already have been reaped by Boost.Process (it calls waitpid(pid, WNOHANG)
