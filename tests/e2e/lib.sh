@@ -47,6 +47,12 @@ done < <(compgen -e | grep '^JVMINIT_' || true)
 unset _name JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
 ulimit -c 0 # the signal tests kill shells with SIGSEGV/SIGABRT: no core files
 
+# need_default_settings [WHAT]: skips the test when /etc/jvminit/jvminit.toml exists: it would change WHAT
+# (the defaults) under test. The caller's JVMINIT_* variables are unset above already.
+need_default_settings() {
+  [[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the ${1:-defaults} under test"
+}
+
 RUN_TIMEOUT=${RUN_TIMEOUT:-60}
 RUN_STDIN=${RUN_STDIN:-/dev/null}
 RUN_ENV=() # extra NAME=VALUE settings for the runs (besides the test's own environment)

@@ -10,10 +10,9 @@ need_jvminit
 need_pidns
 need_cmd python3
 
-while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
-unset JVMINIT_CONFIG JAVA_DEBUG JAVA_DEBUG_PORT JAVA_DEBUG_SUSPEND BPL_DEBUG_ENABLED BPL_DEBUG_PORT \
+unset JAVA_DEBUG JAVA_DEBUG_PORT JAVA_DEBUG_SUSPEND BPL_DEBUG_ENABLED BPL_DEBUG_PORT \
       BPL_DEBUG_SUSPEND BPL_HEAP_DUMP_PATH JAVA_MAX_MEM_RATIO
-[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+need_default_settings
 cd "$T"
 
 MARKER=$T/started

@@ -8,9 +8,7 @@ need_jvminit
 need_pidns
 need_cmd java python3 awk
 
-while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
-unset JVMINIT_CONFIG
-[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+need_default_settings
 
 make_test_cgroup cpu  # lib.sh
 version=$CGROUP_VERSION

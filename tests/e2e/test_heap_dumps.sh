@@ -12,9 +12,7 @@ need_jvminit
 need_pidns
 compile_apps
 
-while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
-unset JVMINIT_CONFIG
-[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+need_default_settings
 
 # files DIR GLOB: the matching names in DIR, one a line, sorted.
 files() {

@@ -13,10 +13,8 @@ need_jvminit
 need_pidns
 need_cmd java
 
-# No jvminit setting from the developer's environment may leak into the runs.
-while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
-unset JVMINIT_CONFIG
-[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+# No jvminit setting from the developer's environment may leak into the runs (lib.sh unsets JVMINIT_*), nor a system file.
+need_default_settings
 
 # flag FILE NAME: the value column of NAME in a PrintFlagsFinal listing (empty for an empty ccstr).
 flag() {

@@ -10,9 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_jvminit
 need_cmd awk head tr
 
-while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
-unset JVMINIT_CONFIG JAVA_TOOL_OPTIONS
-[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+need_default_settings
 MARKER=$T/ran
 one_error_line() { assert_eq 1 "$(grep -c '^\[jvminit error\]' "$ERR" || true)" "error lines"; }
 

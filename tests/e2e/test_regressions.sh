@@ -8,10 +8,9 @@ need_pidns
 need_cmd python3 mkfifo
 compile_apps
 
-while read -r name; do unset "$name"; done < <(compgen -e | grep '^JVMINIT_' || true)
-unset JVMINIT_CONFIG JAVA_DEBUG JAVA_DEBUG_PORT JAVA_DEBUG_SUSPEND JAVA_MAX_MEM_RATIO BPL_DEBUG_ENABLED \
+unset JAVA_DEBUG JAVA_DEBUG_PORT JAVA_DEBUG_SUSPEND JAVA_MAX_MEM_RATIO BPL_DEBUG_ENABLED \
   BPL_DEBUG_PORT BPL_DEBUG_SUSPEND BPL_HEAP_DUMP_PATH JAVA_HOME
-[[ ! -e /etc/jvminit/jvminit.toml ]] || skip "/etc/jvminit/jvminit.toml exists and would change the defaults under test"
+need_default_settings
 cd "$T" # the runs' working directory: nothing may land elsewhere
 
 STAMP_RE='[0-9]{8}T[0-9]{6}\.[0-9]{3}Z-[0-9]+'
