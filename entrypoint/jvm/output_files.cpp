@@ -161,26 +161,28 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
     return std::nullopt;
 }
 
-bool is_heap_dump(const fs::path& file) {
-    return file.extension() == ".hprof";
-}
-
 // What -XX:ErrorFile=run-STAMP/hs_err_pid%p.log names.
 bool is_error_file(const fs::path& file) {
     const std::string name = file.filename().string();
     return name.rfind("hs_err_pid", 0) == 0 && file.extension() == ".log";
 }
 
-void add_files_in(const fs::path& dir, const std::string& prefix, bool (*wanted)(const fs::path&),
-                  std::vector<DumpFile>& dumps) {
+// The files of `dir` (names prefixed with `prefix`): heap dumps (*.hprof) into `dumps`, and hs_err files
+// into `error_files` when it is given (the run directories': not the user's own beside them).
+void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<DumpFile>& dumps,
+                  std::vector<DumpFile>* error_files) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
         std::error_code type_ec;
-        if (!entry.is_regular_file(type_ec) || !wanted(entry.path())) continue;
+        if (!entry.is_regular_file(type_ec)) continue;
+        std::vector<DumpFile>* list = entry.path().extension() == ".hprof"         ? &dumps
+                                      : error_files && is_error_file(entry.path()) ? error_files
+                                                                                   : nullptr;
+        if (!list) continue;
         auto time = entry.last_write_time(type_ec);
         if (type_ec) continue;
-        dumps.push_back({prefix + entry.path().filename().string(),
+        list->push_back({prefix + entry.path().filename().string(),
                          std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count()});
     }
 }
@@ -197,19 +199,12 @@ std::vector<fs::path> run_dirs(const std::string& dir) {
     return runs;
 }
 
-// *.hprof in the directory itself and in its run-STAMP directories `runs` (run_dirs).
-std::vector<DumpFile> list_dumps(const std::string& dir, const std::vector<fs::path>& runs) {
-    std::vector<DumpFile> dumps;
-    add_files_in(dir, "", is_heap_dump, dumps);
-    for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", is_heap_dump, dumps);
-    return dumps;
-}
-
-// hs_err_pid*.log in the run-STAMP directories `runs` (not the user's own beside them).
-std::vector<DumpFile> list_error_files(const std::vector<fs::path>& runs) {
-    std::vector<DumpFile> files;
-    for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", is_error_file, files);
-    return files;
+// *.hprof in the directory itself and in its run-STAMP directories `runs` (run_dirs), and the hs_err files
+// of those: one listing of each directory for both.
+void list_dumps(const std::string& dir, const std::vector<fs::path>& runs, std::vector<DumpFile>& dumps,
+                std::vector<DumpFile>& error_files) {
+    add_files_in(dir, "", dumps, nullptr);
+    for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", dumps, &error_files);
 }
 
 std::vector<std::string> list_names(const std::string& dir) {
@@ -354,7 +349,9 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         std::error_code ec;
         // One listing serves both: deleting dumps empties run directories but adds or removes none.
         const std::vector<fs::path> runs = run_dirs(heap_dump_dir);
-        for (const auto& name : dumps_to_delete(list_dumps(heap_dump_dir, runs), keep)) {
+        std::vector<DumpFile> dumps, error_files;
+        list_dumps(heap_dump_dir, runs, dumps, error_files);
+        for (const auto& name : dumps_to_delete(std::move(dumps), keep)) {
             std::string path = (fs::path(heap_dump_dir) / name).string();
             if (fs::remove(path, ec))
                 out.deleted.push_back(path);
@@ -362,7 +359,7 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
                 out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
         }
         // The same retention for the crash logs, with a fixed count (dumps_to_delete: "after the next one").
-        for (const auto& name : dumps_to_delete(list_error_files(runs), kErrorFilesKept)) {
+        for (const auto& name : dumps_to_delete(std::move(error_files), kErrorFilesKept)) {
             std::string path = (fs::path(heap_dump_dir) / name).string();
             if (fs::remove(path, ec))
                 out.deleted_error_files.push_back(path);
