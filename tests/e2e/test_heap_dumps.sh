@@ -266,4 +266,24 @@ done
 assert_eq 120 "$(cat "$T"/par-*.err | grep -o 'HeapDumpPath=[^ ]*' | sort -u | wc -l)" "distinct run directories"
 ok "120 starts in 3 bursts of 40: all started, 120 distinct run directories, each there until its start ended"
 
+# A crash loop leaves a run directory with an hs_err file per start; they were all kept, without bound (found
+# by a fresh user). Now the newest 20 crashes' files stay; an empty run- directory of another name stays too.
+check "23 earlier crashes' hs_err files: a start keeps the newest 19 (20 with its own), removes the rest"
+dir=$T/crash-loop
+mkdir -p "$dir/run-mine"
+for i in $(seq -w 0 22); do
+  run=$dir/run-20260101T0000$i.000Z-1
+  mkdir -p "$run"
+  printf 'crash %s\n' "$i" >"$run/hs_err_pid1.log"
+  touch -d "2026-01-01 00:00:$i" "$run/hs_err_pid1.log"
+done
+JVMINIT_HEAP_DUMP_DIR=$dir run_pid1 -- true
+assert_rc 0 "exit status"
+assert_eq 19 "$(find "$dir" -name 'hs_err_pid1.log' | wc -l)" "hs_err files left of the earlier crashes"
+for i in 00 01 02 03; do assert_absent "$dir/run-20260101T0000$i.000Z-1" "the run directory of crash $i"; done
+assert_exists "$dir/run-20260101T000022.000Z-1/hs_err_pid1.log" "the newest crash's hs_err file"
+assert_exists "$dir/run-mine" "someone else's empty run- directory"
+assert_eq 4 "$(grep -c 'deleted old hs_err file' "$ERR")" "log lines of the deleted hs_err files"
+ok "19 kept, 4 deleted and logged"
+
 say "pass"

@@ -48,6 +48,18 @@ for case in "jdk8:address=5005" "jdk17:address=*:5005" "jdk25:address=*:5005"; d
   ok "$v"
 done
 
+# JDK 7 has neither ExitOnOutOfMemoryError nor MaxRAMPercentage (both stop its JVM as unknown flags); it got
+# the first (found by a fresh user).
+check "JAVA_HOME=fake JDK 7 (1.7.0_80): neither ExitOnOutOfMemoryError nor MaxRAMPercentage is given"
+fake_jdk "$T/jdk7" 1.7.0_80
+rm -f "$invocations"
+# shellcheck disable=SC2016
+JAVA_HOME=$T/jdk7 run_pid1 -- sh -c 'printf "%s\n" "JAVA_TOOL_OPTIONS=${JAVA_TOOL_OPTIONS-}"'
+assert_rc 0 "exit status"
+assert_eq "" "$(jto_value)" "JAVA_TOOL_OPTIONS for JDK 7"
+assert_file_contains "$ERR" "JAVA_TOOL_OPTIONS additions: none" "the start log"
+ok "nothing added"
+
 check "no JAVA_HOME: the version of the java that PROGRAM resolves to (a symlink on PATH to JDK 8)"
 mkdir -p "$T/pathbin"
 ln -s "$T/jdk8/bin/java" "$T/pathbin/java"

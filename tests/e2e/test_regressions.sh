@@ -415,6 +415,16 @@ grep -qE '^ *size_t +MaxHeapSize += 314572800 ' "$OUT" || fail "MaxHeapSize is n
 ok "$(grep -F 'JAVA_TOOL_OPTIONS additions' "$ERR" | sed 's/.*additions: //')"
 
 # ------------------------------------------------------------------------------------------------
+# v. `java --source 17 -Xmx1g Hello.java`: --source takes the next argument as its value and options may
+#    follow it; it was taken for the end of the options, so the user's -Xmx1g did not count.
+check "v. java --source 17 -Xmx1g Hello.java: the user's -Xmx1g keeps MaxRAMPercentage out"
+run_plain explain -- java --source 17 -Xmx1g Hello.java
+assert_rc 0 "explain exit status"
+grep -F 'MaxRAMPercentage' "$OUT" | grep -qF 'the user set -Xmx1g' ||
+  fail "explain does not say the user's -Xmx1g keeps MaxRAMPercentage out: $(grep -F MaxRAMPercentage "$OUT")"
+ok "$(grep -F 'MaxRAMPercentage' "$OUT" | head -1)"
+
+# ------------------------------------------------------------------------------------------------
 # t. A signal that arrived after jvminit's last read was delivered on its way out with its default action:
 #    the signalfd's destructor gave the original mask back. A SIGPWR (default action: terminate) pending when
 #    the child had ended made jvminit (not PID 1) exit 158 instead of the child's 5 (found reading the exit
