@@ -351,21 +351,21 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         const std::vector<fs::path> runs = run_dirs(heap_dump_dir);
         std::vector<DumpFile> dumps, error_files;
         list_dumps(heap_dump_dir, runs, dumps, error_files);
-        for (const auto& name : dumps_to_delete(std::move(dumps), keep)) {
-            std::string path = (fs::path(heap_dump_dir) / name).string();
-            if (fs::remove(path, ec))
-                out.deleted.push_back(path);
-            else
-                out.warnings.push_back("could not delete old heap dump " + path + ": " + ec.message());
-        }
+        // Deletes `names` (relative to the directory), each into `deleted` or a warning naming `what`.
+        const auto remove_old = [&](const std::vector<std::string>& names, std::vector<std::string>& deleted,
+                                    const char* what) {
+            for (const auto& name : names) {
+                std::string path = (fs::path(heap_dump_dir) / name).string();
+                if (fs::remove(path, ec))
+                    deleted.push_back(path);
+                else
+                    out.warnings.push_back(std::string("could not delete old ") + what + " " + path + ": " +
+                                           ec.message());
+            }
+        };
+        remove_old(dumps_to_delete(std::move(dumps), keep), out.deleted, "heap dump");
         // The same retention for the crash logs, with a fixed count (dumps_to_delete: "after the next one").
-        for (const auto& name : dumps_to_delete(std::move(error_files), kErrorFilesKept)) {
-            std::string path = (fs::path(heap_dump_dir) / name).string();
-            if (fs::remove(path, ec))
-                out.deleted_error_files.push_back(path);
-            else
-                out.warnings.push_back("could not delete old hs_err file " + path + ": " + ec.message());
-        }
+        remove_old(dumps_to_delete(std::move(error_files), kErrorFilesKept), out.deleted_error_files, "hs_err file");
         // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now), unless
         // a running start holds them (another container on the same volume: its JVM may still dump there).
         // jvminit's own names only of an earlier millisecond, and only under the directory lock (see above);
