@@ -178,6 +178,8 @@ def startup_like(title, files, what, unit_ms_digits, target_text, judge):
         body = [r + [""] * (len(hdr) - len(r)) for r in body]
     W(table(hdr, body))
     W("")
+    if judge is None:  # shown, not judged against a target
+        return
     for n in JV:
         if n in med and bare is not None:
             v = judge(med, n, bare)
@@ -222,6 +224,12 @@ startup_like(
     "a jvminit linked moments ago otherwise sits in the page cache as its writer left it (two builds a few "
     "thousand instructions apart measured 70 µs apart, and 10 µs once the page cache had been dropped).",
     3, "at most tini-static's overhead", judge_startup)
+startup_like(
+    "Start-up overhead, all on one CPU", sorted(glob.glob(path("startpin-*.json"))),
+    "The same commands, with hyperfine and everything it starts pinned to one CPU (`taskset -c`): no second CPU "
+    "on which an init's work after the launch can overlap the child, so the overhead is all of an init's work. Not "
+    "a target: it shows how much of each init's work the scheduling hides in the table above.",
+    3, None, None)
 startup_like(
     "JVM start", sorted(glob.glob(path("jvm-*.json"))),
     "`INIT java -version` against `java -version` (hyperfine `-N`, not PID 1). jvminit must not add a JVM or "
