@@ -56,6 +56,9 @@ public:
                 continue;
             }
             handle(*info);
+            // A steady stream of signals must not keep the grace period from ending: poll times out only
+            // when none is pending, so the deadline is also checked after each one.
+            if (deadline_ && Clock::now() >= *deadline_) end_grace_period();
         }
         return outcome_;
     }
@@ -137,13 +140,17 @@ private:
                 no_children_left_ = true;
                 break;
             }
+            // Once reaped, the main child's pid is free: a later process with the same pid (an orphan, or
+            // a grandchild while the rest stop) is not the main child, and its status must not replace the
+            // one jvminit exits with.
+            const bool is_main_child = pid == outcome_.pid && !main_child_ended_;
             if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
-                if (pid == outcome_.pid) main_child_stopped_ = WIFSTOPPED(status);
+                if (is_main_child) main_child_stopped_ = WIFSTOPPED(status);
                 // While stopping, a stopped child would hold its SIGTERM until SIGKILL: let it run.
-                if (pid == outcome_.pid && main_child_stopped_ && outcome_.stop_signal) ::kill(pid, SIGCONT);
+                if (is_main_child && main_child_stopped_ && outcome_.stop_signal) ::kill(pid, SIGCONT);
                 continue;
             }
-            if (pid == outcome_.pid) {
+            if (is_main_child) {
                 main_child_ended_ = true;
                 outcome_.wait_status = status;
                 spdlog::debug("main child pid {} {}", pid, describe_wait_status(status));

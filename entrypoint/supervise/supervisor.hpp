@@ -5,6 +5,7 @@
 //
 // Why no pidfd: jvminit is the main child's parent, so the child's pid cannot be reused before jvminit
 // reaps it, and kill(pid) can never reach another process; a pidfd would add a descriptor and nothing else.
+// After the reap the pid is free again: the loop then never takes a process with that pid for the main child.
 #pragma once
 
 #include <sys/types.h>

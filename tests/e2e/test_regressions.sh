@@ -445,4 +445,18 @@ wait_done
 assert_rc 5 "jvminit's exit status (158: the pending SIGPWR was delivered on the way out)"
 ok "exit 5; $(grep -c . "$ERR") log lines"
 
+# ------------------------------------------------------------------------------------------------
+# w. Once the main child was reaped its pid was free, and a later process given the same pid (here forced
+#    with ns_last_pid: an orphan's child, reaped while the rest stop) was taken for the main child again:
+#    its exit status replaced the main child's (found by a review; jvminit exited 0 instead of 7).
+check "w. the main child's pid reused after its end (ns_last_pid): jvminit still exits with the main child's 7"
+# shellcheck disable=SC2016
+run_pid1 --log-level debug -- sh -c '
+  setsid sh -c "trap \"\" TERM; sleep 0.3; echo 1 > /proc/sys/kernel/ns_last_pid; sh -c \"sleep 0.3; exit 0\" & exit 0" &
+  sleep 0.1; exit 7'
+assert_rc 7 "jvminit's exit status (0: the reused pid's status replaced the main child's)"
+# The check means something only if pid 2 came round again: the old code logged that as the main child.
+assert_file_contains "$ERR" "[jvminit debug] reaped pid 2: exited with code 0" "the log (pid 2 reused and reaped)"
+ok "exit 7; $(grep -F 'reaped pid 2' "$ERR")"
+
 say "pass"
