@@ -175,7 +175,8 @@ void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<Du
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
         std::error_code type_ec;
-        if (!entry.is_regular_file(type_ec)) continue;
+        // The file itself, not what a symbolic link names: a link is not a dump jvminit's JVMs wrote.
+        if (entry.symlink_status(type_ec).type() != fs::file_type::regular) continue;
         std::vector<DumpFile>* list = entry.path().extension() == ".hprof"         ? &dumps
                                       : error_files && is_error_file(entry.path()) ? error_files
                                                                                    : nullptr;
@@ -187,16 +188,39 @@ void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<Du
     }
 }
 
-// The run-STAMP directories of the starts so far.
+// The run-STAMP directories of the starts so far: directories themselves (a symbolic link named run-x
+// leads elsewhere) with jvminit's names only (a run-mine of the user's, and what is in it, stays out).
 std::vector<fs::path> run_dirs(const std::string& dir) {
     std::vector<fs::path> runs;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::error_code type_ec;
-        if (it->is_directory(type_ec) && it->path().filename().string().rfind("run-", 0) == 0)
+        const std::string name = it->path().filename().string();
+        if (it->symlink_status(type_ec).type() == fs::file_type::directory && name.rfind("run-", 0) == 0 &&
+            is_start_stamp(std::string_view(name).substr(4)))
             runs.push_back(it->path());
     }
     return runs;
+}
+
+// Deletes DIR/RELATIVE, a file listed in DIR or in one of its run directories ("run-STAMP/name"), with
+// unlinkat(2) below an O_NOFOLLOW open of that run directory: one replaced by a symbolic link after the
+// listing cannot send the deletion out of DIR.
+bool remove_listed(const std::string& dir, const std::string& relative, std::error_code& ec) {
+    sys::UniqueFd parent(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    std::string name = relative;
+    const std::size_t slash = relative.find('/');
+    if (parent && slash != std::string::npos) {
+        parent = sys::UniqueFd(::openat(parent.get(), relative.substr(0, slash).c_str(),
+                                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        name = relative.substr(slash + 1);
+    }
+    if (!parent || ::unlinkat(parent.get(), name.c_str(), 0) != 0) {
+        ec = std::error_code(errno, std::generic_category());
+        return false;
+    }
+    ec.clear();
+    return true;
 }
 
 // *.hprof in the directory itself and in its run-STAMP directories `runs` (run_dirs), and the hs_err files
@@ -356,7 +380,7 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
                                     const char* what) {
             for (const auto& name : names) {
                 std::string path = (fs::path(heap_dump_dir) / name).string();
-                if (fs::remove(path, ec))
+                if (remove_listed(heap_dump_dir, name, ec))
                     deleted.push_back(path);
                 else
                     out.warnings.push_back(std::string("could not delete old ") + what + " " + path + ": " +
@@ -373,8 +397,8 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         const std::string own_time = fs::path(out.files.heap_dump_path).filename().string().substr(4, kStampTimeWidth);
         for (const auto& run : runs) {
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
-            const std::string stamp = run.filename().string().substr(4);
-            if (!is_start_stamp(stamp) || !dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
+            const std::string stamp = run.filename().string().substr(4);  // a start stamp (run_dirs)
+            if (!dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
             sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
             fs::remove(run, ec);  // rmdir(2): refused if a dump appeared in the meantime

@@ -391,7 +391,9 @@ const auto kLater = utc(2026, 11, 30, 0, 0, 0);
 TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
     // Earlier starts: run 1 and run 2 hold one dump each, run 3 two (a shell ran java twice), run 4 none (no
     // OOM), run 5 only an hs_err file (a crash without a dump); an old-layout dump sits at the top level.
-    // Dumps in a directory not named run-* and a run-* file are not jvminit's; nor is an empty run-mine.
+    // Dumps in a directory not named run-STAMP and a run-* file are not jvminit's: not archive, not run-mine
+    // (found by a review: its dump and hs_err file were counted and deleted), nor what a symbolic link
+    // run-linked leads to outside the directory (the review saw such files deleted).
     fs::path dumps = dir("dumps");
     const std::string r1 = earlier_run(1), r2 = earlier_run(2), r3 = earlier_run(3), r4 = earlier_run(4),
                       r5 = earlier_run(5);
@@ -404,6 +406,16 @@ TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
     touch(dumps / r3 / "java_pid9.hprof", at_hour(5));
     touch(dumps / r5 / "hs_err_pid7.log", at_hour(5));
     touch(dumps / "archive" / "java_pid1.hprof", at_hour(0));
+    touch(dumps / "run-mine" / "analysis.hprof", at_hour(0));
+    touch(dumps / "run-mine" / "hs_err_pid3.log", at_hour(0));
+    fs::path outside = dir("outside");
+    fs::create_directories(outside);
+    touch(outside / "incident.hprof", at_hour(0));
+    touch(outside / "hs_err_pid4.log", at_hour(0));
+    fs::create_directory_symlink(outside, dumps / "run-linked");
+    fs::create_directory_symlink(outside, dumps / earlier_run(6));  // a link with a stamp's name
+    touch(outside / "linked.hprof", at_hour(0));
+    fs::create_symlink(outside / "linked.hprof", dumps / "link.hprof");  // a link to a dump is not one
     touch(dumps / "run-file.hprof", at_hour(0));  // a file: counts as a top-level dump
     touch(dumps / "run-x", at_hour(0));           // a file named like a run directory: left alone
     PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false, kLater);
@@ -414,9 +426,12 @@ TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
     for (const auto& path : out.deleted) EXPECT_FALSE(fs::exists(path)) << path;
     // Runs 1 and 2 were emptied now, run 4 was empty: gone. The start's own (empty) directory stays, and so
     // does the empty run-mine: not a name jvminit gives (found by a fresh user: it went, unlocked).
-    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), (Names{"archive", r3, r5, "run-mine", "run-x"}));
+    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path),
+              (Names{"archive", "link.hprof", r3, r5, earlier_run(6), "run-linked", "run-mine", "run-x"}));
     EXPECT_EQ(names_in(dumps / r3), (Names{"java_pid7.hprof", "java_pid9.hprof"}));
     EXPECT_EQ(names_in(dumps / "archive"), Names{"java_pid1.hprof"});
+    EXPECT_EQ(names_in(dumps / "run-mine"), (Names{"analysis.hprof", "hs_err_pid3.log"}));
+    EXPECT_EQ(names_in(outside), (Names{"hs_err_pid4.log", "incident.hprof", "linked.hprof"}));
     EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
 }
 
