@@ -130,14 +130,26 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     for (auto& [option, where] : jvm::user_options_in_order(input.user, input.jdk_major))
         p.user_options.push_back(std::move(option));
 
+    // The settings are lent to the planner, not copied (a map of every setting's source).
+    const auto plan_with = [&](const jvm::OutputFiles& files) {
+        input.files = files;
+        input.settings = std::move(p.settings);
+        jvm::JavaToolOptionsPlan plan = jvm::plan_java_tool_options(input);
+        p.settings = std::move(input.settings);
+        return plan;
+    };
     const auto& s = p.settings.values;
+    // Bad input refuses the start before the output directories change (a run directory made, old dumps
+    // and GC logs deleted): with files to write, the plan is checked first with the names a dry run gives.
+    if (!dry_run && (!s.heap_dump_dir.empty() || s.gc_log)) {
+        const jvm::PreparedOutput names =
+            jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, /*dry_run=*/true);
+        if (names.error) return Failure{kExitBadInput, {*names.error}};
+        if (auto checked = plan_with(names.files); checked.error) return Failure{kExitBadInput, {*checked.error}};
+    }
     p.output = jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, dry_run);
     if (p.output.error) return Failure{kExitBadInput, {*p.output.error}};
-    input.files = p.output.files;
-
-    input.settings = std::move(p.settings);  // lent to the planner, not copied (a map of every setting's source)
-    p.plan = jvm::plan_java_tool_options(input);
-    p.settings = std::move(input.settings);
+    p.plan = plan_with(p.output.files);
     if (p.plan.error) return Failure{kExitBadInput, {*p.plan.error}};
 
     p.child_environment = child_environment(environment, p.plan.value);

@@ -459,4 +459,19 @@ assert_rc 7 "jvminit's exit status (0: the reused pid's status replaced the main
 assert_file_contains "$ERR" "[jvminit debug] reaped pid 2: exited with code 0" "the log (pid 2 reused and reaped)"
 ok "exit 7; $(grep -F 'reaped pid 2' "$ERR")"
 
+# ------------------------------------------------------------------------------------------------
+# x. Bad input found by the planner (an unmatched quote in JAVA_TOOL_OPTIONS) gave exit 2 and started
+#    nothing, but only after the heap dump directory had been cleaned up: an old dump was deleted and a new
+#    run directory made for a start that never came (found by a review).
+check "x. JAVA_TOOL_OPTIONS with an unmatched quote and a heap dump directory: exit 2, the directory untouched"
+old_run="$T/x-dumps/run-20260101T000000.000Z-1"
+mkdir -p "$old_run" && echo dump >"$old_run/java_pid1.hprof"
+JAVA_TOOL_OPTIONS='-Dx="unterminated' run_plain --heap-dump-dir "$T/x-dumps" --heap-dump-keep 1 -- "$T/program"
+assert_rc 2 "exit status"
+no_start "unmatched quote"
+assert_file_contains "$ERR" "unmatched double quote" "the error"
+assert_exists "$old_run/java_pid1.hprof" "the old dump"
+assert_eq "run-20260101T000000.000Z-1" "$(ls "$T/x-dumps")" "the heap dump directory's entries"
+ok "$(grep -F 'unmatched' "$ERR")"
+
 say "pass"
