@@ -269,18 +269,15 @@ std::vector<std::string> java_launcher_options(const std::vector<std::string>& a
 }
 
 std::vector<std::pair<std::string, std::string>> user_options_in_order(const UserOptions& user, int jdk_major) {
-    std::vector<std::pair<std::string, std::string>> options;
-    auto add = [&](const std::optional<std::string>& text, const std::string& where) {
-        if (!text) return;
-        for (auto& option : tokenize_java_options(*text, jdk_major).options)
-            options.emplace_back(std::move(option), where);
+    using Words = std::vector<std::pair<std::string, std::string>>;  // (word, where it was set)
+    Words options;
+    const auto file_named = [&](std::string_view where, bool is_argfile) -> const OptionFile* {
+        for (const auto& file : user.option_files)
+            if (file.where == where && file.is_argfile == is_argfile) return &file;
+        return nullptr;  // not named, or not readable (the caller warned)
     };
-    add(user.java_tool_options, "JAVA_TOOL_OPTIONS");
-    if (jdk_major >= 9) add(user.jdk_java_options, "JDK_JAVA_OPTIONS");  // the launcher's, from JDK 9
-    for (const auto& option : java_launcher_options(user.command_line))
-        options.emplace_back(option, "the java command line");
-    for (const auto& file : user.option_files) {
-        // '#' starts a comment line in both kinds of file; the rest splits like JAVA_TOOL_OPTIONS.
+    // '#' starts a comment line in both kinds of file; the rest splits like JAVA_TOOL_OPTIONS.
+    const auto file_words = [&](const OptionFile& file) {
         std::string text;
         std::size_t start = 0;
         while (start < file.content.size()) {
@@ -291,11 +288,64 @@ std::vector<std::pair<std::string, std::string>> user_options_in_order(const Use
             if (first == std::string::npos || line[first] != '#') text += line + "\n";
             start = end + 1;
         }
-        std::vector<std::string> tokens = tokenize_java_options(text, jdk_major).options;
-        for (auto& option : file.is_argfile ? java_launcher_options(tokens) : tokens)
-            options.emplace_back(std::move(option), file.where);
+        return tokenize_java_options(text, jdk_major).options;
+    };
+    // An option, then the options of the -XX:VMOptionsFile it names: HotSpot reads them in its place.
+    const auto add_option = [&](const std::string& option, const std::string& where) {
+        options.emplace_back(option, where);
+        if (!starts_with(option, "-XX:VMOptionsFile=")) return;
+        if (const OptionFile* file = file_named(option, false))
+            for (auto& word : file_words(*file)) options.emplace_back(std::move(word), file->where);
+    };
+    const auto is_argfile_word = [&](const std::string& word) {
+        return jdk_major >= 9 && word.size() > 1 && word.front() == '@' && word[1] != '@';
+    };
+    // The JVM's options among launcher arguments: up to the main class, -jar or -m, without the values of
+    // the options that take one (java_launcher_options, on words that know where they were set).
+    const auto add_launcher_options = [&](const Words& words) {
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            const std::string& arg = words[i].first;
+            if (arg.empty() || arg.front() != '-') break;  // the main class
+            if (arg == "-jar" || arg == "-m" || arg == "--module" || starts_with(arg, "--module=")) break;
+            add_option(arg, words[i].second);
+            if (takes_separate_value(arg)) ++i;
+        }
+    };
+    // Launcher arguments with each @argfile replaced by its words where it stands, as the launcher expands
+    // them (JDK 9+) before it looks for the main class: `java @a -Xmx1g` is a's options, then -Xmx1g.
+    const auto expand_argfiles = [&](const std::vector<std::string>& arguments, const std::string& where) {
+        Words words;
+        for (const auto& arg : arguments) {
+            if (!is_argfile_word(arg)) {
+                words.emplace_back(arg, where);
+                continue;
+            }
+            if (const OptionFile* file = file_named(arg, true))
+                for (auto& word : file_words(*file)) words.emplace_back(std::move(word), file->where);
+        }
+        return words;
+    };
+    const auto add_text = [&](const std::optional<std::string>& text, const std::string& where) {
+        if (!text) return;
+        for (const auto& option : tokenize_java_options(*text, jdk_major).options) add_option(option, where);
+    };
+
+    add_text(user.java_tool_options, "JAVA_TOOL_OPTIONS");
+    if (jdk_major >= 9 && user.jdk_java_options) {  // the launcher's, from JDK 9
+        for (const auto& word : tokenize_java_options(*user.jdk_java_options, jdk_major).options) {
+            if (!is_argfile_word(word)) {
+                add_option(word, "JDK_JAVA_OPTIONS");
+                continue;
+            }
+            if (const OptionFile* file = file_named(word + " in JDK_JAVA_OPTIONS", true)) {
+                Words words;
+                for (auto& option : file_words(*file)) words.emplace_back(std::move(option), file->where);
+                add_launcher_options(words);
+            }
+        }
     }
-    add(user.java_options, "_JAVA_OPTIONS");  // the JVM applies it last
+    add_launcher_options(expand_argfiles(user.command_line, "the java command line"));
+    add_text(user.java_options, "_JAVA_OPTIONS");  // the JVM applies it last
     return options;
 }
 

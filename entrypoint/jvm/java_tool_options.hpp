@@ -41,7 +41,9 @@ struct OptionFileRef {
 std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_major);
 
 // Every option of the user, in the order the JVM applies them (the last of a repeated flag wins):
-// JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS (JDK 9+), the java command line and its option files, _JAVA_OPTIONS.
+// JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS (JDK 9+), the java command line, _JAVA_OPTIONS. The options of an
+// @argfile (JDK 9+) or a -XX:VMOptionsFile come where it stands, as the launcher and HotSpot expand them;
+// an @argfile that names the main class ends the options there.
 // Returns (option, where it was set). Quote errors are not reported here (see plan_java_tool_options). Pure.
 std::vector<std::pair<std::string, std::string>> user_options_in_order(const UserOptions& user, int jdk_major);
 

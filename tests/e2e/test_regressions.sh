@@ -474,4 +474,18 @@ assert_exists "$old_run/java_pid1.hprof" "the old dump"
 assert_eq "run-20260101T000000.000Z-1" "$(ls "$T/x-dumps")" "the heap dump directory's entries"
 ok "$(grep -F 'unmatched' "$ERR")"
 
+# ------------------------------------------------------------------------------------------------
+# y. The launcher expands an @argfile where it stands, but jvminit read every option file after the whole
+#    command line: `java @args -XX:+HeapDumpOnOutOfMemoryError` with -XX:- in args was taken for "dumps
+#    off", so the JVM dumped with no HeapDumpPath, to a name a restart repeats (found by a review).
+check "y. java @args(-XX:-HeapDumpOnOutOfMemoryError) -XX:+HeapDumpOnOutOfMemoryError: the JVM dumps, and into DIR/run-STAMP"
+printf -- '-XX:-HeapDumpOnOutOfMemoryError\n' >"$T/y.args"
+run_pid1 --heap-dump-dir "$T/y-dumps" -- java "@$T/y.args" -XX:+HeapDumpOnOutOfMemoryError -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+grep -qE '^ *bool +HeapDumpOnOutOfMemoryError += true ' "$OUT" ||
+  fail "the JVM does not dump (the test's premise): $(grep -E ' HeapDumpOnOutOfMemoryError ' "$OUT")"
+grep -qE "^ *ccstr +HeapDumpPath += $T/y-dumps/run-$STAMP_RE " "$OUT" ||
+  fail "HeapDumpPath is not a run directory of $T/y-dumps: $(grep -E ' HeapDumpPath ' "$OUT")"
+ok "$(grep -E ' HeapDumpPath ' "$OUT" | sed 's/  */ /g')"
+
 say "pass"

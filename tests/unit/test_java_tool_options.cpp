@@ -854,6 +854,77 @@ TEST(UserOptionsInOrder, FollowTheJvmsOrderAndSkipCommentsAndProgramArguments) {
     EXPECT_EQ(std::count(got.begin(), got.end(), "-Xmx2g"), 0) << "JDK 8 has no JDK_JAVA_OPTIONS";
 }
 
+// The launcher expands an @argfile where it stands, and HotSpot reads a -XX:VMOptionsFile in its place: the
+// options after one on the command line come after its options (found by a review: they were read after the
+// whole command line, so `java @a -XX:+HeapDumpOnOutOfMemoryError` with -XX:- in a was taken for "off").
+TEST(UserOptionsInOrder, OptionFilesCountWhereTheyStand) {
+    struct Case {
+        const char* scenario;
+        UserOptions user;
+        int jdk;
+        std::vector<std::string> expected;  // option @ where
+    };
+    const auto line = [](std::vector<std::string> args, std::vector<OptionFile> files) {
+        UserOptions user;
+        user.command_line = std::move(args);
+        user.option_files = std::move(files);
+        return user;
+    };
+    UserOptions jdk_options;
+    jdk_options.jdk_java_options = "@/j -Xmx7g";
+    jdk_options.option_files = {{"@/j in JDK_JAVA_OPTIONS", "-Xmx6g", true}};
+    const std::vector<Case> cases = {
+        {"an @argfile, then an option after it",
+         line({"@/a", "-XX:+HeapDumpOnOutOfMemoryError", "Main"}, {{"@/a", "-XX:-HeapDumpOnOutOfMemoryError", true}}),
+         17,
+         {"-XX:-HeapDumpOnOutOfMemoryError @ @/a", "-XX:+HeapDumpOnOutOfMemoryError @ the java command line"}},
+        {"an option, then an @argfile",
+         line({"-Xmx2g", "@/a", "Main"}, {{"@/a", "-Xmx1g", true}}),
+         17,
+         {"-Xmx2g @ the java command line", "-Xmx1g @ @/a"}},
+        {"an @argfile naming the main class: what follows it is the application's",
+         line({"@/a", "-Xmx1g"}, {{"@/a", "-Xss1m\nMain\n", true}}),
+         17,
+         {"-Xss1m @ @/a"}},
+        {"-cp's value in one @argfile, the option after it on the command line",
+         line({"@/a", "-Xmx1g", "Main"}, {{"@/a", "-cp /app", true}}),
+         17,
+         {"-cp @ @/a", "-Xmx1g @ the java command line"}},
+        {"-XX:VMOptionsFile's options in its place",
+         line({"-XX:VMOptionsFile=/v", "-Xmx2g", "Main"}, {{"-XX:VMOptionsFile=/v", "-Xmx1g", false}}),
+         17,
+         {"-XX:VMOptionsFile=/v @ the java command line", "-Xmx1g @ -XX:VMOptionsFile=/v",
+          "-Xmx2g @ the java command line"}},
+        {"an @argfile not read (unreadable): no options from it, the rest still count",
+         line({"@/gone", "-Xmx1g", "Main"}, {}),
+         17,
+         {"-Xmx1g @ the java command line"}},
+        {"JDK 8: @/a is the main class", line({"@/a", "-Xmx1g"}, {{"@/a", "-Xmx2g", true}}), 8, {}},
+        {"an @argfile in JDK_JAVA_OPTIONS, then an option after it", jdk_options, 17,
+         {"-Xmx6g @ @/j in JDK_JAVA_OPTIONS", "-Xmx7g @ JDK_JAVA_OPTIONS"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        std::vector<std::string> got;
+        for (const auto& [option, where] : user_options_in_order(c.user, c.jdk)) got.push_back(option + " @ " + where);
+        EXPECT_EQ(got, c.expected);
+    }
+}
+
+TEST(JavaToolOptions, AnOptionAfterAnArgfileOverridesIt) {
+    // `java @a -XX:+HeapDumpOnOutOfMemoryError` with -XX:-HeapDumpOnOutOfMemoryError in a: the JVM dumps, so
+    // jvminit must still give it a unique HeapDumpPath (the default name repeats after a restart).
+    JavaToolOptionsInput input = input_for();
+    input.files.heap_dump_path = "/dumps/run-1";
+    input.user.command_line = {"@/a", "-XX:+HeapDumpOnOutOfMemoryError", "Main"};
+    input.user.option_files = {{"@/a", "-XX:-HeapDumpOnOutOfMemoryError", true}};
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    const Options added = added_options(plan);
+    EXPECT_NE(std::find(added.begin(), added.end(), "-XX:HeapDumpPath=/dumps/run-1"), added.end())
+        << text_of(added);
+}
+
 TEST(JavaToolOptions, Jdk8ValueOverTheLimitGetsAWarning) {
     // Added on 8u392: "-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75" (52 characters) after a space.
     const std::string added = " -XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75";
