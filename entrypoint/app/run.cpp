@@ -123,9 +123,15 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
         print_error(failure.message);
         return failure.exit_code;
     }
-    spdlog::info("started {} (pid {}){}; JAVA_TOOL_OPTIONS additions: {}", p.program.front(), launched.pid,
-                 is_pid1 ? " as PID 1" : " as child subreaper", added_options_text(p));
-    if (!limits_first) log_limits_check(check_limits(p));
+    // From here on the child runs: nothing may keep jvminit from supervising it (an exception here, say
+    // bad_alloc, would leave it running with nobody to reap it or pass signals on).
+    try {
+        spdlog::info("started {} (pid {}){}; JAVA_TOOL_OPTIONS additions: {}", p.program.front(), launched.pid,
+                     is_pid1 ? " as PID 1" : " as child subreaper", added_options_text(p));
+        if (!limits_first) log_limits_check(check_limits(p));
+    } catch (const std::exception& e) {
+        spdlog::error("after the start: {}; supervising the child anyway", e.what());
+    }
     if (::chdir("/") != 0) spdlog::debug("chdir(/) failed: {}", std::strerror(errno));  // keep no mount busy
 
     supervise::SupervisorOptions options;
@@ -134,13 +140,16 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
 
     const int exit_code = supervise::exit_code_for(outcome.wait_status);
-    const supervise::EndKind kind = supervise::classify_end(outcome);
-    // The kind only when it says more than the status: a requested stop, or jvminit's own SIGKILL.
-    std::string why = kind == supervise::EndKind::StoppedOnRequest || kind == supervise::EndKind::KilledAtGraceEnd
-                          ? std::string(", ") + supervise::to_string(kind)
-                          : std::string();
-    spdlog::info("{} (pid {}) {}{}; exiting with {}", p.program.front(), outcome.pid,
-                 supervise::describe_wait_status(outcome.wait_status), why, exit_code);
+    try {  // the child's status matters more than the line that reports it
+        const supervise::EndKind kind = supervise::classify_end(outcome);
+        // The kind only when it says more than the status: a requested stop, or jvminit's own SIGKILL.
+        std::string why = kind == supervise::EndKind::StoppedOnRequest || kind == supervise::EndKind::KilledAtGraceEnd
+                              ? std::string(", ") + supervise::to_string(kind)
+                              : std::string();
+        spdlog::info("{} (pid {}) {}{}; exiting with {}", p.program.front(), outcome.pid,
+                     supervise::describe_wait_status(outcome.wait_status), why, exit_code);
+    } catch (const std::exception&) {
+    }
     return exit_code;
 }
 

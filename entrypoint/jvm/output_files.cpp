@@ -211,8 +211,8 @@ bool remove_listed(const std::string& dir, const std::string& relative, std::err
     std::string name = relative;
     const std::size_t slash = relative.find('/');
     if (parent && slash != std::string::npos) {
-        parent = sys::UniqueFd(::openat(parent.get(), relative.substr(0, slash).c_str(),
-                                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        parent = sys::UniqueFd(
+            ::openat(parent.get(), relative.substr(0, slash).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         name = relative.substr(slash + 1);
     }
     if (!parent || ::unlinkat(parent.get(), name.c_str(), 0) != 0) {

@@ -900,7 +900,9 @@ TEST(UserOptionsInOrder, OptionFilesCountWhereTheyStand) {
          17,
          {"-Xmx1g @ the java command line"}},
         {"JDK 8: @/a is the main class", line({"@/a", "-Xmx1g"}, {{"@/a", "-Xmx2g", true}}), 8, {}},
-        {"an @argfile in JDK_JAVA_OPTIONS, then an option after it", jdk_options, 17,
+        {"an @argfile in JDK_JAVA_OPTIONS, then an option after it",
+         jdk_options,
+         17,
          {"-Xmx6g @ @/j in JDK_JAVA_OPTIONS", "-Xmx7g @ JDK_JAVA_OPTIONS"}},
     };
     for (const auto& c : cases) {
@@ -921,8 +923,7 @@ TEST(JavaToolOptions, AnOptionAfterAnArgfileOverridesIt) {
     JavaToolOptionsPlan plan = plan_java_tool_options(input);
     ASSERT_FALSE(plan.error.has_value()) << *plan.error;
     const Options added = added_options(plan);
-    EXPECT_NE(std::find(added.begin(), added.end(), "-XX:HeapDumpPath=/dumps/run-1"), added.end())
-        << text_of(added);
+    EXPECT_NE(std::find(added.begin(), added.end(), "-XX:HeapDumpPath=/dumps/run-1"), added.end()) << text_of(added);
 }
 
 TEST(JavaToolOptions, Jdk8ValueOverTheLimitGetsAWarning) {

@@ -416,8 +416,8 @@ TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
     fs::create_directory_symlink(outside, dumps / earlier_run(6));  // a link with a stamp's name
     touch(outside / "linked.hprof", at_hour(0));
     fs::create_symlink(outside / "linked.hprof", dumps / "link.hprof");  // a link to a dump is not one
-    touch(dumps / "run-file.hprof", at_hour(0));  // a file: counts as a top-level dump
-    touch(dumps / "run-x", at_hour(0));           // a file named like a run directory: left alone
+    touch(dumps / "run-file.hprof", at_hour(0));                         // a file: counts as a top-level dump
+    touch(dumps / "run-x", at_hour(0));  // a file named like a run directory: left alone
     PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false, kLater);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(sorted(out.deleted),
