@@ -65,17 +65,39 @@ OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string
     return files;
 }
 
+namespace {
+
+// The stamp of a GC log "gc-" STAMP "-pid" ...: only jvminit's, YYYYMMDDTHHMMSS.mmmZ-N (start_stamp), never
+// a user's own gc-x-pid1.log.
+std::optional<std::string> gc_log_stamp(const std::string& name) {
+    if (name.rfind("gc-", 0) != 0) return std::nullopt;
+    std::size_t pid = name.find("-pid", 3);
+    if (pid == std::string::npos || pid == 3) return std::nullopt;
+    std::string stamp = name.substr(3, pid - 3);
+    if (!is_start_stamp(stamp)) return std::nullopt;
+    return stamp;
+}
+
+// The stamp of a start's GC lock file, "gc-" STAMP ".lock" (gc_lock_name).
+std::optional<std::string> gc_lock_stamp(const std::string& name) {
+    constexpr std::string_view kSuffix = ".lock";
+    if (name.rfind("gc-", 0) != 0 || name.size() <= 3 + kSuffix.size() ||
+        name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
+        return std::nullopt;
+    std::string stamp = name.substr(3, name.size() - 3 - kSuffix.size());
+    if (!is_start_stamp(stamp)) return std::nullopt;
+    return stamp;
+}
+
+}  // namespace
+
+std::string gc_lock_name(const std::string& stamp) {
+    return "gc-" + stamp + ".lock";
+}
+
 std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names, int starts_kept) {
-    // "gc-" STAMP "-pid" ...: the stamp sorts by time (fixed-width UTC time), then by sequence number.
-    // Only names with jvminit's stamp: YYYYMMDDTHHMMSS.mmmZ-N (start_stamp), never a user's own gc-x-pid1.log.
-    auto stamp_of = [&](const std::string& name) -> std::optional<std::string> {
-        if (name.rfind("gc-", 0) != 0) return std::nullopt;
-        std::size_t pid = name.find("-pid", 3);
-        if (pid == std::string::npos || pid == 3) return std::nullopt;
-        std::string stamp = name.substr(3, pid - 3);
-        if (!is_start_stamp(stamp)) return std::nullopt;
-        return stamp;
-    };
+    // The stamp sorts by time (fixed-width UTC time), then by sequence number.
+    const auto stamp_of = gc_log_stamp;
     auto sequence_of = [](const std::string& stamp) {
         std::size_t dash = stamp.rfind('-');
         std::uint64_t sequence = 0;
@@ -266,6 +288,52 @@ RunDirLock lock_run_dir(const std::string& path) {
     return lock;
 }
 
+// Creates the start's GC lock file and takes a shared flock(2) on it, held for as long as the start lives:
+// other starts' clean-up then leaves its GC logs alone while its JVM writes them. Invalid when the file
+// cannot be made or the file system refuses flock(2) (then no start's clean-up can tell either: see below).
+sys::UniqueFd hold_gc_lock(const std::string& gc_dir, const std::string& stamp) {
+    const std::string path = (fs::path(gc_dir) / gc_lock_name(stamp)).string();
+    sys::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd || ::flock(fd.get(), LOCK_SH) != 0) return {};
+    return fd;
+}
+
+// Whether the start of `stamp` has ended: no running start holds its GC lock file (flock(2) LOCK_EX|LOCK_NB
+// succeeds), or it has none (an older jvminit's start). A file system that refuses flock(2) counts as ended:
+// no start could hold a lock there, and logs kept for ever would fill it.
+bool gc_start_ended(const std::string& gc_dir, const std::string& stamp) {
+    const std::string path = (fs::path(gc_dir) / gc_lock_name(stamp)).string();
+    sys::UniqueFd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return errno == ENOENT;
+    return ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK;
+}
+
+// Deletes the GC logs of old starts (gc_logs_to_delete) unless the start still runs, with their lock files,
+// and the lock files of ended starts that left no log (a child that ran no JVM). `names`: the directory's
+// listing before this start; `own_stamp`: this start's.
+void remove_old_gc_logs(const std::string& gc_dir, const std::vector<std::string>& names,
+                        const std::string& own_stamp) {
+    std::vector<std::string> doomed_stamps, running_stamps;
+    const auto ended = [&](const std::string& stamp) {
+        if (std::find(doomed_stamps.begin(), doomed_stamps.end(), stamp) != doomed_stamps.end()) return true;
+        if (std::find(running_stamps.begin(), running_stamps.end(), stamp) != running_stamps.end()) return false;
+        const bool result = gc_start_ended(gc_dir, stamp);
+        (result ? doomed_stamps : running_stamps).push_back(stamp);
+        return result;
+    };
+    std::error_code ec;
+    for (const auto& name : gc_logs_to_delete(names, kGcLogStartsKept))
+        if (ended(*gc_log_stamp(name))) fs::remove(fs::path(gc_dir) / name, ec);
+    for (const auto& name : names) {
+        const auto stamp = gc_lock_stamp(name);
+        if (!stamp || *stamp == own_stamp) continue;
+        const bool has_logs = std::any_of(names.begin(), names.end(),
+                                          [&](const std::string& other) { return gc_log_stamp(other) == stamp; });
+        const bool doomed = std::find(doomed_stamps.begin(), doomed_stamps.end(), *stamp) != doomed_stamps.end();
+        if (doomed || (!has_logs && ended(*stamp))) fs::remove(fs::path(gc_dir) / name, ec);
+    }
+}
+
 // Takes an exclusive flock(2) on the heap dump directory itself, for the moment a start picks its stamp and
 // cleans up: so a start that read the clock is never overtaken by another's clean-up removing the name it is
 // about to take. Tries for up to kDirLockWaitMs (a start holds it for well under a millisecond; one frozen
@@ -340,6 +408,7 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
     // out) finds it taken and moves on to the next sequence number.
     const std::vector<std::string> gc_names = gc_dir.empty() ? std::vector<std::string>() : list_names(gc_dir);
     constexpr int kMaxSequence = 100000;
+    std::string chosen_stamp;
     for (int sequence = 1;; ++sequence) {
         const std::string stamp = start_stamp(now, sequence);
         OutputFiles files = output_files_for(heap_dump_dir, gc_dir, stamp);
@@ -349,6 +418,7 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             if (name.rfind("gc-" + stamp + "-", 0) == 0) taken = true;
         if (taken && sequence < kMaxSequence) continue;
         out.files = files;
+        chosen_stamp = stamp;
         if (dry_run || heap_dump_dir.empty()) break;
         if (fs::create_directory(files.heap_dump_path, ec) && !ec) {
             RunDirLock lock = lock_run_dir(files.heap_dump_path);
@@ -405,10 +475,8 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         }
     }
     if (!dry_run && !gc_dir.empty()) {
-        for (const auto& name : gc_logs_to_delete(gc_names, kGcLogStartsKept)) {
-            std::error_code ec;
-            fs::remove(fs::path(gc_dir) / name, ec);
-        }
+        out.gc_lock = hold_gc_lock(gc_dir, chosen_stamp);
+        remove_old_gc_logs(gc_dir, gc_names, chosen_stamp);
     }
     return out;
 }

@@ -46,8 +46,11 @@ inline constexpr int kGcLogStartsKept = 5;
 
 // Which GC log files ("gc-STAMP-pid7.log", "gc-STAMP-pid7.log.0", ...) to delete so that, with the next
 // start's, the logs of at most `starts_kept` starts remain: the oldest stamps go first. Names that are not
-// jvminit's GC logs are never chosen. Pure.
+// jvminit's GC logs are never chosen. Pure. (prepare_output spares the logs of a start that still runs.)
 std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names, int starts_kept);
+
+// The name of a start's GC lock file in the GC log directory: "gc-STAMP.lock". Pure.
+std::string gc_lock_name(const std::string& stamp);
 
 struct PreparedOutput {
     OutputFiles files;
@@ -55,6 +58,10 @@ struct PreparedOutput {
     // whole run): another start's clean-up leaves it alone even while it is empty. Invalid in a dry run, and
     // where the file system refuses flock(2) on a directory (no start's clean-up can remove it there).
     sys::UniqueFd run_dir_lock;
+    // With GC logging: the start's GC lock file (GC_LOG_DIR/gc-STAMP.lock), open and holding a shared flock(2)
+    // for as long as this object lives: another start's clean-up leaves this start's GC logs alone. Invalid
+    // in a dry run, and where the file cannot be made or the file system refuses flock(2).
+    sys::UniqueFd gc_lock;
     std::vector<std::string> deleted;              // old dumps removed for the retention limit (full paths)
     std::vector<std::string> deleted_error_files;  // old hs_err files removed (kErrorFilesKept; full paths)
     std::vector<std::string> warnings;             // e.g. an old dump that could not be deleted
@@ -66,7 +73,8 @@ struct PreparedOutput {
 // between starts racing for one stamp on a shared directory; the loser takes the next sequence number) and
 // locks it, then deletes old dumps for the retention limit, hs_err files of its run- directories beyond the
 // newest kErrorFilesKept, run- directories with jvminit's stamps left empty that no running start holds
-// (flock(2) LOCK_EX|LOCK_NB succeeds; a run-NAME of someone else's is never touched), and old GC logs. Picking the
+// (flock(2) LOCK_EX|LOCK_NB succeeds; a run-NAME of someone else's is never touched), and the GC logs of old
+// starts that have ended (gc_logs_to_delete; a running start holds its GC lock file). Picking the
 // stamp and cleaning up happen under an exclusive flock(2) of the heap dump directory (waited for up to 2 s; without
 // it, empty run directories with jvminit's stamps stay), and the clean-up removes only stamps of a millisecond before
 // its own: so a name, once used, is never taken again, however long a start was delayed. With an empty heap dump dir

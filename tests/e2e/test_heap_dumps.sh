@@ -223,6 +223,37 @@ grep -qE '\[gc[],]' "$dir/$(files "$dir" 'gc-*.log')" || fail "the GC log in $di
 ok "$(files "$dir" '*' | tr '\n' ' ')"
 
 # ------------------------------------------------------------------------------------------------
+# Replicas or restarts sharing a GC log directory: the logs of the last 5 starts are kept, but never the
+# log of a JVM that still runs (found by a review: the fifth later start deleted it, and the JVM went on
+# writing into a deleted file). A running start holds its gc-<stamp>.lock.
+check "GC logs on a shared directory: a running JVM's log outlives 5 later starts, and goes by the count once it ended"
+gcs=$T/gc-shared
+JVMINIT_GC_LOG=true JVMINIT_GC_LOG_DIR=$gcs start_pid1 -- java -Dhook.ms=0 -cp "$APPS_DIR" Sleeper
+has_gc_log() { [[ $(count "$gcs" 'gc-*.log') -ge 1 ]]; }
+wait_until 20 has_gc_log || fail "the running JVM wrote no GC log in $gcs"
+first_log=$gcs/$(files "$gcs" 'gc-*.log')
+first_stamp=$(basename "$first_log" | sed -E 's/^gc-(.*)-pid[0-9]+\.log$/\1/')
+for i in 1 2 3 4 5; do
+  JVMINIT_GC_LOG=true JVMINIT_GC_LOG_DIR=$gcs run_plain -- java -cp "$APPS_DIR" Hello
+  assert_rc 0 "exit status of later start $i"
+done
+assert_exists "$first_log" "the running JVM's GC log after 5 later starts"
+jvm=$(ns_find "$INIT_PID" 'Sleeper')
+[[ -n $jvm ]] || fail "the first JVM is not running any more"
+if ls -l "/proc/$jvm/fd" 2>/dev/null | grep -F "$first_log" | grep -qF '(deleted)'; then
+  fail "the running JVM writes into a deleted GC log"
+fi
+assert_exists "$gcs/gc-$first_stamp.lock" "the running start's lock file"
+kept=$(count "$gcs" 'gc-*.log')
+signal_init TERM
+wait_done
+JVMINIT_GC_LOG=true JVMINIT_GC_LOG_DIR=$gcs run_plain -- java -cp "$APPS_DIR" Hello
+assert_rc 0 "exit status of the start after the first ended"
+assert_absent "$first_log" "the ended start's GC log (beyond the last 5 starts)"
+assert_absent "$gcs/gc-$first_stamp.lock" "the ended start's lock file"
+ok "$kept GC logs while it ran; then $(count "$gcs" 'gc-*.log') logs, $(count "$gcs" 'gc-*.lock') lock files"
+
+# ------------------------------------------------------------------------------------------------
 check "free space in the dump directory below the maximum heap: a warning before start"
 small=$T/small
 mkdir -p "$small"

@@ -553,8 +553,63 @@ TEST_F(PrepareOutput, DeletesTheGcLogsOfOldStartsOnly) {
         expected.push_back("gc-" + earlier[i] + "-pid7.log");
         expected.push_back("gc-" + earlier[i] + "-pid7.log.0");
     }
+    expected.push_back(gc_lock_name(start_stamp(start + 1h, 1)));  // this start's, held while it runs
     EXPECT_EQ(names_in(gc), sorted(expected));
     EXPECT_EQ(fs::path(out.files.gc_log_path).parent_path(), gc);
+    EXPECT_TRUE(out.gc_lock) << "this start holds its GC lock file";
+}
+
+// Starts sharing a GC log directory (replicas on one volume, restarts): the logs of a start that still runs
+// are kept however many starts came after it; it holds its GC lock file (found by a review: the fifth later
+// start deleted a running JVM's log, which then wrote into a deleted file).
+TEST_F(PrepareOutput, TheGcLogsOfARunningStartAreKept) {
+    fs::path gc = dir("gc");
+    fs::create_directories(gc);
+    const auto start = utc(2026, 11, 29, 11, 0, 0);
+    Names earlier;
+    for (int i = 0; i < 7; ++i) earlier.push_back(start_stamp(start + i * 1s, 1));
+    for (const auto& stamp : earlier) {
+        touch(gc / ("gc-" + stamp + "-pid7.log"));
+        touch(gc / gc_lock_name(stamp));
+    }
+    // Start 0 still runs (its lock file is held, as its jvminit would hold it), start 1 has ended (its lock
+    // file is free). Start "quiet" runs with no log yet; start "gone" ended without any (no JVM in it).
+    const std::string quiet = start_stamp(start + 10s, 1), gone = start_stamp(start + 11s, 1);
+    touch(gc / gc_lock_name(quiet));
+    touch(gc / gc_lock_name(gone));
+    const auto hold = [&](const std::string& stamp) {
+        sys::UniqueFd fd(::open((gc / gc_lock_name(stamp)).c_str(), O_RDONLY | O_CLOEXEC));
+        EXPECT_TRUE(fd && ::flock(fd.get(), LOCK_SH) == 0) << stamp;
+        return fd;
+    };
+    const sys::UniqueFd running = hold(earlier[0]), quiet_lock = hold(quiet);
+
+    PreparedOutput out = prepare_output("", 3, true, gc.string(), false, start + 1h);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    const std::string own = start_stamp(start + 1h, 1);
+    Names expected = {"gc-" + earlier[0] + "-pid7.log", gc_lock_name(earlier[0]), gc_lock_name(quiet),
+                      gc_lock_name(own)};
+    for (int i = 3; i < 7; ++i) {  // the newest kGcLogStartsKept - 1 = 4 earlier starts, with their lock files
+        expected.push_back("gc-" + earlier[i] + "-pid7.log");
+        expected.push_back(gc_lock_name(earlier[i]));
+    }
+    EXPECT_EQ(names_in(gc), sorted(expected));
+
+    // The next start (an hour later) keeps this one's logs too while it runs, then not.
+    touch(gc / ("gc-" + own + "-pid8.log"));
+    for (int i = 2; i <= 6; ++i) {
+        const std::string later = start_stamp(start + 1h + i * 1s, 1);
+        touch(gc / ("gc-" + later + "-pid9.log"));
+    }
+    PreparedOutput next = prepare_output("", 3, true, gc.string(), false, start + 2h);
+    ASSERT_FALSE(next.error.has_value()) << *next.error;
+    EXPECT_TRUE(fs::exists(gc / ("gc-" + own + "-pid8.log"))) << "the start before runs: its log stays";
+    out.gc_lock = sys::UniqueFd();  // that start ends
+    PreparedOutput third = prepare_output("", 3, true, gc.string(), false, start + 3h);
+    ASSERT_FALSE(third.error.has_value()) << *third.error;
+    EXPECT_FALSE(fs::exists(gc / ("gc-" + own + "-pid8.log"))) << "an ended start's log goes by the count";
+    EXPECT_FALSE(fs::exists(gc / gc_lock_name(own)));
+    EXPECT_TRUE(fs::exists(gc / ("gc-" + earlier[0] + "-pid7.log"))) << "start 0 still runs";
 }
 
 TEST_F(PrepareOutput, GcLogInADeletedWorkingDirectoryIsAnError) {
@@ -589,9 +644,16 @@ TEST_F(PrepareOutput, GcLogGoesToItsDirectoryOrTheDumpDirectory) {
 }
 
 TEST_F(PrepareOutput, GcLogWithoutAnyDirectoryGoesToTheWorkingDirectory) {
+    // In a working directory of the test's own: the start makes its GC lock file there and cleans up.
+    const fs::path before = fs::current_path();
+    const fs::path work = dir("work");
+    fs::create_directories(work);
+    fs::current_path(work);
     PreparedOutput out = prepare_output("", 3, true, "", false);
+    fs::current_path(before);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
-    EXPECT_EQ(fs::path(out.files.gc_log_path).parent_path(), fs::current_path());
+    EXPECT_EQ(fs::path(out.files.gc_log_path).parent_path(), work);
+    EXPECT_EQ(names_in(work).size(), 1u) << "the GC lock file";
     EXPECT_EQ(out.files.heap_dump_path, "");
     EXPECT_EQ(out.files.error_file, "");
 }
