@@ -288,14 +288,31 @@ RunDirLock lock_run_dir(const std::string& path) {
     return lock;
 }
 
-// Creates the start's GC lock file and takes a shared flock(2) on it, held for as long as the start lives:
-// other starts' clean-up then leaves its GC logs alone while its JVM writes them. Invalid when the file
-// cannot be made or the file system refuses flock(2) (then no start's clean-up can tell either: see below).
-sys::UniqueFd hold_gc_lock(const std::string& gc_dir, const std::string& stamp) {
+// The start's GC lock file GC_DIR/gc-STAMP.lock, holding a shared flock(2) for as long as the start lives:
+// other starts' clean-up then leaves its GC logs alone while its JVM writes them. It is made under a
+// temporary name, locked, and only then given its name with link(2): no other start ever sees it unlocked,
+// and `taken` says the name was there already (another start's, of the same stamp). No lock when the file
+// cannot be made or the file system refuses flock(2) or link(2) (then no start can tell: gc_start_ended).
+struct GcLockClaim {
+    sys::UniqueFd fd;
+    bool taken = false;
+};
+GcLockClaim claim_gc_lock(const std::string& gc_dir, const std::string& stamp) {
+    GcLockClaim claim;
+    std::string temp = (fs::path(gc_dir) / ".jvminit-gc-lock-XXXXXX").string();
+    sys::UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
+    if (!fd) return claim;
+    ::fchmod(fd.get(), 0644);  // readable for the check of starts that run as other users
     const std::string path = (fs::path(gc_dir) / gc_lock_name(stamp)).string();
-    sys::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!fd || ::flock(fd.get(), LOCK_SH) != 0) return {};
-    return fd;
+    const bool locked = ::flock(fd.get(), LOCK_SH) == 0;
+    const bool linked = locked && ::link(temp.c_str(), path.c_str()) == 0;
+    const int link_error = errno;
+    ::unlink(temp.c_str());
+    if (linked)
+        claim.fd = std::move(fd);
+    else
+        claim.taken = locked && link_error == EEXIST;
+    return claim;
 }
 
 // Whether the start of `stamp` has ended: no running start holds its GC lock file (flock(2) LOCK_EX|LOCK_NB
@@ -303,7 +320,7 @@ sys::UniqueFd hold_gc_lock(const std::string& gc_dir, const std::string& stamp) 
 // no start could hold a lock there, and logs kept for ever would fill it.
 bool gc_start_ended(const std::string& gc_dir, const std::string& stamp) {
     const std::string path = (fs::path(gc_dir) / gc_lock_name(stamp)).string();
-    sys::UniqueFd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
+    sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) return errno == ENOENT;
     return ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK;
 }
@@ -415,11 +432,18 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         std::error_code ec;
         bool taken = !files.heap_dump_path.empty() && fs::exists(files.heap_dump_path, ec);
         for (const auto& name : gc_names)
-            if (name.rfind("gc-" + stamp + "-", 0) == 0) taken = true;
+            if (name.rfind("gc-" + stamp + "-", 0) == 0 || name == gc_lock_name(stamp)) taken = true;
         if (taken && sequence < kMaxSequence) continue;
         out.files = files;
         chosen_stamp = stamp;
-        if (dry_run || heap_dump_dir.empty()) break;
+        if (dry_run) break;
+        if (heap_dump_dir.empty()) {
+            // GC logs only: the lock file's link(2) decides between starts racing for one stamp.
+            GcLockClaim claim = claim_gc_lock(gc_dir, stamp);
+            if (claim.taken && sequence < kMaxSequence) continue;
+            out.gc_lock = std::move(claim.fd);
+            break;
+        }
         if (fs::create_directory(files.heap_dump_path, ec) && !ec) {
             RunDirLock lock = lock_run_dir(files.heap_dump_path);
             if (!lock.gone) {
@@ -475,7 +499,10 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         }
     }
     if (!dry_run && !gc_dir.empty()) {
-        out.gc_lock = hold_gc_lock(gc_dir, chosen_stamp);
+        // With a heap dump directory the run directory's mkdir(2) decided the stamp; a GC-only start on
+        // another dump directory that took the same one leaves this start without a GC lock (its logs are
+        // then kept by the count alone).
+        if (!heap_dump_dir.empty()) out.gc_lock = claim_gc_lock(gc_dir, chosen_stamp).fd;
         remove_old_gc_logs(gc_dir, gc_names, chosen_stamp);
     }
     return out;

@@ -612,6 +612,21 @@ TEST_F(PrepareOutput, TheGcLogsOfARunningStartAreKept) {
     EXPECT_TRUE(fs::exists(gc / ("gc-" + earlier[0] + "-pid7.log"))) << "start 0 still runs";
 }
 
+// Two GC-only starts in the same millisecond (replicas on one volume): the second takes the next sequence
+// number, as the first start's lock file names its stamp before its JVM has written any log.
+TEST_F(PrepareOutput, GcOnlyStartsInOneMillisecondGetTheirOwnStamps) {
+    fs::path gc = dir("gc");
+    fs::create_directories(gc);
+    const auto start = utc(2026, 11, 29, 11, 0, 0);
+    PreparedOutput first = prepare_output("", 5, true, gc.string(), false, start);
+    PreparedOutput second = prepare_output("", 5, true, gc.string(), false, start);
+    ASSERT_FALSE(first.error.has_value()) << *first.error;
+    ASSERT_FALSE(second.error.has_value()) << *second.error;
+    EXPECT_NE(first.files.gc_log_path, second.files.gc_log_path);
+    EXPECT_EQ(names_in(gc), sorted({gc_lock_name(start_stamp(start, 1)), gc_lock_name(start_stamp(start, 2))}));
+    EXPECT_TRUE(first.gc_lock && second.gc_lock);
+}
+
 TEST_F(PrepareOutput, GcLogInADeletedWorkingDirectoryIsAnError) {
     // GC logging without a directory goes to the working directory; one that was deleted cannot be named.
     const fs::path before = fs::current_path();
