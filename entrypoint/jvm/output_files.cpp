@@ -351,6 +351,22 @@ void remove_old_gc_logs(const std::string& gc_dir, const std::vector<std::string
     }
 }
 
+// Gives a run directory that jvminit (root) just made the owner, group and permission bits of the heap dump
+// directory: whoever may write the directory (the JVM's user after gosu, su-exec or setpriv dropped root)
+// may write the run directory, where the JVM puts its dump and hs_err file. As another user than root
+// jvminit changes nothing (it cannot give a file away, and its child cannot switch users). Returns a
+// warning when it fails.
+std::optional<std::string> give_dump_dir_access(const std::string& dir, const std::string& run) {
+    if (::geteuid() != 0) return std::nullopt;
+    struct stat parent {};
+    if (::stat(dir.c_str(), &parent) != 0) return std::nullopt;
+    sys::UniqueFd fd(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd || ::fchown(fd.get(), parent.st_uid, parent.st_gid) != 0 || ::fchmod(fd.get(), parent.st_mode & 07777) != 0)
+        return "heap dump directory " + dir + ": cannot give " + run + " the directory's owner and mode (" +
+               std::strerror(errno) + "): a JVM running as another user cannot dump there";
+    return std::nullopt;
+}
+
 // Takes an exclusive flock(2) on the heap dump directory itself, for the moment a start picks its stamp and
 // cleans up: so a start that read the clock is never overtaken by another's clean-up removing the name it is
 // about to take. Tries for up to kDirLockWaitMs (a start holds it for well under a millisecond; one frozen
@@ -447,6 +463,8 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         if (fs::create_directory(files.heap_dump_path, ec) && !ec) {
             RunDirLock lock = lock_run_dir(files.heap_dump_path);
             if (!lock.gone) {
+                if (auto warning = give_dump_dir_access(heap_dump_dir, files.heap_dump_path))
+                    out.warnings.push_back(*warning);
                 out.run_dir_lock = std::move(lock.fd);
                 break;
             }

@@ -70,8 +70,9 @@ struct PreparedOutput {
 
 // Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a
 // file, picks a stamp no existing file uses and creates the start's run-STAMP directory (mkdir(2) decides
-// between starts racing for one stamp on a shared directory; the loser takes the next sequence number) and
-// locks it, then deletes old dumps for the retention limit, hs_err files of its run- directories beyond the
+// between starts racing for one stamp on a shared directory; the loser takes the next sequence number),
+// locks it and, as root, gives it the heap dump directory's owner, group and mode (a JVM that runs as another
+// user writes there), then deletes old dumps for the retention limit, hs_err files of its run- directories beyond the
 // newest kErrorFilesKept, run- directories with jvminit's stamps left empty that no running start holds
 // (flock(2) LOCK_EX|LOCK_NB succeeds; a run-NAME of someone else's is never touched), and the GC logs of old
 // starts that have ended (gc_logs_to_delete; a running start holds its GC lock file). Picking the

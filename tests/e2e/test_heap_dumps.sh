@@ -223,6 +223,28 @@ grep -qE '\[gc[],]' "$dir/$(files "$dir" 'gc-*.log')" || fail "the GC log in $di
 ok "$(files "$dir" '*' | tr '\n' ' ')"
 
 # ------------------------------------------------------------------------------------------------
+# jvminit as root, the JVM as another user (gosu, setpriv): the run directory jvminit makes must be as
+# writable for that user as the heap dump directory is (found by a fresh user: root-owned 0755, the dump
+# was refused with "Permission denied").
+check "a heap dump directory of user 65534, the JVM run as 65534 with setpriv: the dump is written into the run directory"
+if command -v setpriv >/dev/null; then
+  chmod 711 "$T" # let user 65534 reach what is below
+  udir=$T/u-dumps uapps=$T/u-apps
+  mkdir -p "$udir" "$uapps" && chown 65534:65534 "$udir" && cp "$APPS_DIR"/OomApp*.class "$uapps/" && chmod -R a+rX "$uapps"
+  JVMINIT_HEAP_DUMP_DIR=$udir run_pid1 -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+    java -Xmx32m -cp "$uapps" OomApp
+  assert_rc 3 "exit status of the OOM run"
+  assert_file_not_contains "$OUT" "Permission denied" "the JVM's output"
+  udump=$(dumps "$udir")
+  [[ $udump =~ ^${RUN_RE}/java_pid[0-9]+\.hprof$ ]] || fail "no dump in a run directory of $udir: '$udump'"
+  is_hprof "$udir/$udump" || fail "$udir/$udump is not a heap dump"
+  assert_eq "65534:65534" "$(stat -c %u:%g "$udir/$(dirname "$udump")")" "the run directory's owner"
+  ok "$udump, written by user 65534"
+else
+  skip_part "no setpriv"
+fi
+
+# ------------------------------------------------------------------------------------------------
 # Replicas or restarts sharing a GC log directory: the logs of the last 5 starts are kept, but never the
 # log of a JVM that still runs (found by a review: the fifth later start deleted it, and the JVM went on
 # writing into a deleted file). A running start holds its gc-<stamp>.lock.

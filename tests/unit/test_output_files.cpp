@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -313,6 +314,25 @@ TEST_F(PrepareOutput, CreatesAMissingDumpDirectoryWithParentsAndTheStartsRunDire
     EXPECT_EQ(fs::path(out.files.error_file), run / "hs_err_pid%p.log");
     EXPECT_EQ(out.files.gc_log_path, "");
     EXPECT_EQ(names_in(dumps), Names{run.filename().string()}) << "the write probe is removed";
+}
+
+// jvminit runs as root and its child switches users (gosu, setpriv): the run directory it makes must be
+// as writable for that user as the heap dump directory is (found by a fresh user: a root-owned 0755 run
+// directory in the user's directory, and the JVM's dump was refused).
+TEST_F(PrepareOutput, TheRunDirectoryGetsTheDumpDirectorysOwnerGroupAndMode) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root (jvminit gives a file away only as root)";
+    fs::path dumps = dir("owned");
+    fs::create_directories(dumps);
+    ASSERT_EQ(::chown(dumps.c_str(), 65534, 65533), 0);
+    ASSERT_EQ(::chmod(dumps.c_str(), 02770), 0);
+    PreparedOutput out = prepare_output(dumps.string(), 3, false, "", false);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
+    struct stat run {};
+    ASSERT_EQ(::stat(out.files.heap_dump_path.c_str(), &run), 0);
+    EXPECT_EQ(run.st_uid, 65534u);
+    EXPECT_EQ(run.st_gid, 65533u);
+    EXPECT_EQ(run.st_mode & 07777, 02770u);
 }
 
 TEST_F(PrepareOutput, DumpDirectoryWithASpaceWorks) {
