@@ -233,6 +233,15 @@ LimitsCheck check_limits(const Preparation& p) {
     });
     check.expected_max_heap_bytes =
         jvm::expected_max_heap(p.user_options, memory, adds_percentage ? p.settings.values.max_ram_percentage : 0);
+    // However it comes about (-Xms above the share, MaxRAM, a percentage of 100): a heap as large as the
+    // container leaves no room for the rest of the JVM. A user's -Xmx above the limit was said above.
+    const auto& expected = check.expected_max_heap_bytes;
+    const auto user_heap = jvm::user_max_heap(p.user_options);
+    if (expected && memory_limit && *expected >= *memory_limit && !(user_heap && *user_heap > *memory_limit))
+        check.warnings.push_back("the JVM's maximum heap will be about " + std::to_string(*expected >> 20) +
+                                 " MiB, not below the container memory limit (" + std::to_string(*memory_limit >> 20) +
+                                 " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError "
+                                 "(jvminit explain shows the options that size it)");
     if (check.expected_max_heap_bytes)
         if (auto warning = jvm::free_space_warning(p.settings.values.heap_dump_dir, *check.expected_max_heap_bytes))
             check.warnings.push_back(*warning);
@@ -290,7 +299,7 @@ LaunchFailure describe_launch_failure(const std::string& program, const std::str
 }
 
 bool check_limits_before_start(const Preparation& p) {
-    return !p.settings.values.heap_dump_dir.empty() || jvm::user_max_heap(p.user_options).has_value();
+    return !p.settings.values.heap_dump_dir.empty() || jvm::user_sizes_heap(p.user_options);
 }
 
 }  // namespace jvminit::app

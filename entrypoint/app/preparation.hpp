@@ -90,14 +90,14 @@ struct LimitsCheck {
 };
 
 // Reads the container limits (cgroup v1/v2, container/cgroup.hpp) and checks the prepared start against
-// them: the maximum heap the JVM will take (the user's -Xmx, else max_ram_percentage of the memory limit
-// or of the RAM, as HotSpot's MaxRAMPercentage), above the memory limit, and above the free space of the
-// heap dump directory. Warnings only. `explain` calls it before printing; `run` before the start when
-// check_limits_before_start, else once the child has started.
+// them: the maximum heap the JVM will take (jvm::expected_max_heap: the user's -Xmx, else a share of the
+// memory limit or of the RAM, raised to the user's -Xms) above the memory limit (a user's -Xmx above it,
+// or any expected heap at or above it), and above the free space of the heap dump directory. Warnings only. `explain`
+// calls it before printing; `run` before the start when check_limits_before_start, else once the child has started.
 LimitsCheck check_limits(const Preparation& p);
 
 // True when check_limits can warn about this start: a heap dump directory is set (a dump that may not fit:
-// said before the start, issue 3) or the user set the maximum heap (-Xmx above the memory limit). Otherwise
+// said before the start, issue 3) or the user sizes the heap (jvm::user_sizes_heap: -Xmx, -Xms, MaxRAM...). Otherwise
 // nothing it finds concerns the start, and reading the cgroup files can wait until the child runs.
 bool check_limits_before_start(const Preparation& p);
 

@@ -416,13 +416,23 @@ std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& optio
     return heap;
 }
 
+bool user_sizes_heap(const std::vector<std::string>& options) {
+    return std::any_of(options.begin(), options.end(), [](std::string_view o) {
+        if (is_heap_size_flag(o) || starts_with(o, "-Xms")) return true;
+        for (const char* name : {"InitialHeapSize", "MinHeapSize", "ErgoHeapSizeLimit", "MinRAMPercentage",
+                                 "MinRAMFraction", "InitialRAMPercentage", "InitialRAMFraction"})
+            if (is_xx_flag(o, name)) return true;
+        return false;
+    });
+}
+
 std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
                                                int added_percentage) {
     if (auto heap = user_max_heap(options)) return heap;
     // The flags as the JVM ends up with them: the last of each; a -XX:...Percentage beats its ...Fraction,
     // whatever their order (Arguments::set_heap_size converts a Fraction only when the Percentage is default).
     std::optional<double> max_percentage, max_fraction, min_percentage, min_fraction;
-    std::optional<std::uint64_t> max_ram;
+    std::optional<std::uint64_t> max_ram, initial_heap, min_heap, ergo_limit;
     bool initial_ram_set = false;
     const auto percentage_of = [](std::string_view text) -> std::optional<double> {
         double value = 0;
@@ -451,8 +461,24 @@ std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& o
             if (auto value = fraction_of(o.substr(19))) min_fraction = value;
         } else if (starts_with(o, "-XX:InitialRAMPercentage=") || starts_with(o, "-XX:InitialRAMFraction=")) {
             initial_ram_set = true;
+        } else if (starts_with(o, "-Xms")) {  // InitialHeapSize (and MinHeapSize)
+            if (auto size = parse_java_size(o.substr(4))) initial_heap = size;
+        } else if (starts_with(o, "-XX:InitialHeapSize=")) {
+            if (auto size = parse_java_size(o.substr(20))) initial_heap = size;
+        } else if (starts_with(o, "-XX:MinHeapSize=")) {
+            if (auto size = parse_java_size(o.substr(16))) min_heap = size;
+        } else if (starts_with(o, "-XX:ErgoHeapSizeLimit=")) {
+            if (auto size = parse_java_size(o.substr(22))) ergo_limit = size;
         }
     }
+    // Then Arguments::set_heap_size caps the estimate at ErgoHeapSizeLimit and raises it to the initial heap
+    // size the user set (or else the minimum): a -Xms2g in a 1 GiB container gives a 2 GiB maximum heap.
+    const auto adjusted = [&](std::uint64_t reasonable) {
+        if (ergo_limit && *ergo_limit != 0) reasonable = std::min(reasonable, *ergo_limit);
+        if (initial_heap) return std::max(reasonable, *initial_heap);
+        if (min_heap) return std::max(reasonable, *min_heap);
+        return reasonable;
+    };
     if (!max_percentage && added_percentage > 0) max_percentage = added_percentage;  // in JAVA_TOOL_OPTIONS
     // Any of these set: the memory is MaxRAM if given, else all of it; none: the memory, at most MaxRAM's 128 GiB.
     const bool sized = max_percentage || max_fraction || min_percentage || min_fraction || initial_ram_set;
@@ -462,7 +488,7 @@ std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& o
     } else {
         memory = sized ? memory_bytes : std::min(memory_bytes, kDefaultMaxRam);
     }
-    if (memory == 0) return std::nullopt;
+    if (memory == 0) return initial_heap || min_heap ? std::optional(adjusted(0)) : std::nullopt;
     const double max_share = max_percentage.value_or(max_fraction.value_or(kDefaultMaxRamPercentage));
     const double min_share = min_percentage.value_or(min_fraction.value_or(kDefaultMinRamPercentage));
     const auto share = [&](double percentage) {
@@ -470,8 +496,8 @@ std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& o
     };
     const std::uint64_t reasonable_min = share(min_share);
     // Small memory: the minimum share of it; otherwise the maximum share, and at least the default heap.
-    if (reasonable_min < kDefaultMaxHeapSize) return reasonable_min;
-    return std::max(share(max_share), kDefaultMaxHeapSize);
+    if (reasonable_min < kDefaultMaxHeapSize) return adjusted(reasonable_min);
+    return adjusted(std::max(share(max_share), kDefaultMaxHeapSize));
 }
 
 JavaToolOptionsPlan plan_java_tool_options(const JavaToolOptionsInput& input) {

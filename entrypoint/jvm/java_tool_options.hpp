@@ -108,6 +108,11 @@ std::optional<std::uint64_t> parse_java_size(std::string_view text);
 // The heap size the user set (-Xmx / -XX:MaxHeapSize, the last one wins), in bytes.
 std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& options);
 
+// Whether the user sets a flag that sizes the heap: one expected_max_heap reads (-Xmx, -Xms,
+// -XX:MaxHeapSize, InitialHeapSize, MinHeapSize, ErgoHeapSizeLimit, MaxRAM, and the RAM percentages and
+// fractions). Pure.
+bool user_sizes_heap(const std::vector<std::string>& options);
+
 // HotSpot's defaults (globals.hpp, JDK 17): -XX:MaxRAMPercentage (JDK 8's MaxRAMFraction=4),
 // -XX:MinRAMPercentage (MinRAMFraction=2), -XX:MaxHeapSize (ScaleForWordSize(96 MiB) on 64 bits: 96 MiB * 1.3,
 // in bytes) and -XX:MaxRAM (128 GiB on 64-bit servers, in bytes).
@@ -124,9 +129,12 @@ inline constexpr std::uint64_t kDefaultMaxRam = std::uint64_t{128} << 30;
 //    memory under about 250 MiB with the defaults), MinRAMPercentage of it (50%, or the user's
 //    -XX:MinRAMPercentage / MinRAMFraction); else MaxRAMPercentage of it (the user's -XX:MaxRAMPercentage,
 //    else MaxRAMFraction, else `added_percentage`, the one jvminit adds (0: none), else 25%), and at least
-//    the default MaxHeapSize.
-// `options` are the user's options in the JVM's order. nullopt when nothing sizes it (no -Xmx, no MaxRAM and
-// `memory_bytes` 0). An estimate: the JVM rounds up to its heap alignment (2 MiB and more) and caps a heap
+//    the default MaxHeapSize;
+//  - then at most the user's -XX:ErgoHeapSizeLimit, and at least the user's initial heap size (-Xms,
+//    -XX:InitialHeapSize), or else the user's -XX:MinHeapSize (Arguments::set_heap_size: -Xms2g in a 1 GiB
+//    container is a 2 GiB maximum heap).
+// `options` are the user's options in the JVM's order. nullopt when nothing sizes it (no -Xmx, no MaxRAM, no
+// -Xms and `memory_bytes` 0). An estimate: the JVM rounds up to its heap alignment (2 MiB and more) and caps a heap
 // sized without any of these flags at what compressed oops address (about 32 GiB); both are left out. Pure.
 std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
                                                int added_percentage);

@@ -129,6 +129,22 @@ json '"\n".join(j["warnings"])' | grep -F '1024 MiB' | grep -qF '512 MiB' ||
   fail "explain --json has no warning about -Xmx1g above the limit: $(json 'j["warnings"]')"
 ok "$(json '[w for w in j["warnings"] if "1024 MiB" in w][0]')"
 
+# HotSpot raises the maximum heap to the initial size the user set: -Xms1g in 512 MiB is a 1 GiB heap.
+# explain said 384 MiB and no warning came (found by a fresh user).
+check "a user -Xms1g inside the 512 MiB cgroup: explain expects 1 GiB, the JVM agrees, and a warning comes before the start"
+run_in_cgroup explain --json -- java -Xms1g -version
+assert_rc 0 "exit status of explain"
+assert_eq "$((1024 * MIB))" "$(json 'j["expected_max_heap_bytes"]')" "expected_max_heap_bytes"
+run_in_cgroup --pid1 -- java -Xms1g -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+assert_eq "$((1024 * MIB))" "$(flag MaxHeapSize)" "the JVM's MaxHeapSize"
+warning=$(grep -E '^\[jvminit warn' "$ERR" | grep -F '1024 MiB' | grep -F '512 MiB' || true)
+[[ -n $warning ]] || fail "no jvminit warning naming the 1024 MiB heap and the 512 MiB limit: $(grep -E '^\[jvminit warn' "$ERR")"
+w=$(grep -nF '1024 MiB' "$ERR" | head -1 | cut -d: -f1)
+s=$(grep -n 'started java' "$ERR" | head -1 | cut -d: -f1)
+[[ -n $s && $w -lt $s ]] || fail "the warning does not come before the start"
+ok "$warning"
+
 check "a user -Xmx256m (below the limit): no warning"
 JAVA_TOOL_OPTIONS=-Xmx256m run_in_cgroup --pid1 -- java -version
 assert_rc 0 "exit status"

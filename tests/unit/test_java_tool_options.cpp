@@ -1326,6 +1326,24 @@ struct ExpectedHeapCase {
     std::optional<std::uint64_t> bytes;
 };
 
+TEST(UserSizesHeap, TheFlagsExpectedMaxHeapReads) {
+    const std::vector<std::pair<Options, bool>> cases = {
+        {{}, false},
+        {{"-Xss1m", "-XX:+UseG1GC", "-Dx=-Xms1g"}, false},
+        {{"-Xmx1g"}, true},
+        {{"-Xms2g"}, true},
+        {{"-XX:InitialHeapSize=2g"}, true},
+        {{"-XX:MinHeapSize=1g"}, true},
+        {{"-XX:MaxRAM=4g"}, true},
+        {{"-XX:MaxRAMPercentage=50"}, true},
+        {{"-XX:MinRAMFraction=2"}, true},
+        {{"-XX:ErgoHeapSizeLimit=1g"}, true},
+        {{"-XX:InitialRAMPercentage=10"}, true},
+        {{"-XX:MaxHeapFreeRatio=70"}, false},
+    };
+    for (const auto& [options, sizes] : cases) EXPECT_EQ(user_sizes_heap(options), sizes) << text_of(options);
+}
+
 TEST(ExpectedMaxHeap, FollowsHotSpotsOrderOfHeapSizeFlags) {
     constexpr std::uint64_t M = 1024 * 1024, G = M * 1024;
     const std::vector<ExpectedHeapCase> cases = {
@@ -1363,6 +1381,18 @@ TEST(ExpectedMaxHeap, FollowsHotSpotsOrderOfHeapSizeFlags) {
         {"256 GiB, jvminit's 75%: all of it counts", {}, 256 * G, 75, 192 * G},
         {"a malformed percentage is ignored", {"-XX:MaxRAMPercentage=lots"}, 8 * G, 0, 2 * G},
         {"a percentage over 100 is ignored", {"-XX:MaxRAMPercentage=150"}, 8 * G, 75, 6 * G},
+        // -Xms / InitialHeapSize above the share raise the maximum to it; else MinHeapSize does; ErgoHeapSizeLimit
+        // caps the share first. Each as java 17's MaxHeapSize gave it (found by a fresh user: -Xms2g in a 1 GiB
+        // container was said to get 768 MiB, and no warning came).
+        {"-Xms2g above 75% of 1 GiB", {"-Xms2g"}, G, 75, 2 * G},
+        {"-XX:InitialHeapSize=2g likewise", {"-XX:InitialHeapSize=2g"}, G, 0, 2 * G},
+        {"-XX:MinHeapSize=900m above 25% of 1 GiB", {"-XX:MinHeapSize=900m"}, G, 0, 900 * M},
+        {"-Xms100m below the share changes nothing", {"-Xms100m"}, G, 0, 256 * M},
+        {"the last of -Xms and InitialHeapSize", {"-Xms2g", "-XX:InitialHeapSize=1500m"}, G, 0, 1500 * M},
+        {"ErgoHeapSizeLimit caps the share", {"-XX:ErgoHeapSizeLimit=100m"}, G, 0, 100 * M},
+        {"ErgoHeapSizeLimit, then -Xms raises it", {"-XX:ErgoHeapSizeLimit=100m", "-Xms300m"}, G, 0, 300 * M},
+        {"-Xmx beats -Xms", {"-Xms2g", "-Xmx3g"}, G, 75, 3 * G},
+        {"no memory known, but -Xms", {"-Xms1g"}, 0, 75, G},
         {"no memory known, no -Xmx: unknown", {}, 0, 75, std::nullopt},
         {"no memory known, but -Xmx", {"-Xmx1g"}, 0, 75, G},
     };
