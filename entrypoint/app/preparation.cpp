@@ -221,7 +221,8 @@ LimitsCheck check_limits(const Preparation& p) {
         check.warnings.push_back("the maximum heap set by the user (" + std::to_string(*user_heap >> 20) +
                                  " MiB) is above the container memory limit (" + std::to_string(*memory_limit >> 20) +
                                  " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError");
-    std::uint64_t memory = memory_limit.value_or(0);
+    // With container support off the JVM sizes its heap from the host's memory, not the limit's.
+    std::uint64_t memory = jvm::container_support_off(p.user_options) ? 0 : memory_limit.value_or(0);
     if (memory == 0) {
         long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
         if (pages > 0 && page_size > 0)

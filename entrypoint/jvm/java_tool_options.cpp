@@ -182,6 +182,15 @@ struct Planner {
                                                  " has no MaxRAMPercentage (JDK 8u191+ and 10+ have)"});
             return;
         }
+        // With container support off the JVM sizes the heap from the host's memory: a percentage meant for the
+        // container's would take that much of the host's.
+        auto container_support = user_choice([](std::string_view o) { return is_xx_flag(o, "UseContainerSupport"); });
+        if (container_support && starts_with(container_support->option, "-XX:-")) {
+            plan.suppressed.push_back({flag, "the user set " + container_support->option + " in " +
+                                                 container_support->where +
+                                                 ": the JVM sizes its heap from the host's memory"});
+            return;
+        }
         add_unless_user({flag}, "memory.max_ram_percentage", is_heap_size_flag);
     }
 
@@ -414,6 +423,13 @@ std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& optio
             heap = parse_java_size(o.substr(16));
     }
     return heap;
+}
+
+bool container_support_off(const std::vector<std::string>& options) {
+    bool off = false;
+    for (const auto& option : options)
+        if (is_xx_flag(option, "UseContainerSupport")) off = starts_with(option, "-XX:-");
+    return off;
 }
 
 bool user_sizes_heap(const std::vector<std::string>& options) {

@@ -108,6 +108,10 @@ std::optional<std::uint64_t> parse_java_size(std::string_view text);
 // The heap size the user set (-Xmx / -XX:MaxHeapSize, the last one wins), in bytes.
 std::optional<std::uint64_t> user_max_heap(const std::vector<std::string>& options);
 
+// Whether the user's last -XX:±UseContainerSupport is the - form: the JVM then sizes itself from the host's
+// memory and CPUs, not the container's. Pure.
+bool container_support_off(const std::vector<std::string>& options);
+
 // Whether the user sets a flag that sizes the heap: one expected_max_heap reads (-Xmx, -Xms,
 // -XX:MaxHeapSize, InitialHeapSize, MinHeapSize, ErgoHeapSizeLimit, MaxRAM, and the RAM percentages and
 // fractions). Pure.

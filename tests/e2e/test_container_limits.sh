@@ -145,6 +145,21 @@ s=$(grep -n 'started java' "$ERR" | head -1 | cut -d: -f1)
 [[ -n $s && $w -lt $s ]] || fail "the warning does not come before the start"
 ok "$warning"
 
+# -XX:-UseContainerSupport: the JVM sizes its heap from the host's memory; jvminit's 75% would take 75% of
+# that (found by a fresh user). No percentage added, and the heap expected from the host's memory.
+check "-XX:-UseContainerSupport inside the 512 MiB cgroup: no MaxRAMPercentage added, the expected heap is the JVM's"
+run_in_cgroup explain --json -- java -XX:-UseContainerSupport -version
+assert_rc 0 "exit status of explain"
+assert_not_contains "$(json 'j["java_tool_options"]')" "MaxRAMPercentage" "JAVA_TOOL_OPTIONS"
+expected=$(json 'j["expected_max_heap_bytes"]')
+run_in_cgroup --pid1 -- java -XX:-UseContainerSupport -XX:+PrintFlagsFinal -version
+assert_rc 0 "exit status"
+expect_heap_near "$expected" "the heap explain expected"
+((expected > LIMIT)) || fail "the host's memory is not above the 512 MiB limit here: the check means nothing"
+grep -E '^\[jvminit warn' "$ERR" | grep -qF 'not below the container memory limit (512 MiB)' ||
+  fail "no warning about a heap above the limit: $(grep -E '^\[jvminit warn' "$ERR")"
+ok "expected and JVM: $((expected / MIB)) MiB; $(grep -cE '^\[jvminit warn' "$ERR") warning(s)"
+
 check "a user -Xmx256m (below the limit): no warning"
 JAVA_TOOL_OPTIONS=-Xmx256m run_in_cgroup --pid1 -- java -version
 assert_rc 0 "exit status"

@@ -913,6 +913,35 @@ TEST(UserOptionsInOrder, OptionFilesCountWhereTheyStand) {
     }
 }
 
+TEST(JavaToolOptions, NoPercentageWhenTheUserTurnsContainerSupportOff) {
+    // -XX:-UseContainerSupport: the JVM sizes the heap from the host's memory, and 75% of that is not what
+    // the percentage is for (found by a fresh user). The last of the user's ± forms decides.
+    struct Case {
+        const char* scenario;
+        std::string tool;
+        bool added;
+    };
+    const std::vector<Case> cases = {
+        {"container support off", "-XX:-UseContainerSupport", false},
+        {"off, then on again", "-XX:-UseContainerSupport -XX:+UseContainerSupport", true},
+        {"on, then off", "-XX:+UseContainerSupport -XX:-UseContainerSupport", false},
+        {"an unrelated flag", "-XX:+UseContainerCpuShares", true},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        JavaToolOptionsInput input = input_for();
+        input.user.java_tool_options = c.tool;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        const Options added = added_options(plan);
+        EXPECT_EQ(std::find(added.begin(), added.end(), kMaxRam75) != added.end(), c.added) << text_of(added);
+        if (!c.added) {
+            const Options suppressed = suppressed_options(plan);
+            EXPECT_NE(std::find(suppressed.begin(), suppressed.end(), kMaxRam75), suppressed.end());
+        }
+    }
+}
+
 TEST(JavaToolOptions, AnOptionAfterAnArgfileOverridesIt) {
     // `java @a -XX:+HeapDumpOnOutOfMemoryError` with -XX:-HeapDumpOnOutOfMemoryError in a: the JVM dumps, so
     // jvminit must still give it a unique HeapDumpPath (the default name repeats after a restart).
@@ -1325,6 +1354,14 @@ struct ExpectedHeapCase {
     int added_percentage;
     std::optional<std::uint64_t> bytes;
 };
+
+TEST(ContainerSupportOff, TheUsersLastForm) {
+    EXPECT_FALSE(container_support_off({}));
+    EXPECT_TRUE(container_support_off({"-XX:-UseContainerSupport"}));
+    EXPECT_FALSE(container_support_off({"-XX:-UseContainerSupport", "-XX:+UseContainerSupport"}));
+    EXPECT_TRUE(container_support_off({"-XX:+UseContainerSupport", "-Xmx1g", "-XX:-UseContainerSupport"}));
+    EXPECT_FALSE(container_support_off({"-XX:-UseContainerCpuShares"}));
+}
 
 TEST(UserSizesHeap, TheFlagsExpectedMaxHeapReads) {
     const std::vector<std::pair<Options, bool>> cases = {
