@@ -187,7 +187,6 @@ private:
         deadline_.reset();
         if (killing_) return;
         killing_ = true;
-        if (!main_child_ended_) outcome_.killed_after_grace = true;
         spdlog::warn("grace period of {} ended; sending SIGKILL to what is left",
                      config::format_duration(options_.grace_period));
         kill_everything();
@@ -199,6 +198,9 @@ private:
         for (pid_t pid : read_descendants(::getpid())) {
             if (::kill(pid, SIGKILL) == 0) {
                 ++count;
+                // Only jvminit's own SIGKILL makes it "killed at the grace end": one refused (no CAP_KILL)
+                // leaves the main child to end by itself or by someone else's signal.
+                if (pid == outcome_.pid && !main_child_ended_) outcome_.killed_after_grace = true;
             } else if (errno == EPERM) {
                 refused.push_back(pid);
             }
