@@ -393,8 +393,10 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         if (!name.starts_with("JVMINIT_") || name == kConfigEnv) continue;
         if (std::any_of(std::next(it), environment.end(), [&](const auto& other) { return other.name == name; }))
             continue;  // set again further on: only the last value counts (see the aliases above)
+        // An empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`, a manifest's `value: ""`), an
+        // unknown name too: it sets nothing either way.
+        if (value.empty()) continue;
         const SettingSpec* spec = find_setting_by_env(name);
-        if (spec && value.empty()) continue;  // an empty variable counts as not set (e.g. `-e JVMINIT_DEBUG=`)
         if (!spec) {
             errors.push_back(with_hint(std::string(name) + ": unknown jvminit variable (jvminit --help lists them)",
                                        closest_match(name, known_names())));

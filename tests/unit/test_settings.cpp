@@ -753,6 +753,15 @@ TEST(Settings, AnyVariableWithTheJvminitPrefixIsChecked) {
     EXPECT_TRUE(result.errors.front().starts_with("JVMINIT_: unknown jvminit variable")) << result.errors.front();
 }
 
+// "An empty environment variable counts as not set" (README), an unknown name too: a manifest's empty
+// `value: ""` sets nothing (found by a fresh user: JVMINIT_FOO= exited 2).
+TEST(Settings, AnEmptyUnknownVariableCountsAsNotSet) {
+    SettingsResult result = resolve(std::nullopt, {{"JVMINIT_FOO", ""}, {"JVMINIT_DEBUG_PROT", ""}});
+    EXPECT_TRUE(result.errors.empty()) << joined(result.errors);
+    SettingsResult set = resolve(std::nullopt, {{"JVMINIT_FOO", "1"}});
+    EXPECT_EQ(set.errors.size(), 1u) << "the same name with a value is still refused";
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Aliases from other images
 
