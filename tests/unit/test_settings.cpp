@@ -468,7 +468,8 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "[heap_dump]\ndir = \"dumps\"\n",
          {},
          {},
-         "jvminit.toml:2:1: [heap_dump] dir = dumps: expected an absolute directory path without %, : or \", or "
+         "jvminit.toml:2:1: [heap_dump] dir = dumps: expected an absolute directory path without %, :, \" or control "
+         "characters, or "
          "empty for no heap dumps"},
         // Environment layer
         {"boolean variable 'maybe'",
@@ -516,7 +517,8 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          std::nullopt,
          {{"JVMINIT_GC_LOG_DIR", "logs"}},
          {},
-         "JVMINIT_GC_LOG_DIR=logs: expected an absolute directory path without %, : or \", or empty"},
+         "JVMINIT_GC_LOG_DIR=logs: expected an absolute directory path without %, :, \" or control characters, or "
+         "empty"},
         {"log level variable",
          std::nullopt,
          {{"JVMINIT_LOG_LEVEL", "verbose"}},
