@@ -107,6 +107,8 @@ path=$(dumped_to)
 [[ $path =~ ^"$dir"/${RUN_RE}/java_pid[0-9]+\.hprof$ ]] || fail "dump path '$path' is not in '$dir'"
 assert_eq 1 "$(ndumps "$dir")" "dumps in '$dir'"
 is_hprof "$path" || fail "'$path' is not a valid HPROF file"
+# The start log shows the additions as they are exported, quoted (found by a fresh user: unquoted there).
+assert_file_contains "$ERR" "-XX:HeapDumpPath=\"$dir/run-" "the start log's additions"
 ok "$path"
 
 # ------------------------------------------------------------------------------------------------
