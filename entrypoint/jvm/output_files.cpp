@@ -271,9 +271,9 @@ struct RunDirLock {
 };
 RunDirLock lock_run_dir(const std::string& path) {
     RunDirLock lock;
-    sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) {
-        lock.gone = errno == ENOENT || errno == ENOTDIR;
+        lock.gone = errno == ENOENT || errno == ENOTDIR || errno == ELOOP;
         return lock;
     }
     if (::flock(fd.get(), LOCK_SH) != 0) return lock;
@@ -288,11 +288,12 @@ RunDirLock lock_run_dir(const std::string& path) {
     return lock;
 }
 
-// The start's GC lock file GC_DIR/gc-STAMP.lock, holding a shared flock(2) for as long as the start lives:
+// The start's GC lock file GC_DIR/gc-STAMP.lock, holding an exclusive flock(2) for as long as the start lives:
 // other starts' clean-up then leaves its GC logs alone while its JVM writes them. It is made under a
 // temporary name, locked, and only then given its name with link(2): no other start ever sees it unlocked,
-// and `taken` says the name was there already (another start's, of the same stamp). No lock when the file
-// cannot be made or the file system refuses flock(2) or link(2) (then no start can tell: gc_start_ended).
+// and `taken` says the name was there already (another start's, of the same stamp). No lock file at all when
+// the file cannot be made or the file system refuses flock(2) or link(2): the start's logs then go by the
+// count alone, as on a file system where no start can lock.
 struct GcLockClaim {
     sys::UniqueFd fd;
     bool taken = false;
@@ -304,7 +305,7 @@ GcLockClaim claim_gc_lock(const std::string& gc_dir, const std::string& stamp) {
     if (!fd) return claim;
     ::fchmod(fd.get(), 0644);  // readable for the check of starts that run as other users
     const std::string path = (fs::path(gc_dir) / gc_lock_name(stamp)).string();
-    const bool locked = ::flock(fd.get(), LOCK_SH) == 0;
+    const bool locked = ::flock(fd.get(), LOCK_EX) == 0;
     const bool linked = locked && ::link(temp.c_str(), path.c_str()) == 0;
     const int link_error = errno;
     ::unlink(temp.c_str());
@@ -315,14 +316,19 @@ GcLockClaim claim_gc_lock(const std::string& gc_dir, const std::string& stamp) {
     return claim;
 }
 
-// Whether the start of `stamp` has ended: no running start holds its GC lock file (flock(2) LOCK_EX|LOCK_NB
-// succeeds), or it has none (an older jvminit's start). A file system that refuses flock(2) counts as ended:
-// no start could hold a lock there, and logs kept for ever would fill it.
+// Whether the start of `stamp` has ended: it has no GC lock file (an older jvminit's start, or a file system
+// where it could not make one), or no running start holds it (flock(2) LOCK_SH|LOCK_NB succeeds). A lock
+// that cannot be tested, or a non-regular file of that name, counts as running: its logs are kept.
 bool gc_start_ended(const std::string& gc_dir, const std::string& stamp) {
     const std::string path = (fs::path(gc_dir) / gc_lock_name(stamp)).string();
-    sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO of that name must not hold the start up (open(2) of a FIFO waits for a writer).
+    sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd) return errno == ENOENT;
-    return ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK;
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;  // not a lock file of jvminit's
+    // The holder's lock is exclusive: a shared one, which needs only read access (NFS refuses an exclusive
+    // lock on a file opened read-only), is granted only when no start holds it. Anything else: keep.
+    return ::flock(fd.get(), LOCK_SH | LOCK_NB) == 0;
 }
 
 // Deletes the GC logs of old starts (gc_logs_to_delete) unless the start still runs, with their lock files,
@@ -353,18 +359,32 @@ void remove_old_gc_logs(const std::string& gc_dir, const std::vector<std::string
 
 // Gives a run directory that jvminit (root) just made the owner, group and permission bits of the heap dump
 // directory: whoever may write the directory (the JVM's user after gosu, su-exec or setpriv dropped root)
-// may write the run directory, where the JVM puts its dump and hs_err file. As another user than root
-// jvminit changes nothing (it cannot give a file away, and its child cannot switch users). Returns a
-// warning when it fails.
-std::optional<std::string> give_dump_dir_access(const std::string& dir, const std::string& run) {
+// may write the run directory, where the JVM puts its dump and hs_err file. `run_fd`: the run directory,
+// open (the one lock_run_dir checked against the name); -1: opened here without following a link. As
+// another user than root jvminit changes nothing (it cannot give a file away, and its child cannot switch
+// users). The mode is copied even when the owner cannot be (a user namespace that does not map the
+// directory's owner). Returns a warning when DIR's owner cannot write the run directory in the end.
+std::optional<std::string> give_dump_dir_access(const std::string& dir, const std::string& run, int run_fd) {
     if (::geteuid() != 0) return std::nullopt;
     struct stat parent {};
     if (::stat(dir.c_str(), &parent) != 0) return std::nullopt;
-    sys::UniqueFd fd(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd || ::fchown(fd.get(), parent.st_uid, parent.st_gid) != 0 || ::fchmod(fd.get(), parent.st_mode & 07777) != 0)
-        return "heap dump directory " + dir + ": cannot give " + run + " the directory's owner and mode (" +
-               std::strerror(errno) + "): a JVM running as another user cannot dump there";
-    return std::nullopt;
+    sys::UniqueFd opened;
+    if (run_fd < 0) {
+        opened = sys::UniqueFd(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        run_fd = opened.get();
+    }
+    struct stat made {};
+    if (run_fd < 0 || ::fstat(run_fd, &made) != 0) return std::nullopt;
+    int error = 0;
+    if ((made.st_uid != parent.st_uid || made.st_gid != parent.st_gid) &&
+        ::fchown(run_fd, parent.st_uid, parent.st_gid) != 0)
+        error = errno;
+    if ((made.st_mode & 07777) != (parent.st_mode & 07777) && ::fchmod(run_fd, parent.st_mode & 07777) != 0)
+        error = errno;
+    if (error == 0 || (parent.st_mode & S_IWOTH)) return std::nullopt;  // all may write it anyway
+    return "heap dump directory " + dir + ": cannot give " + run + " the directory's owner and mode (" +
+           std::strerror(error) + "): a JVM running as uid " + std::to_string(parent.st_uid) +
+           " (the directory's owner) cannot dump there";
 }
 
 // Takes an exclusive flock(2) on the heap dump directory itself, for the moment a start picks its stamp and
@@ -453,17 +473,29 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
         out.files = files;
         chosen_stamp = stamp;
         if (dry_run) break;
-        if (heap_dump_dir.empty()) {
-            // GC logs only: the lock file's link(2) decides between starts racing for one stamp.
+        // The GC lock file's link(2) decides between starts racing for one stamp on a GC log directory (they
+        // may have different heap dump directories); the run directory, if any, is made first and given
+        // back when the GC stamp turns out taken.
+        const auto claim_gc_stamp = [&]() {
+            if (gc_dir.empty()) return true;
             GcLockClaim claim = claim_gc_lock(gc_dir, stamp);
-            if (claim.taken && sequence < kMaxSequence) continue;
+            if (claim.taken && sequence < kMaxSequence) return false;
             out.gc_lock = std::move(claim.fd);
-            break;
+            return true;
+        };
+        if (heap_dump_dir.empty()) {
+            if (claim_gc_stamp()) break;
+            continue;
         }
         if (fs::create_directory(files.heap_dump_path, ec) && !ec) {
             RunDirLock lock = lock_run_dir(files.heap_dump_path);
             if (!lock.gone) {
-                if (auto warning = give_dump_dir_access(heap_dump_dir, files.heap_dump_path))
+                if (!claim_gc_stamp()) {
+                    lock.fd = sys::UniqueFd();
+                    ::rmdir(files.heap_dump_path.c_str());  // this start's, empty: the next number
+                    continue;
+                }
+                if (auto warning = give_dump_dir_access(heap_dump_dir, files.heap_dump_path, lock.fd.get()))
                     out.warnings.push_back(*warning);
                 out.run_dir_lock = std::move(lock.fd);
                 break;
@@ -511,16 +543,12 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
             const std::string stamp = run.filename().string().substr(4);  // a start stamp (run_dirs)
             if (!dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
-            sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
             fs::remove(run, ec);  // rmdir(2): refused if a dump appeared in the meantime
         }
     }
     if (!dry_run && !gc_dir.empty()) {
-        // With a heap dump directory the run directory's mkdir(2) decided the stamp; a GC-only start on
-        // another dump directory that took the same one leaves this start without a GC lock (its logs are
-        // then kept by the count alone).
-        if (!heap_dump_dir.empty()) out.gc_lock = claim_gc_lock(gc_dir, chosen_stamp).fd;
         remove_old_gc_logs(gc_dir, gc_names, chosen_stamp);
     }
     return out;

@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "jvm/output_files.hpp"
@@ -598,8 +600,8 @@ TEST_F(PrepareOutput, TheGcLogsOfARunningStartAreKept) {
     touch(gc / gc_lock_name(quiet));
     touch(gc / gc_lock_name(gone));
     const auto hold = [&](const std::string& stamp) {
-        sys::UniqueFd fd(::open((gc / gc_lock_name(stamp)).c_str(), O_RDONLY | O_CLOEXEC));
-        EXPECT_TRUE(fd && ::flock(fd.get(), LOCK_SH) == 0) << stamp;
+        sys::UniqueFd fd(::open((gc / gc_lock_name(stamp)).c_str(), O_RDWR | O_CLOEXEC));
+        EXPECT_TRUE(fd && ::flock(fd.get(), LOCK_EX) == 0) << stamp;
         return fd;
     };
     const sys::UniqueFd running = hold(earlier[0]), quiet_lock = hold(quiet);
@@ -630,6 +632,57 @@ TEST_F(PrepareOutput, TheGcLogsOfARunningStartAreKept) {
     EXPECT_FALSE(fs::exists(gc / ("gc-" + own + "-pid8.log"))) << "an ended start's log goes by the count";
     EXPECT_FALSE(fs::exists(gc / gc_lock_name(own)));
     EXPECT_TRUE(fs::exists(gc / ("gc-" + earlier[0] + "-pid7.log"))) << "start 0 still runs";
+}
+
+// A FIFO (or any file not a regular one) named like a lock file is not jvminit's: the start must not wait
+// for a writer on it (open(2) of a FIFO blocks, with every signal blocked), and the logs it names stay (found
+// by a review: such a FIFO held the start up for good).
+TEST_F(PrepareOutput, AFifoNamedLikeAGcLockFileNeitherBlocksNorCounts) {
+    fs::path gc = dir("gc");
+    fs::create_directories(gc);
+    const auto start = utc(2026, 11, 29, 11, 0, 0);
+    const std::string old_stamp = start_stamp(start, 1), lone_stamp = start_stamp(start + 1s, 1);
+    touch(gc / ("gc-" + old_stamp + "-pid7.log"));
+    ASSERT_EQ(::mkfifo((gc / gc_lock_name(old_stamp)).c_str(), 0644), 0);
+    ASSERT_EQ(::mkfifo((gc / gc_lock_name(lone_stamp)).c_str(), 0644), 0);
+    for (int i = 2; i < 8; ++i) touch(gc / ("gc-" + start_stamp(start + i * 1s, 1) + "-pid7.log"));
+    PreparedOutput out = prepare_output("", 3, true, gc.string(), false, start + 1h);  // returns
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_TRUE(fs::exists(gc / ("gc-" + old_stamp + "-pid7.log"))) << "its start cannot be told ended";
+    EXPECT_TRUE(fs::exists(gc / gc_lock_name(lone_stamp)));
+    EXPECT_FALSE(fs::exists(gc / ("gc-" + start_stamp(start + 2s, 1) + "-pid7.log"))) << "the others go by the count";
+}
+
+// Starts with different heap dump directories and one GC log directory, at once and in one millisecond
+// (replicas, each with its own dump volume): the GC lock file's link(2) decides the stamp for both (found by a
+// review: the second got the first's stamp in 294 of 300 pairs, and ran with no GC lock).
+TEST_F(PrepareOutput, StartsWithTheirOwnDumpDirectoriesAndOneGcDirectoryGetTheirOwnStamps) {
+    const auto start = utc(2026, 11, 29, 11, 0, 0);
+    int same = 0, unlocked = 0;
+    constexpr int kPairs = 100;
+    for (int i = 0; i < kPairs; ++i) {
+        const std::string n = std::to_string(i);
+        fs::path gc = dir("gc" + n), d1 = dir("d1-" + n), d2 = dir("d2-" + n);
+        fs::create_directories(gc);
+        fs::create_directories(d1);
+        for (int k = 0; k < 30; ++k) touch(d1 / ("old" + std::to_string(k) + ".txt"));  // a longer clean-up
+        std::atomic<int> ready{0};
+        PreparedOutput a, b;
+        const auto run = [&](PreparedOutput& out, const fs::path& dumps) {
+            ++ready;
+            while (ready < 2) {
+            }
+            out = prepare_output(dumps.string(), 3, true, gc.string(), false, start);
+        };
+        std::thread ta(run, std::ref(a), d1), tb(run, std::ref(b), d2);
+        ta.join();
+        tb.join();
+        ASSERT_FALSE(a.error.has_value() || b.error.has_value());
+        if (a.files.gc_log_path == b.files.gc_log_path) ++same;
+        if (!a.gc_lock || !b.gc_lock) ++unlocked;
+    }
+    EXPECT_EQ(same, 0) << "pairs with one GC log path";
+    EXPECT_EQ(unlocked, 0) << "pairs with a start without its GC lock";
 }
 
 // Two GC-only starts in the same millisecond (replicas on one volume): the second takes the next sequence
