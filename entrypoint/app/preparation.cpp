@@ -106,26 +106,31 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     if (p.program_is_java) input.user.command_line.assign(program.begin() + 1, program.end());
     // Options in files the user named (@argfiles, -XX:VMOptionsFile) count as the user's too. Relative paths
     // are the JVM's, resolved against the working directory it starts in: this one.
-    for (const auto& ref : jvm::option_file_refs(input.user, p.jdk.effective_major())) {
-        // Regular files only: reading a pipe (java @/dev/stdin, @<(...)) would take its content from the JVM.
-        std::error_code ec;
-        const fs::file_status status = fs::status(ref.path, ec);
-        if (!fs::exists(status)) {
-            p.warnings.push_back(ref.where + ": no such file; its options are not taken into account");
-            continue;
+    // The files the options name, then the -XX:VMOptionsFile the @argfiles among them name.
+    const auto read_option_files = [&](const std::vector<jvm::OptionFileRef>& refs) {
+        for (const auto& ref : refs) {
+            // Regular files only: reading a pipe (java @/dev/stdin, @<(...)) would take its content from the JVM.
+            std::error_code ec;
+            const fs::file_status status = fs::status(ref.path, ec);
+            if (!fs::exists(status)) {
+                p.warnings.push_back(ref.where + ": no such file; its options are not taken into account");
+                continue;
+            }
+            if (!fs::is_regular_file(status)) {
+                p.warnings.push_back(ref.where + ": not a regular file; its options are not taken into account");
+                continue;
+            }
+            sys::FileContent read = sys::read_file(ref.path, kMaxOptionFileBytes);
+            if (!read.content) {
+                p.warnings.push_back(ref.where + ": cannot read it (" + read.error +
+                                     "); its options are not taken into account");
+                continue;
+            }
+            input.user.option_files.push_back({ref.where, std::move(*read.content), ref.is_argfile});
         }
-        if (!fs::is_regular_file(status)) {
-            p.warnings.push_back(ref.where + ": not a regular file; its options are not taken into account");
-            continue;
-        }
-        sys::FileContent read = sys::read_file(ref.path, kMaxOptionFileBytes);
-        if (!read.content) {
-            p.warnings.push_back(ref.where + ": cannot read it (" + read.error +
-                                 "); its options are not taken into account");
-            continue;
-        }
-        input.user.option_files.push_back({ref.where, std::move(*read.content), ref.is_argfile});
-    }
+    };
+    read_option_files(jvm::option_file_refs(input.user, p.jdk.effective_major()));
+    read_option_files(jvm::option_file_refs_in_argfiles(input.user.option_files, p.jdk.effective_major()));
 
     for (auto& [option, where] : jvm::user_options_in_order(input.user, input.jdk_major))
         p.user_options.push_back(std::move(option));

@@ -262,6 +262,21 @@ bool takes_separate_value(std::string_view arg) {
     return std::find(kWithValue.begin(), kWithValue.end(), arg) != kWithValue.end();
 }
 
+// The words of an option file: '#' starts a comment line in both kinds; the rest splits like JAVA_TOOL_OPTIONS.
+std::vector<std::string> option_file_words(const OptionFile& file, int jdk_major) {
+    std::string text;
+    std::size_t start = 0;
+    while (start < file.content.size()) {
+        std::size_t end = file.content.find('\n', start);
+        if (end == std::string::npos) end = file.content.size();
+        std::string line = file.content.substr(start, end - start);
+        std::size_t first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line[first] != '#') text += line + "\n";
+        start = end + 1;
+    }
+    return tokenize_java_options(text, jdk_major).options;
+}
+
 }  // namespace
 
 std::vector<std::string> java_launcher_options(const std::vector<std::string>& arguments) {
@@ -285,20 +300,7 @@ std::vector<std::pair<std::string, std::string>> user_options_in_order(const Use
             if (file.where == where && file.is_argfile == is_argfile) return &file;
         return nullptr;  // not named, or not readable (the caller warned)
     };
-    // '#' starts a comment line in both kinds of file; the rest splits like JAVA_TOOL_OPTIONS.
-    const auto file_words = [&](const OptionFile& file) {
-        std::string text;
-        std::size_t start = 0;
-        while (start < file.content.size()) {
-            std::size_t end = file.content.find('\n', start);
-            if (end == std::string::npos) end = file.content.size();
-            std::string line = file.content.substr(start, end - start);
-            std::size_t first = line.find_first_not_of(" \t\r");
-            if (first == std::string::npos || line[first] != '#') text += line + "\n";
-            start = end + 1;
-        }
-        return tokenize_java_options(text, jdk_major).options;
-    };
+    const auto file_words = [&](const OptionFile& file) { return option_file_words(file, jdk_major); };
     // An option, then the options of the -XX:VMOptionsFile it names: HotSpot reads them in its place.
     const auto add_option = [&](const std::string& option, const std::string& where) {
         options.emplace_back(option, where);
@@ -373,7 +375,13 @@ std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_maj
                 continue;
             }
             if (arg.empty() || arg.front() != '-' || arg == "-jar" || arg == "-m" || arg == "--module") break;
-            if (takes_separate_value(arg)) ++i;  // -cp DIR @args: DIR is not the main class
+            if (!takes_separate_value(arg)) continue;
+            ++i;  // -cp DIR @args: DIR is not the main class; `-cp @file` is expanded too (its words follow -cp)
+            if (i < user.command_line.size()) {
+                const std::string& value = user.command_line[i];
+                if (value.size() > 1 && value.front() == '@' && value[1] != '@')
+                    refs.push_back({value, value.substr(1), true});
+            }
         }
     }
     auto scan = [&](const std::vector<std::string>& options) {
@@ -386,6 +394,19 @@ std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_maj
     if (jdk_major >= 9 && user.jdk_java_options)  // JDK 8's launcher has no JDK_JAVA_OPTIONS
         scan(tokenize_java_options(*user.jdk_java_options, jdk_major).options);
     scan(java_launcher_options(user.command_line));
+    return refs;
+}
+
+std::vector<OptionFileRef> option_file_refs_in_argfiles(const std::vector<OptionFile>& files, int jdk_major) {
+    std::vector<OptionFileRef> refs;
+    for (const auto& file : files) {
+        if (!file.is_argfile) continue;
+        for (const auto& word : option_file_words(file, jdk_major)) {
+            constexpr std::string_view kFlag = "-XX:VMOptionsFile=";
+            const bool known = std::any_of(files.begin(), files.end(), [&](const auto& f) { return f.where == word; });
+            if (starts_with(word, kFlag) && !known) refs.push_back({word, word.substr(kFlag.size()), false});
+        }
+    }
     return refs;
 }
 

@@ -40,6 +40,10 @@ struct OptionFileRef {
 };
 std::vector<OptionFileRef> option_file_refs(const UserOptions& user, int jdk_major);
 
+// The -XX:VMOptionsFile=PATH an @argfile names (`files`: those read so far), which the JVM reads in its
+// place; none already among `files`. Pure.
+std::vector<OptionFileRef> option_file_refs_in_argfiles(const std::vector<OptionFile>& files, int jdk_major);
+
 // Every option of the user, in the order the JVM applies them (the last of a repeated flag wins):
 // JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS (JDK 9+), the java command line, _JAVA_OPTIONS. The options of an
 // @argfile (JDK 9+) or a -XX:VMOptionsFile come where it stands, as the launcher and HotSpot expand them;

@@ -488,4 +488,25 @@ grep -qE "^ *ccstr +HeapDumpPath += $T/y-dumps/run-$STAMP_RE " "$OUT" ||
   fail "HeapDumpPath is not a run directory of $T/y-dumps: $(grep -E ' HeapDumpPath ' "$OUT")"
 ok "$(grep -E ' HeapDumpPath ' "$OUT" | sed 's/  */ /g')"
 
+# ------------------------------------------------------------------------------------------------
+# z. Files the launcher expands that jvminit did not read: a -XX:VMOptionsFile named inside an @argfile,
+#    and an @argfile given as -cp's value (found by a review: explain expected 75% of the RAM, the JVM took
+#    the file's -Xmx).
+check "z. java @a (naming a VM options file with -Xmx2g) and java -cp @c (holding -Xmx3g): explain's heap is the JVM's"
+printf -- '-XX:VMOptionsFile=%s\n' "$T/z.vm" >"$T/z.args"
+printf -- '-Xmx2g\n' >"$T/z.vm"
+printf -- '%s -Xmx3g\n' "$APPS_DIR" >"$T/z.cp"
+for form in "@$T/z.args" "-cp @$T/z.cp"; do
+  # shellcheck disable=SC2086
+  run_plain explain --json -- java $form -version
+  assert_rc 0 "explain exit status ($form)"
+  expected=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["expected_max_heap_bytes"])' "$OUT")
+  # shellcheck disable=SC2086
+  run_plain -- java $form -XX:+PrintFlagsFinal -version
+  assert_rc 0 "exit status ($form)"
+  jvm=$(sed -nE 's/^ *size_t +MaxHeapSize += ([0-9]+) .*/\1/p' "$OUT")
+  assert_eq "$jvm" "$expected" "explain's expected heap against the JVM's MaxHeapSize ($form)"
+done
+ok "2 GiB and 3 GiB, as the JVM takes them"
+
 say "pass"

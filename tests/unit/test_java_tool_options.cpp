@@ -1098,6 +1098,12 @@ TEST(OptionFileRefs, ArgfilesBeforeTheMainClassAndVmOptionsFilesAnywhereTheJvmRe
         {"no options", {}, 17, {}},
         {"@argfile before -jar on JDK 17", command_line({"@/app/jvm.args", "-jar", "app.jar"}), 17, {app_args}},
         {"@argfile before the main class", command_line({"-Xss1m", "@/app/jvm.args", "Main"}), 17, {app_args}},
+        // The launcher expands an @argfile given as an option's value too: `java -cp @cp.args Main` (found by a
+        // review: -cp @file held -Xmx3g, the JVM took it, jvminit did not read the file).
+        {"@argfile as -cp's value",
+         command_line({"-cp", "@/app/cp.args", "Main"}),
+         17,
+         {{"@/app/cp.args", "/app/cp.args", true}}},
         {"relative @argfile", command_line({"@jvm.args", "Main"}), 11, {{"@jvm.args", "jvm.args", true}}},
         {"two @argfiles", command_line({"@a", "@b", "Main"}), 17, {{"@a", "a", true}, {"@b", "b", true}}},
         {"@argfile after the main class is the application's", command_line({"Main", "@/app/jvm.args"}), 17, {}},
@@ -1162,6 +1168,22 @@ TEST(OptionFileRefs, AnArgfileAfterTheValueOfAnOptionCounts) {
         EXPECT_EQ(refs[0].path, "/app/jvm.args");
         EXPECT_TRUE(refs[0].is_argfile);
     }
+}
+
+// A -XX:VMOptionsFile named inside an @argfile is read too, once the argfile has been (found by a review:
+// `java @a` with a naming vm.options holding -Xmx2g; explain expected 75% of the RAM).
+TEST(OptionFileRefs, AVmOptionsFileNamedInAnArgfile) {
+    const std::vector<OptionFile> files = {
+        {"@/a", "# -XX:VMOptionsFile=/commented\n-XX:VMOptionsFile=/vm -Xss1m\n", true},
+        {"-XX:VMOptionsFile=/read", "-Xmx1g", false},
+        {"@/b", "-XX:VMOptionsFile=/read", true},                      // already read: not again
+        {"-XX:VMOptionsFile=/c", "-XX:VMOptionsFile=/nested", false},  // not an argfile: HotSpot reads no nested one
+    };
+    std::vector<OptionFileRef> refs = option_file_refs_in_argfiles(files, 17);
+    ASSERT_EQ(refs.size(), 1u) << shown(refs);
+    EXPECT_EQ(refs[0].where, "-XX:VMOptionsFile=/vm");
+    EXPECT_EQ(refs[0].path, "/vm");
+    EXPECT_FALSE(refs[0].is_argfile);
 }
 
 TEST(OptionFileRefs, JdkJavaOptionsIsNotReadByJdk8) {
