@@ -58,9 +58,9 @@ struct PreparedOutput {
     // whole run): another start's clean-up leaves it alone even while it is empty. Invalid in a dry run, and
     // where the file system refuses flock(2) on a directory (no start's clean-up can remove it there).
     sys::UniqueFd run_dir_lock;
-    // With GC logging: the start's GC lock file (GC_LOG_DIR/gc-STAMP.lock), open and holding a shared flock(2)
-    // for as long as this object lives: another start's clean-up leaves this start's GC logs alone. Invalid
-    // in a dry run, and where the file cannot be made or the file system refuses flock(2).
+    // With GC logging: the start's GC lock file (GC_LOG_DIR/gc-STAMP.lock), open and holding an exclusive
+    // flock(2) for as long as this object lives: another start's clean-up leaves this start's GC logs alone.
+    // Invalid in a dry run, and where the file cannot be made or the file system refuses flock(2) or link(2).
     sys::UniqueFd gc_lock;
     std::vector<std::string> deleted;              // old dumps removed for the retention limit (full paths)
     std::vector<std::string> deleted_error_files;  // old hs_err files removed (kErrorFilesKept; full paths)
