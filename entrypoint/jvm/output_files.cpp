@@ -298,9 +298,10 @@ struct GcLockClaim {
     sys::UniqueFd fd;
     bool taken = false;
 };
+constexpr std::string_view kGcLockTempPrefix = ".jvminit-gc-lock-";
 GcLockClaim claim_gc_lock(const std::string& gc_dir, const std::string& stamp) {
     GcLockClaim claim;
-    std::string temp = (fs::path(gc_dir) / ".jvminit-gc-lock-XXXXXX").string();
+    std::string temp = (fs::path(gc_dir) / (std::string(kGcLockTempPrefix) + "XXXXXX")).string();
     sys::UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
     if (!fd) return claim;
     ::fchmod(fd.get(), 0644);  // readable for the check of starts that run as other users
@@ -354,6 +355,15 @@ void remove_old_gc_logs(const std::string& gc_dir, const std::vector<std::string
                                           [&](const std::string& other) { return gc_log_stamp(other) == stamp; });
         const bool doomed = std::find(doomed_stamps.begin(), doomed_stamps.end(), *stamp) != doomed_stamps.end();
         if (doomed || (!has_logs && ended(*stamp))) fs::remove(fs::path(gc_dir) / name, ec);
+    }
+    // A start killed between making its lock file and linking it (microseconds) leaves the temporary
+    // name behind: gone once it is a minute old, when no start can still be using it.
+    const auto minute_ago = fs::file_time_type::clock::now() - std::chrono::minutes(1);
+    for (const auto& name : names) {
+        if (name.rfind(kGcLockTempPrefix, 0) != 0) continue;
+        const fs::path path = fs::path(gc_dir) / name;
+        if (fs::is_regular_file(fs::symlink_status(path, ec)) && fs::last_write_time(path, ec) < minute_ago && !ec)
+            fs::remove(path, ec);
     }
 }
 

@@ -653,6 +653,20 @@ TEST_F(PrepareOutput, AFifoNamedLikeAGcLockFileNeitherBlocksNorCounts) {
     EXPECT_FALSE(fs::exists(gc / ("gc-" + start_stamp(start + 2s, 1) + "-pid7.log"))) << "the others go by the count";
 }
 
+// The temporary name of a lock file that a killed start left (between making and linking it) goes once it is
+// a minute old; a fresh one may be another start's, about to be linked.
+TEST_F(PrepareOutput, ALeftOverTemporaryGcLockFileGoesAfterAMinute) {
+    fs::path gc = dir("gc");
+    fs::create_directories(gc);
+    touch(gc / ".jvminit-gc-lock-old123");
+    fs::last_write_time(gc / ".jvminit-gc-lock-old123", fs::file_time_type::clock::now() - std::chrono::minutes(5));
+    touch(gc / ".jvminit-gc-lock-new456");
+    PreparedOutput out = prepare_output("", 3, true, gc.string(), false);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_FALSE(fs::exists(gc / ".jvminit-gc-lock-old123"));
+    EXPECT_TRUE(fs::exists(gc / ".jvminit-gc-lock-new456"));
+}
+
 // Starts with different heap dump directories and one GC log directory, at once and in one millisecond
 // (replicas, each with its own dump volume): the GC lock file's link(2) decides the stamp for both (found by a
 // review: the second got the first's stamp in 294 of 300 pairs, and ran with no GC lock).
