@@ -12,7 +12,6 @@
 #include "app/logging.hpp"
 #include "app/preparation.hpp"
 #include "config/values.hpp"
-#include "jvm/java_options_tokenizer.hpp"
 #include "supervise/exit_status.hpp"
 #include "supervise/launcher.hpp"
 #include "supervise/supervisor.hpp"
@@ -69,11 +68,7 @@ void log_limits_check(const LimitsCheck& check) {
 // The additions as they are exported (quoted where the JVM needs it: a path with a space), not the user's
 // part of JAVA_TOOL_OPTIONS (it can hold secrets).
 std::string added_options_text(const Preparation& p) {
-    if (p.plan.added.empty()) return "none";
-    std::vector<std::string> options;
-    options.reserve(p.plan.added.size());
-    for (const auto& added : p.plan.added) options.push_back(added.option);
-    return join_java_options(options, p.jdk.effective_major()).value;
+    return p.plan.added_text.empty() ? "none" : p.plan.added_text;
 }
 
 int run_program(const cli::CommandLine& command_line, const Environment& environment) {

@@ -227,6 +227,7 @@ struct Planner {
             plan.error = "JAVA_TOOL_OPTIONS: " + *joined.error;
             return;
         }
+        plan.added_text = joined.value;
         std::string value = in.user.java_tool_options.value_or("");
         if (!joined.value.empty()) {
             if (!value.empty()) value += ' ';

@@ -72,6 +72,7 @@ struct SuppressedOption {
 struct JavaToolOptionsPlan {
     std::optional<std::string> value;  // the child's JAVA_TOOL_OPTIONS; nullopt: unset (never empty)
     std::vector<AddedOption> added;
+    std::string added_text;  // `added` as exported at the end of `value` (quoted where needed); "" for none
     std::vector<SuppressedOption> suppressed;
     std::vector<std::string> warnings;  // for the log, e.g. "JDWP listens on all interfaces"
     std::optional<std::string> error;   // a bad input: nothing may start

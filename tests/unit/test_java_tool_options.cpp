@@ -942,6 +942,20 @@ TEST(JavaToolOptions, NoPercentageWhenTheUserTurnsContainerSupportOff) {
     }
 }
 
+TEST(JavaToolOptions, TheAddedTextIsTheExportedEndOfTheValue) {
+    // The start log shows `added_text`: the additions quoted as the child gets them, without the user's part.
+    JavaToolOptionsInput input = input_for();
+    input.files.heap_dump_path = "/dumps dir/run-1";
+    input.user.java_tool_options = "-Dsecret=x";
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+    ASSERT_TRUE(plan.value.has_value());
+    EXPECT_EQ(*plan.value, "-Dsecret=x " + plan.added_text);
+    EXPECT_NE(plan.added_text.find("-XX:HeapDumpPath=\"/dumps dir/run-1\""), std::string::npos) << plan.added_text;
+    JavaToolOptionsInput none = input_for({{"JVMINIT_ON_OOM", "none"}, {"JVMINIT_MAX_RAM_PERCENTAGE", "0"}});
+    EXPECT_EQ(plan_java_tool_options(none).added_text, "") << "nothing added";
+}
+
 TEST(JavaToolOptions, AnOptionAfterAnArgfileOverridesIt) {
     // `java @a -XX:+HeapDumpOnOutOfMemoryError` with -XX:-HeapDumpOnOutOfMemoryError in a: the JVM dumps, so
     // jvminit must still give it a unique HeapDumpPath (the default name repeats after a restart).
