@@ -454,24 +454,20 @@ bool container_support_off(const std::vector<std::string>& options) {
     return off;
 }
 
-bool user_sizes_heap(const std::vector<std::string>& options) {
-    return std::any_of(options.begin(), options.end(), [](std::string_view o) {
-        if (is_heap_size_flag(o) || starts_with(o, "-Xms")) return true;
-        for (const char* name : {"InitialHeapSize", "MinHeapSize", "ErgoHeapSizeLimit", "MinRAMPercentage",
-                                 "MinRAMFraction", "InitialRAMPercentage", "InitialRAMFraction"})
-            if (is_xx_flag(o, name)) return true;
-        return false;
-    });
-}
+namespace {
 
-std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
-                                               int added_percentage) {
-    if (auto heap = user_max_heap(options)) return heap;
-    // The flags as the JVM ends up with them: the last of each; a -XX:...Percentage beats its ...Fraction,
-    // whatever their order (Arguments::set_heap_size converts a Fraction only when the Percentage is default).
-    std::optional<double> max_percentage, max_fraction, min_percentage, min_fraction;
-    std::optional<std::uint64_t> max_ram, initial_heap, min_heap, ergo_limit;
+// The user's heap-sizing flags as the JVM ends up with them (the last of each), other than -Xmx and
+// -XX:MaxHeapSize (user_max_heap); `any`: one of these or those is set. The one list of the flags that
+// expected_max_heap reads.
+struct HeapSizeFlags {
+    std::optional<double> max_percentage, max_fraction, min_percentage, min_fraction;  // as percentages
+    std::optional<std::uint64_t> max_ram, initial_heap, min_heap, ergo_limit;          // bytes
     bool initial_ram_set = false;
+    bool any = false;
+};
+
+HeapSizeFlags read_heap_size_flags(const std::vector<std::string>& options) {
+    HeapSizeFlags f;
     const auto percentage_of = [](std::string_view text) -> std::optional<double> {
         double value = 0;
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -485,50 +481,74 @@ std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& o
             return 100.0 / static_cast<double>(fraction);
         return std::nullopt;
     };
+    const auto size_to = [](std::optional<std::uint64_t>& to, std::string_view text) {
+        if (auto size = parse_java_size(text)) to = size;
+    };
     for (const auto& option : options) {
         std::string_view o = option;
-        if (starts_with(o, "-XX:MaxRAM=")) {
-            if (auto size = parse_java_size(o.substr(11))) max_ram = size;
+        bool known = true;
+        if (starts_with(o, "-Xmx") || starts_with(o, "-XX:MaxHeapSize=")) {
+            // user_max_heap's
+        } else if (starts_with(o, "-XX:MaxRAM=")) {
+            size_to(f.max_ram, o.substr(11));
         } else if (starts_with(o, "-XX:MaxRAMPercentage=")) {
-            if (auto value = percentage_of(o.substr(21))) max_percentage = value;
+            if (auto value = percentage_of(o.substr(21))) f.max_percentage = value;
         } else if (starts_with(o, "-XX:MaxRAMFraction=")) {
-            if (auto value = fraction_of(o.substr(19))) max_fraction = value;
+            if (auto value = fraction_of(o.substr(19))) f.max_fraction = value;
         } else if (starts_with(o, "-XX:MinRAMPercentage=")) {
-            if (auto value = percentage_of(o.substr(21))) min_percentage = value;
+            if (auto value = percentage_of(o.substr(21))) f.min_percentage = value;
         } else if (starts_with(o, "-XX:MinRAMFraction=")) {
-            if (auto value = fraction_of(o.substr(19))) min_fraction = value;
+            if (auto value = fraction_of(o.substr(19))) f.min_fraction = value;
         } else if (starts_with(o, "-XX:InitialRAMPercentage=") || starts_with(o, "-XX:InitialRAMFraction=")) {
-            initial_ram_set = true;
+            f.initial_ram_set = true;
         } else if (starts_with(o, "-Xms")) {  // InitialHeapSize (and MinHeapSize)
-            if (auto size = parse_java_size(o.substr(4))) initial_heap = size;
+            size_to(f.initial_heap, o.substr(4));
         } else if (starts_with(o, "-XX:InitialHeapSize=")) {
-            if (auto size = parse_java_size(o.substr(20))) initial_heap = size;
+            size_to(f.initial_heap, o.substr(20));
         } else if (starts_with(o, "-XX:MinHeapSize=")) {
-            if (auto size = parse_java_size(o.substr(16))) min_heap = size;
+            size_to(f.min_heap, o.substr(16));
         } else if (starts_with(o, "-XX:ErgoHeapSizeLimit=")) {
-            if (auto size = parse_java_size(o.substr(22))) ergo_limit = size;
+            size_to(f.ergo_limit, o.substr(22));
+        } else {
+            known = false;
         }
+        f.any = f.any || known;
     }
+    return f;
+}
+
+}  // namespace
+
+bool user_sizes_heap(const std::vector<std::string>& options) {
+    return read_heap_size_flags(options).any;
+}
+
+std::optional<std::uint64_t> expected_max_heap(const std::vector<std::string>& options, std::uint64_t memory_bytes,
+                                               int added_percentage) {
+    if (auto heap = user_max_heap(options)) return heap;
+    // A -XX:...Percentage beats its ...Fraction, whatever their order (Arguments::set_heap_size converts a
+    // Fraction only when the Percentage is default).
+    HeapSizeFlags f = read_heap_size_flags(options);
     // Then Arguments::set_heap_size caps the estimate at ErgoHeapSizeLimit and raises it to the initial heap
     // size the user set (or else the minimum): a -Xms2g in a 1 GiB container gives a 2 GiB maximum heap.
     const auto adjusted = [&](std::uint64_t reasonable) {
-        if (ergo_limit && *ergo_limit != 0) reasonable = std::min(reasonable, *ergo_limit);
-        if (initial_heap) return std::max(reasonable, *initial_heap);
-        if (min_heap) return std::max(reasonable, *min_heap);
+        if (f.ergo_limit && *f.ergo_limit != 0) reasonable = std::min(reasonable, *f.ergo_limit);
+        if (f.initial_heap) return std::max(reasonable, *f.initial_heap);
+        if (f.min_heap) return std::max(reasonable, *f.min_heap);
         return reasonable;
     };
-    if (!max_percentage && added_percentage > 0) max_percentage = added_percentage;  // in JAVA_TOOL_OPTIONS
+    if (!f.max_percentage && added_percentage > 0) f.max_percentage = added_percentage;  // in JAVA_TOOL_OPTIONS
     // Any of these set: the memory is MaxRAM if given, else all of it; none: the memory, at most MaxRAM's 128 GiB.
-    const bool sized = max_percentage || max_fraction || min_percentage || min_fraction || initial_ram_set;
+    const bool sized = f.max_percentage || f.max_fraction || f.min_percentage || f.min_fraction || f.initial_ram_set;
     std::uint64_t memory = 0;
-    if (max_ram) {
-        memory = *max_ram;
+    if (f.max_ram) {
+        memory = *f.max_ram;
     } else {
         memory = sized ? memory_bytes : std::min(memory_bytes, kDefaultMaxRam);
     }
-    if (memory == 0) return initial_heap || min_heap ? std::optional(adjusted(0)) : std::nullopt;
-    const double max_share = max_percentage.value_or(max_fraction.value_or(kDefaultMaxRamPercentage));
-    const double min_share = min_percentage.value_or(min_fraction.value_or(kDefaultMinRamPercentage));
+    if (memory == 0) return f.initial_heap || f.min_heap ? std::optional(adjusted(0)) : std::nullopt;
+    const double max_share = f.max_percentage.value_or(f.max_fraction.value_or(kDefaultMaxRamPercentage));
+    const double min_share = f.min_percentage.value_or(f.min_fraction.value_or(kDefaultMinRamPercentage));
     const auto share = [&](double percentage) {
         return static_cast<std::uint64_t>(static_cast<long double>(memory) * percentage / 100.0L);
     };
