@@ -1,5 +1,8 @@
 #include "config/values.hpp"
 
+#include <signal.h>
+#include <string.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -13,7 +16,90 @@ bool iequals(std::string_view a, std::string_view b) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
            });
 }
+
+std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
+
+// The name of a signal without "SIG": sigabbrev_np(3) for 1-31, RTMIN+N for the real-time ones.
+std::string short_signal_name(int sig) {
+    if (sig >= SIGRTMIN) return sig == SIGRTMIN ? "RTMIN" : "RTMIN+" + std::to_string(sig - SIGRTMIN);
+    const char* abbrev = ::sigabbrev_np(sig);
+    return abbrev != nullptr ? abbrev : std::to_string(sig);
+}
 }  // namespace
+
+std::optional<int> parse_signal(std::string_view text) {
+    auto valid = [](std::int64_t sig) -> std::optional<int> {
+        if (sig < 1 || sig > SIGRTMAX || (sig > 31 && sig < SIGRTMIN)) return std::nullopt;
+        return static_cast<int>(sig);
+    };
+    if (auto number = parse_integer(text, 1, 64)) return valid(*number);
+    if (text.size() > 3 && iequals(text.substr(0, 3), "SIG")) text.remove_prefix(3);
+    for (auto [base, sign] : {std::pair{std::string_view("RTMIN"), 1}, std::pair{std::string_view("RTMAX"), -1}}) {
+        if (text.size() < base.size() || !iequals(text.substr(0, base.size()), base)) continue;
+        std::string_view rest = text.substr(base.size());
+        const int anchor = sign > 0 ? SIGRTMIN : SIGRTMAX;
+        if (rest.empty()) return anchor;
+        if (rest.front() != (sign > 0 ? '+' : '-')) return std::nullopt;
+        auto offset = parse_integer(rest.substr(1), 0, 64);
+        if (!offset) return std::nullopt;
+        const std::int64_t sig = anchor + sign * *offset;
+        if (sig < SIGRTMIN || sig > SIGRTMAX) return std::nullopt;
+        return valid(sig);
+    }
+    for (int sig = 1; sig <= 31; ++sig) {
+        const char* abbrev = ::sigabbrev_np(sig);
+        if (abbrev != nullptr && iequals(text, abbrev)) return sig;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text) {
+    std::vector<SignalRewrite> rules;
+    if (trim_spaces(text).empty()) return rules;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t comma = text.find(',', start);
+        if (comma == std::string_view::npos) comma = text.size();
+        const std::string_view entry = trim_spaces(text.substr(start, comma - start));
+        const std::size_t colon = entry.find(':');
+        if (colon == std::string_view::npos) return std::nullopt;
+        auto received = parse_signal(entry.substr(0, colon));
+        if (!received || *received == SIGKILL || *received == SIGSTOP || *received == SIGCHLD || *received == SIGPIPE)
+            return std::nullopt;
+        const std::string_view to = entry.substr(colon + 1);
+        int forwarded = 0;
+        if (!iequals(to, "drop")) {
+            auto sig = parse_signal(to);
+            if (!sig) return std::nullopt;
+            forwarded = *sig;
+        }
+        for (const auto& rule : rules)
+            if (rule.received == *received) return std::nullopt;
+        rules.push_back({*received, forwarded});
+        start = comma + 1;
+    }
+    return rules;
+}
+
+std::string format_signal_rewrite(const std::vector<SignalRewrite>& rules) {
+    std::string text;
+    for (const auto& rule : rules) {
+        if (!text.empty()) text += ',';
+        text += short_signal_name(rule.received) + ":" +
+                (rule.forwarded == 0 ? std::string("drop") : short_signal_name(rule.forwarded));
+    }
+    return text;
+}
+
+int rewritten_signal(int received, const std::vector<SignalRewrite>& rules) {
+    for (const auto& rule : rules)
+        if (rule.received == received) return rule.forwarded;
+    return received;
+}
 
 std::optional<bool> parse_bool(std::string_view text) {
     for (std::string_view yes : {"true", "1", "yes"})

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jvminit::config {
 
@@ -25,6 +26,31 @@ inline constexpr std::string_view kDurationForm =
 
 // Formats milliseconds back into the shortest exact form parse_duration accepts ("8s", "1500ms").
 std::string format_duration(std::chrono::milliseconds duration);
+
+// A signal: its name with or without "SIG" in any letter case ("HUP", "SIGTERM", "usr2"), "RTMIN+N" /
+// "RTMAX-N" for real-time signals, or its number (1-64, as kill -l lists them). Names follow
+// sigabbrev_np(3); 32 and 33, which glibc keeps for itself (signal(7)), are refused.
+std::optional<int> parse_signal(std::string_view text);
+
+// One rule of signals.rewrite (pid1-behaviour.md scenario 9, dumb-init's --rewrite): the signal jvminit
+// receives and the one it forwards instead; `forwarded` 0 means dropped (forwarded to nobody).
+struct SignalRewrite {
+    int received = 0;   // a signal jvminit forwards: not SIGKILL/SIGSTOP (cannot be caught), SIGCHLD (jvminit
+                        // reaps on it) or SIGPIPE (ignored, never forwarded)
+    int forwarded = 0;  // any signal parse_signal accepts, or 0 for drop
+    bool operator==(const SignalRewrite&) const = default;
+};
+
+// "FROM:TO,FROM:TO": FROM and TO as parse_signal takes them, TO also `drop`; spaces around an entry are
+// ignored, each FROM appears once, the empty text is no rule. Nullopt when the text is not in that form.
+std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text);
+inline constexpr std::string_view kSignalRewriteForm =
+    "comma-separated FROM:TO pairs of signal names or numbers, TO may be drop, each FROM once and not KILL, STOP, "
+    "CHLD or PIPE (e.g. HUP:drop,USR2:TERM), or empty";
+// The rules back in the form parse_signal_rewrite takes, names without "SIG": "HUP:drop,USR2:TERM".
+std::string format_signal_rewrite(const std::vector<SignalRewrite>& rules);
+// The signal to forward when `received` comes in: its rule's, else `received` itself; 0 when dropped.
+int rewritten_signal(int received, const std::vector<SignalRewrite>& rules);
 
 // Levenshtein edit distance between two ASCII strings (case-sensitive), for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);

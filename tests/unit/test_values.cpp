@@ -1,6 +1,7 @@
 // The value forms every setting uses (config/values.hpp): one accepted form each, shared by the TOML file,
 // the environment and the flags.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <cstdint>
@@ -220,6 +221,118 @@ TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
         EXPECT_EQ(edit_distance(c.a, c.b), c.expected);
         EXPECT_EQ(edit_distance(c.b, c.a), c.expected) << "the distance is symmetric";
     }
+}
+
+struct SignalCase {
+    std::string text;
+    std::optional<int> expected;
+};
+
+TEST(ParseSignal, TakesNamesWithOrWithoutSigInAnyCaseRealTimeFormsAndNumbers) {
+    const std::vector<SignalCase> cases = {
+        {"HUP", SIGHUP},
+        {"SIGHUP", SIGHUP},
+        {"sigterm", SIGTERM},
+        {"usr2", SIGUSR2},
+        {"Winch", SIGWINCH},
+        {"15", SIGTERM},
+        {"1", SIGHUP},
+        {"31", SIGSYS},
+        {"RTMIN", SIGRTMIN},
+        {"SIGRTMIN+3", SIGRTMIN + 3},
+        {"rtmax", SIGRTMAX},
+        {"RTMAX-1", SIGRTMAX - 1},
+        {"64", SIGRTMAX},
+        {"34", SIGRTMIN},
+        // refused
+        {"", std::nullopt},
+        {"0", std::nullopt},
+        {"65", std::nullopt},
+        {"32", std::nullopt},  // glibc's own (signal(7))
+        {"33", std::nullopt},
+        {"-15", std::nullopt},
+        {"SIG", std::nullopt},
+        {"SIG15", std::nullopt},
+        {"TERMINATE", std::nullopt},
+        {" HUP", std::nullopt},
+        {"RTMIN-1", std::nullopt},
+        {"RTMAX+1", std::nullopt},
+        {"RTMIN+31", std::nullopt},
+        {"RTMIN+", std::nullopt},
+        {"RTMIN3", std::nullopt},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("text: '" + c.text + "'");
+        EXPECT_EQ(parse_signal(c.text), c.expected);
+    }
+}
+
+struct RewriteCase {
+    std::string text;
+    std::optional<std::vector<SignalRewrite>> expected;
+};
+
+TEST(ParseSignalRewrite, TakesFromToPairsAndRefusesAnythingElse) {
+    using Rules = std::vector<SignalRewrite>;
+    const std::vector<RewriteCase> cases = {
+        {"", Rules{}},
+        {"  ", Rules{}},
+        {"HUP:drop", Rules{{SIGHUP, 0}}},
+        {"HUP:DROP", Rules{{SIGHUP, 0}}},
+        {"HUP:drop,USR2:drop", Rules{{SIGHUP, 0}, {SIGUSR2, 0}}},
+        {"HUP:drop, USR2:TERM", Rules{{SIGHUP, 0}, {SIGUSR2, SIGTERM}}},
+        {"15:2", Rules{{SIGTERM, SIGINT}}},
+        {"SIGTERM:SIGQUIT", Rules{{SIGTERM, SIGQUIT}}},
+        {"RTMIN+2:USR1", Rules{{SIGRTMIN + 2, SIGUSR1}}},
+        {"ABRT:KILL", Rules{{SIGABRT, SIGKILL}}},  // what is sent may be anything
+        // refused
+        {"HUP", std::nullopt},
+        {"HUP:", std::nullopt},
+        {":drop", std::nullopt},
+        {"HUP:drop,", std::nullopt},
+        {",HUP:drop", std::nullopt},
+        {"HUP:drop,,USR2:drop", std::nullopt},
+        {"HUP:drop,HUP:TERM", std::nullopt},     // the same FROM twice
+        {"HUP:drop,SIGHUP:drop", std::nullopt},  // spelled differently
+        {"KILL:drop", std::nullopt},             // cannot be caught
+        {"STOP:drop", std::nullopt},
+        {"CHLD:drop", std::nullopt},  // jvminit reaps on it
+        {"PIPE:TERM", std::nullopt},  // ignored, never forwarded
+        {"HUP:nothing", std::nullopt},
+        {"HUP:drop;USR2:drop", std::nullopt},
+        {"HUP=drop", std::nullopt},
+        {"HUP : drop", std::nullopt},
+        {"HUP:0", std::nullopt},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("text: '" + c.text + "'");
+        EXPECT_EQ(parse_signal_rewrite(c.text), c.expected);
+    }
+}
+
+TEST(FormatSignalRewrite, GivesBackTheFormTheParserTakes) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"", ""},
+        {"sighup:drop", "HUP:drop"},
+        {"15:2, 12:drop", "TERM:INT,USR2:drop"},
+        {"SIGRTMIN+2:rtmin", "RTMIN+2:RTMIN"},
+    };
+    for (const auto& [text, shown] : cases) {
+        SCOPED_TRACE("text: '" + text + "'");
+        auto rules = parse_signal_rewrite(text);
+        ASSERT_TRUE(rules.has_value());
+        EXPECT_EQ(format_signal_rewrite(*rules), shown);
+        EXPECT_EQ(parse_signal_rewrite(shown), rules);
+    }
+}
+
+TEST(RewrittenSignal, ForwardsTheRulesSignalZeroForDropAndOthersUnchanged) {
+    const std::vector<SignalRewrite> rules = {{SIGHUP, 0}, {SIGTERM, SIGINT}};
+    EXPECT_EQ(rewritten_signal(SIGHUP, rules), 0);
+    EXPECT_EQ(rewritten_signal(SIGTERM, rules), SIGINT);
+    EXPECT_EQ(rewritten_signal(SIGINT, rules), SIGINT);  // not a chain: INT is not rewritten again
+    EXPECT_EQ(rewritten_signal(SIGUSR1, rules), SIGUSR1);
+    EXPECT_EQ(rewritten_signal(SIGUSR1, {}), SIGUSR1);
 }
 
 }  // namespace
