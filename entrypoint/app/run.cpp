@@ -55,6 +55,9 @@ void log_preparation(const Preparation& p) {
     for (const auto& warning : p.plan.warnings) spdlog::warn("{}", warning);
     for (const auto& suppressed : p.plan.suppressed)
         spdlog::debug("not adding {}: {}", suppressed.option, suppressed.why);
+    if (!p.settings.values.signal_rewrite.empty())
+        spdlog::info("signals forwarded as another or dropped (signals.rewrite): {}",
+                     config::format_signal_rewrite(p.settings.values.signal_rewrite));
 }
 
 void log_limits_check(const LimitsCheck& check) {
@@ -136,17 +139,20 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     supervise::SupervisorOptions options;
     options.grace_period = p.settings.values.stop_timeout;
     options.is_pid1 = is_pid1;
+    options.signal_rewrite = p.settings.values.signal_rewrite;
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
 
-    const int exit_code = supervise::exit_code_for(outcome.wait_status);
+    const int exit_code = supervise::exit_code_for(outcome, p.settings.values.stop_exit_zero);
     try {  // the child's status matters more than the line that reports it
         const supervise::EndKind kind = supervise::classify_end(outcome);
         // The kind only when it says more than the status: a requested stop, or jvminit's own SIGKILL.
         std::string why = kind == supervise::EndKind::StoppedOnRequest || kind == supervise::EndKind::KilledAtGraceEnd
                               ? std::string(", ") + supervise::to_string(kind)
                               : std::string();
-        spdlog::info("{} (pid {}) {}{}; exiting with {}", p.program.front(), outcome.pid,
-                     supervise::describe_wait_status(outcome.wait_status), why, exit_code);
+        const bool status_replaced = exit_code != supervise::exit_code_for(outcome.wait_status);
+        spdlog::info("{} (pid {}) {}{}; exiting with {}{}", p.program.front(), outcome.pid,
+                     supervise::describe_wait_status(outcome.wait_status), why, exit_code,
+                     status_replaced ? " (stop.exit_zero)" : "");
     } catch (const std::exception&) {
     }
     return exit_code;

@@ -118,6 +118,16 @@ std::string show_stop_timeout(const Settings& s) {
     return format_duration(s.stop_timeout);
 }
 
+bool apply_signal_rewrite(Settings& s, std::string_view text) {
+    auto rules = parse_signal_rewrite(text);
+    if (!rules) return false;
+    s.signal_rewrite = std::move(*rules);
+    return true;
+}
+std::string show_signal_rewrite(const Settings& s) {
+    return format_signal_rewrite(s.signal_rewrite);
+}
+
 bool apply_log_level(Settings& s, std::string_view text) {
     for (LogLevel level :
          {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error, LogLevel::Off}) {
@@ -172,6 +182,14 @@ const std::array kSpecs = {
     SettingSpec{"stop", "timeout", "JVMINIT_STOP_TIMEOUT", "--stop-timeout", ValueType::String, kDurationForm,
                 "grace period after a stop signal or the main child's exit before remaining processes get SIGKILL",
                 &apply_stop_timeout, &show_stop_timeout},
+    SettingSpec{"stop", "exit_zero", "JVMINIT_STOP_EXIT_ZERO", "--stop-exit-zero", ValueType::Bool, kBoolForm,
+                "exit 0 instead of the child's status when the child ended by a stop jvminit forwarded "
+                "(SIGTERM/SIGINT: a JVM's 143/130); other endings keep their status",
+                &apply_bool<&Settings::stop_exit_zero>, &show_bool<&Settings::stop_exit_zero>},
+    SettingSpec{"signals", "rewrite", "JVMINIT_SIGNAL_REWRITE", "--signal-rewrite", ValueType::String,
+                kSignalRewriteForm,
+                "signals forwarded as another signal or dropped (FROM:TO, TO drop), e.g. HUP:drop,USR2:drop",
+                &apply_signal_rewrite, &show_signal_rewrite},
     SettingSpec{"log", "level", "JVMINIT_LOG_LEVEL", "--log-level", ValueType::String,
                 "trace, debug, info, warn, error or off", "jvminit's own log level (stderr)", &apply_log_level,
                 &show_log_level},

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/values.hpp"
+
 namespace jvminit::config {
 
 // What the JVM does on its first OutOfMemoryError (HotSpot flags ExitOnOutOfMemoryError, CrashOnOutOfMemoryError).
@@ -30,6 +32,8 @@ struct Settings {
     std::string gc_log_dir;                        // empty: heap_dump_dir, else the working directory
     int max_ram_percentage = 75;                   // 1-100, -XX:MaxRAMPercentage
     std::chrono::milliseconds stop_timeout{8000};  // grace period, 0 ms to 24 h
+    bool stop_exit_zero = false;  // exit 0 when the child obeyed a requested stop (a JVM's 143 after SIGTERM)
+    std::vector<SignalRewrite> signal_rewrite;  // what to forward instead of a received signal (values.hpp)
     LogLevel log_level = LogLevel::Info;
 };
 

@@ -37,6 +37,11 @@ EndKind classify_end(const ChildOutcome& outcome) {
     return EndKind::KilledBySignal;
 }
 
+int exit_code_for(const ChildOutcome& outcome, bool stop_exit_zero) {
+    if (stop_exit_zero && classify_end(outcome) == EndKind::StoppedOnRequest) return 0;
+    return exit_code_for(outcome.wait_status);
+}
+
 const char* to_string(EndKind kind) {
     switch (kind) {
         case EndKind::Success: return "success";

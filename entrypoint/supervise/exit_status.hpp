@@ -35,4 +35,9 @@ enum class EndKind {
 EndKind classify_end(const ChildOutcome& outcome);
 const char* to_string(EndKind kind);
 
+// The status jvminit exits with: exit_code_for(outcome.wait_status), except 0 for an ending of kind
+// StoppedOnRequest when `stop_exit_zero` (setting stop.exit_zero; tini's `-e 143`, pid1-behaviour.md
+// scenario 9). A stop that needed jvminit's SIGKILL, or any other ending, keeps its status.
+int exit_code_for(const ChildOutcome& outcome, bool stop_exit_zero);
+
 }  // namespace jvminit::supervise

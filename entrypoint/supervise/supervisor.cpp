@@ -65,20 +65,29 @@ public:
 
 private:
     void handle(const signalfd_siginfo& info) {
-        const int sig = static_cast<int>(info.ssi_signo);
-        if (sig == SIGCHLD) {
+        const int received = static_cast<int>(info.ssi_signo);
+        if (received == SIGCHLD) {
             reap();
             return;
         }
+        if (static_cast<pid_t>(info.ssi_pid) == ::getpid() && info.ssi_code == SI_USER) {
+            // Raised by jvminit itself (e.g. by the kernel for a failed write): not the child's business.
+            spdlog::debug("{} raised by jvminit itself; not forwarded", sys::signal_name(received));
+            return;
+        }
+        // From here on the signal is the one to forward (signals.rewrite): what it does here follows that one.
+        const int sig = config::rewritten_signal(received, options_.signal_rewrite);
+        if (sig == 0) {
+            spdlog::debug("{} (from pid {}) dropped (signals.rewrite)", sys::signal_name(received), info.ssi_pid);
+            return;
+        }
+        if (sig != received)
+            spdlog::debug("{} (from pid {}) rewritten to {} (signals.rewrite)", sys::signal_name(received),
+                          info.ssi_pid, sys::signal_name(sig));
         // signalfd hands out pending signals lowest number first, so a SIGTERM (15) can come before the
         // SIGCHLD (17) that says the child stopped: learn the child's state first, or a stopped child would
         // not get its SIGCONT and would hold the SIGTERM until the grace period ends.
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) reap();
-        if (static_cast<pid_t>(info.ssi_pid) == ::getpid() && info.ssi_code == SI_USER) {
-            // Raised by jvminit itself (e.g. by the kernel for a failed write): not the child's business.
-            spdlog::debug("{} raised by jvminit itself; not forwarded", sys::signal_name(sig));
-            return;
-        }
         if (is_stop_signal(sig) && outcome_.stop_signal) {
             // signalfd hands out SIGTERM (15) before SIGTSTP (20) whatever the order they came in: once
             // stopping, a job-control stop would only keep the child from running its shutdown.

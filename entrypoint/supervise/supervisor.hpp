@@ -11,7 +11,9 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <vector>
 
+#include "config/values.hpp"
 #include "supervise/exit_status.hpp"
 #include "sys/signals.hpp"
 
@@ -20,10 +22,14 @@ namespace jvminit::supervise {
 struct SupervisorOptions {
     std::chrono::milliseconds grace_period{8000};  // 0 ms to 24 h
     bool is_pid1 = false;                          // PID 1 of a pid namespace: kill(-1) reaches every process in it
+    std::vector<config::SignalRewrite> signal_rewrite;  // signals forwarded as another one or dropped
 };
 
 // Supervises `child` until it and every remaining descendant are gone:
-//  - each signal read from `signals` is forwarded to the main child (SIGCHLD triggers reaping instead);
+//  - each signal read from `signals` is forwarded to the main child (SIGCHLD triggers reaping instead), as
+//    `signal_rewrite` says: another signal instead, or none (dropped); everything below concerns the signal
+//    forwarded, not the one received (TERM:INT forwards SIGINT and starts the stop; HUP:TERM makes SIGHUP a
+//    stop; TERM:drop means a SIGTERM starts no stop: the runtime's own SIGKILL ends everything);
 //    after forwarding SIGTERM/SIGINT/SIGHUP to a stopped child, SIGCONT follows;
 //  - SIGTERM or SIGINT starts the grace period;
 //  - when the main child has ended, remaining descendants get SIGTERM (and SIGCONT); the grace period runs

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Job control (issue 2, behaviour 6; pid1-behaviour.md scenario 11): with a TTY the child is in the
+# Job control (issue 2, behaviour 6; pid1-behaviour.md scenarios 11 and 12): with a TTY the child is in the
 # terminal's foreground process group; after SIGTSTP stopped the child, a following SIGTERM does not
 # leave it stopped forever (jvminit sends SIGCONT), so jvminit ends long before its grace period.
 #
@@ -53,6 +53,25 @@ for mode in pid1 plain; do
   wait_done_within 10
   assert_rc 143 "exit status after SIGTERM"
   ok "143"
+done
+
+# Scenario 12: an init that detaches from the terminal (TIOCNOTTY, or a session leader that lets go of it)
+# makes the kernel send SIGHUP and SIGCONT to the foreground group: the child, right after its start.
+for mode in pid1 plain; do
+  check "with a TTY ($mode), no SIGHUP or SIGCONT reaches the child after its start (scenario 12)"
+  # shellcheck disable=SC2016
+  start_tty "$mode" -- bash -c 'trap "echo got HUP" HUP; trap "echo got CONT" CONT; echo ready; while :; do sleep 0.05 & wait $!; done'
+  wait_for_line "$OUT" 'ready' 10
+  sleep 1
+  assert_file_not_contains "$OUT" "got HUP" "the child's output in its first second"
+  assert_file_not_contains "$OUT" "got CONT" "the child's output in its first second"
+  # The traps work: a SIGHUP sent to jvminit is forwarded and seen.
+  signal_init HUP
+  wait_for_line "$OUT" 'got HUP' 5
+  signal_init TERM
+  wait_done_within 10
+  assert_rc 143 "exit status after SIGTERM"
+  ok "nothing in the first second; a forwarded SIGHUP is seen"
 done
 
 check "with a TTY: SIGTSTP stops the child; a following SIGTERM does not leave it stopped (grace period 30 s)"

@@ -475,7 +475,6 @@ struct OwnOptionsCase {
 };
 
 TEST(CommandLine, TheSettingsOfARefusedCommandLineAreStillFound) {
-    using Flags = std::vector<std::pair<std::string, std::string>>;
     const std::vector<OwnOptionsCase> cases = {
         {{"jvminit", "--config", "a.toml", "--bogus", "--", "java"}, "a.toml", {}},
         {{"jvminit", "--bogus", "--config=b.toml", "java"}, "b.toml", {}},

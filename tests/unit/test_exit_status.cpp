@@ -126,6 +126,41 @@ TEST(ExitClassifier, TellsTheKindsOfEndingApart) {
     }
 }
 
+struct StopExitZeroCase {
+    const char* scenario;
+    int wait_status;
+    std::optional<int> stop_signal;
+    bool killed_after_grace;
+    int without;  // exit code with stop.exit_zero off
+    int with;     // and on
+};
+
+// stop.exit_zero (pid1-behaviour.md scenario 9): only a requested stop the child obeyed becomes 0.
+TEST(ExitCodeForOutcome, StopExitZeroTurnsOnlyARequestedStopIntoZero) {
+    const std::vector<StopExitZeroCase> cases = {
+        {"JVM exits 143 after SIGTERM", exited(143), SIGTERM, false, 143, 0},
+        {"JVM exits 130 after SIGINT", exited(130), SIGINT, false, 130, 0},
+        {"program dies by the forwarded SIGTERM", signaled(SIGTERM), SIGTERM, false, 143, 0},
+        {"exit 143 without a stop request", exited(143), std::nullopt, false, 143, 143},
+        {"exit 1 after SIGTERM", exited(1), SIGTERM, false, 1, 1},
+        {"exit 130 after SIGTERM", exited(130), SIGTERM, false, 130, 130},
+        {"SIGKILL at the end of the grace period", signaled(SIGKILL), SIGTERM, true, 137, 137},
+        {"exit 3 (OutOfMemoryError) during a stop", exited(3), SIGTERM, false, 3, 3},
+        {"exit 0", exited(0), std::nullopt, false, 0, 0},
+        {"SIGSEGV after SIGTERM", signaled(SIGSEGV), SIGTERM, false, 139, 139},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        ChildOutcome outcome;
+        outcome.pid = 42;
+        outcome.wait_status = c.wait_status;
+        outcome.stop_signal = c.stop_signal;
+        outcome.killed_after_grace = c.killed_after_grace;
+        EXPECT_EQ(exit_code_for(outcome, false), c.without);
+        EXPECT_EQ(exit_code_for(outcome, true), c.with);
+    }
+}
+
 TEST(ExitClassifier, EveryKindHasItsOwnName) {
     const std::vector<std::pair<EndKind, std::string>> names = {
         {EndKind::Success, "success"},

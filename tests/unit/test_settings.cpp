@@ -147,6 +147,8 @@ TEST(Settings, NamesFollowTheTableOfIssue4) {
         {"gc_log.dir", "JVMINIT_GC_LOG_DIR", "--gc-log-dir"},
         {"memory.max_ram_percentage", "JVMINIT_MAX_RAM_PERCENTAGE", "--max-ram-percentage"},
         {"stop.timeout", "JVMINIT_STOP_TIMEOUT", "--stop-timeout"},
+        {"stop.exit_zero", "JVMINIT_STOP_EXIT_ZERO", "--stop-exit-zero"},
+        {"signals.rewrite", "JVMINIT_SIGNAL_REWRITE", "--signal-rewrite"},
         {"log.level", "JVMINIT_LOG_LEVEL", "--log-level"},
     };
     ASSERT_EQ(rows.size(), setting_specs().size());
@@ -186,6 +188,9 @@ const std::vector<TwoValues>& two_values() {
         {"gc_log.dir", "/gc", "\"/gc\"", "/gc", "/logs/gc", "\"/logs/gc\"", "/logs/gc"},
         {"memory.max_ram_percentage", "50", "50", "50", "60", "60", "60"},
         {"stop.timeout", "1500ms", "\"1500ms\"", "1500ms", "2m", "\"2m\"", "2m"},
+        {"stop.exit_zero", "yes", "true", "true", "0", "false", "false"},
+        {"signals.rewrite", "sighup:drop, 12:term", "\"HUP:drop,USR2:TERM\"", "HUP:drop,USR2:TERM", "WINCH:drop",
+         "\"WINCH:drop\"", "WINCH:drop"},
         {"log.level", "debug", "\"debug\"", "debug", "warn", "\"warn\"", "warn"},
     };
     return rows;
