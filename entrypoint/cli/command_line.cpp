@@ -69,7 +69,8 @@ struct Parser {
         app.add_option("--config", config_path,
                        "TOML configuration file (also JVMINIT_CONFIG; default " +
                            std::string(config::kDefaultConfigPath) + " if present)")
-            ->type_name("PATH");
+            ->type_name("PATH")
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // as a repeated setting flag
         auto specs = config::setting_specs();
         values.resize(specs.size());
         std::size_t i = 0;
@@ -184,6 +185,11 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     std::optional<std::string> first_unknown;  // reported in its place, once the pass is over
     for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
+        if (own && is_subcommand(arg) && after_explain) {
+            result.error = arg + " given twice: jvminit [OPTIONS] " + arg +
+                           " [--json] [-- PROGRAM [ARGS...]] (a PROGRAM named " + arg + " goes after --)";
+            return result;
+        }
         if (!own || is_subcommand(arg)) {
             after_explain = after_explain || (own && is_subcommand(arg));
             before.push_back(arg.c_str());

@@ -205,6 +205,29 @@ TEST(CommandLine, RepeatedFlagAcrossExplainTheLastOneCounts) {
     EXPECT_EQ(result.command_line.flags, (Flags{{"--debug-port", "7000"}}));
 }
 
+// `--config` repeated: the last one counts, as for a repeated setting flag (CLI11 refused it with "At Most 1
+// required but received 2").
+TEST(CommandLine, RepeatedConfigTheLastOneCounts) {
+    for (const Args& argv : {Args{"jvminit", "--config", "a.toml", "explain", "--config", "b.toml"},
+                             Args{"jvminit", "--config=a.toml", "--config=b.toml", "--", "java"}}) {
+        SCOPED_TRACE(shown(argv));
+        ParseResult result = parse_command_line(argv);
+        ASSERT_FALSE(result.error.has_value()) << *result.error;
+        EXPECT_EQ(result.command_line.config_path, "b.toml");
+    }
+}
+
+// `explain` after PROGRAM is PROGRAM's argument; after `--` it is PROGRAM.
+TEST(CommandLine, ExplainAsProgramOrItsArgumentIsNotASecondExplain) {
+    ParseResult argument = parse_command_line({"jvminit", "explain", "sh", "explain"});
+    ASSERT_FALSE(argument.error.has_value()) << *argument.error;
+    EXPECT_EQ(argument.command_line.program, (Args{"sh", "explain"}));
+    ParseResult program = parse_command_line({"jvminit", "explain", "--", "explain"});
+    ASSERT_FALSE(program.error.has_value()) << *program.error;
+    EXPECT_EQ(program.command_line.command, Command::Explain);
+    EXPECT_EQ(program.command_line.program, (Args{"explain"}));
+}
+
 TEST(CommandLine, BooleanFlagAfterExplainMeansTrue) {
     ParseResult result = parse_command_line({"jvminit", "explain", "--debug", "--", "java"});
     ASSERT_FALSE(result.error.has_value()) << *result.error;
@@ -287,6 +310,11 @@ TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
         {"nothing after --", {"jvminit", "--"}, "no PROGRAM given"},
         {"only flags", {"jvminit", "--debug"}, "no PROGRAM given"},
         {"only flags and --", {"jvminit", "--debug-port", "6000", "--"}, "no PROGRAM given"},
+        // It was taken for one `explain`, and the second word dropped.
+        {"explain twice", {"jvminit", "explain", "explain"}, "explain given twice"},
+        {"explain twice around a flag",
+         {"jvminit", "explain", "--debug", "explain", "--", "java"},
+         "explain given twice"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(std::string(c.scenario) + ": " + shown(c.argv));
