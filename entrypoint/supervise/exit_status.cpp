@@ -27,8 +27,7 @@ EndKind classify_end(const ChildOutcome& outcome) {
     const int status = outcome.wait_status;
     if (outcome.killed_after_grace && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
         return EndKind::KilledAtGraceEnd;
-    if (outcome.stop_signal) {
-        const int sig = *outcome.stop_signal;
+    for (const int sig : outcome.stop_signals) {
         // A JVM exits normally with 128+N after running its shutdown hooks; other programs die by the signal.
         if ((WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig) || (WIFSIGNALED(status) && WTERMSIG(status) == sig))
             return EndKind::StoppedOnRequest;
@@ -38,7 +37,7 @@ EndKind classify_end(const ChildOutcome& outcome) {
 }
 
 int exit_code_for(const ChildOutcome& outcome, bool stop_exit_zero) {
-    if (stop_exit_zero && classify_end(outcome) == EndKind::StoppedOnRequest) return 0;
+    if (stop_exit_zero && !outcome.grace_end_killed_any && classify_end(outcome) == EndKind::StoppedOnRequest) return 0;
     return exit_code_for(outcome.wait_status);
 }
 

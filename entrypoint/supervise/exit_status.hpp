@@ -6,15 +6,19 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace jvminit::supervise {
 
 // What the supervision loop saw of the main child's end. The exit classifier reads this beside the loop.
 struct ChildOutcome {
     pid_t pid = -1;
-    int wait_status = 0;              // raw status from waitpid(2)
-    std::optional<int> stop_signal;   // SIGTERM/SIGINT that jvminit forwarded to ask for the stop, if any
-    bool killed_after_grace = false;  // jvminit sent SIGKILL because the grace period ended
+    int wait_status = 0;  // raw status from waitpid(2)
+    // Each stop signal (SIGTERM, SIGINT) jvminit forwarded to the main child, once each, in order; the first
+    // started the stop. Empty: no stop was asked for.
+    std::vector<int> stop_signals;
+    bool killed_after_grace = false;    // jvminit's SIGKILL at the grace period's end reached the main child
+    bool grace_end_killed_any = false;  // ... reached any process (a descendant: the JVM behind a shell)
 };
 
 // The exit code jvminit passes on: the child's exit code (0-255), or 128+N when signal N killed it.
@@ -28,7 +32,7 @@ std::string describe_wait_status(int wait_status);
 enum class EndKind {
     Success,           // exit code 0
     Failure,           // exit code 1-255 on its own
-    StoppedOnRequest,  // ended after jvminit forwarded a stop signal (JVM: 143 after SIGTERM, 130 after SIGINT)
+    StoppedOnRequest,  // ended by a stop signal jvminit forwarded (JVM: 143 after SIGTERM, 130 after SIGINT)
     KilledAtGraceEnd,  // jvminit's SIGKILL after the grace period
     KilledBySignal,    // any other death by signal
 };
@@ -37,7 +41,8 @@ const char* to_string(EndKind kind);
 
 // The status jvminit exits with: exit_code_for(outcome.wait_status), except 0 for an ending of kind
 // StoppedOnRequest when `stop_exit_zero` (setting stop.exit_zero; tini's `-e 143`, pid1-behaviour.md
-// scenario 9). A stop that needed jvminit's SIGKILL, or any other ending, keeps its status.
+// scenario 9) and the grace period's SIGKILL reached nothing (grace_end_killed_any: a JVM behind a shell
+// cut off in its shutdown hooks is no success). Any other ending keeps its status.
 int exit_code_for(const ChildOutcome& outcome, bool stop_exit_zero);
 
 }  // namespace jvminit::supervise

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -24,8 +25,9 @@ constexpr const char* kNotPermittedHint =
     " (jvminit lacks CAP_KILL and the process runs as another user: keep CAP_KILL, e.g. --cap-add=KILL, or "
     "run jvminit as the child's user)";
 
+// Signals that stop a process: a job-control stop, or SIGSTOP (forwarded only through signals.rewrite).
 bool is_stop_signal(int sig) {
-    return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+    return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP;
 }
 
 class Supervisor {
@@ -77,18 +79,22 @@ private:
         }
         // From here on the signal is the one to forward (signals.rewrite): what it does here follows that one.
         const int sig = config::rewritten_signal(received, options_.signal_rewrite);
+        // A SIGTERM or SIGINT that starts no stop is worth a line at info: the runtime's stop will end in its
+        // own SIGKILL. Others (a SIGWINCH at every terminal resize) only at debug.
+        const bool stop_lost = (received == SIGTERM || received == SIGINT) && sig != SIGTERM && sig != SIGINT;
+        const auto level = stop_lost ? spdlog::level::info : spdlog::level::debug;
         if (sig == 0) {
-            spdlog::debug("{} (from pid {}) dropped (signals.rewrite)", sys::signal_name(received), info.ssi_pid);
+            spdlog::log(level, "{} (from pid {}) dropped (signals.rewrite)", sys::signal_name(received), info.ssi_pid);
             return;
         }
         if (sig != received)
-            spdlog::debug("{} (from pid {}) rewritten to {} (signals.rewrite)", sys::signal_name(received),
-                          info.ssi_pid, sys::signal_name(sig));
+            spdlog::log(level, "{} (from pid {}) rewritten to {} (signals.rewrite)", sys::signal_name(received),
+                        info.ssi_pid, sys::signal_name(sig));
         // signalfd hands out pending signals lowest number first, so a SIGTERM (15) can come before the
         // SIGCHLD (17) that says the child stopped: learn the child's state first, or a stopped child would
         // not get its SIGCONT and would hold the SIGTERM until the grace period ends.
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) reap();
-        if (is_stop_signal(sig) && outcome_.stop_signal) {
+        if (is_stop_signal(sig) && stopping()) {
             // signalfd hands out SIGTERM (15) before SIGTSTP (20) whatever the order they came in: once
             // stopping, a job-control stop would only keep the child from running its shutdown.
             spdlog::debug("{} not forwarded: pid {} is stopping", sys::signal_name(sig), outcome_.pid);
@@ -125,8 +131,10 @@ private:
     }
 
     void start_stop(int sig, bool forwarded) {
-        if (outcome_.stop_signal) return;
-        outcome_.stop_signal = sig;
+        const bool first = !stopping();
+        if (std::find(outcome_.stop_signals.begin(), outcome_.stop_signals.end(), sig) == outcome_.stop_signals.end())
+            outcome_.stop_signals.push_back(sig);  // the child may obey a later one (SIGINT after an ignored SIGTERM)
+        if (!first) return;
         deadline_ = Clock::now() + options_.grace_period;
         spdlog::info("{} {} pid {}; grace period {} before SIGKILL", sys::signal_name(sig),
                      forwarded ? "forwarded to" : "not delivered to", outcome_.pid,
@@ -156,7 +164,7 @@ private:
             if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
                 if (is_main_child) main_child_stopped_ = WIFSTOPPED(status);
                 // While stopping, a stopped child would hold its SIGTERM until SIGKILL: let it run.
-                if (is_main_child && main_child_stopped_ && outcome_.stop_signal) ::kill(pid, SIGCONT);
+                if (is_main_child && main_child_stopped_ && stopping()) ::kill(pid, SIGCONT);
                 continue;
             }
             if (is_main_child) {
@@ -207,6 +215,7 @@ private:
         for (pid_t pid : read_descendants(::getpid())) {
             if (::kill(pid, SIGKILL) == 0) {
                 ++count;
+                outcome_.grace_end_killed_any = true;
                 // Only jvminit's own SIGKILL makes it "killed at the grace end": one refused (no CAP_KILL)
                 // leaves the main child to end by itself or by someone else's signal.
                 if (pid == outcome_.pid && !main_child_ended_) outcome_.killed_after_grace = true;
@@ -215,7 +224,7 @@ private:
             }
         }
         // As PID 1 of a namespace, kill(-1) also reaches a process forked after the scan above.
-        if (options_.is_pid1) ::kill(-1, SIGKILL);
+        if (options_.is_pid1 && ::kill(-1, SIGKILL) == 0) outcome_.grace_end_killed_any = true;
         if (count > 0) spdlog::debug("sent SIGKILL to {} process(es)", count);
         // Said once: the next scans (each SIGCHLD while killing) meet the same processes.
         if (!refused.empty() && !kill_refused_reported_) {
@@ -226,6 +235,8 @@ private:
                           std::strerror(EPERM), kNotPermittedHint);
         }
     }
+
+    bool stopping() const { return !outcome_.stop_signals.empty(); }
 
     sys::SignalFd& signals_;
     SupervisorOptions options_;

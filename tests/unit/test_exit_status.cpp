@@ -65,6 +65,8 @@ TEST(ExitStatus, DescriptionsNameTheCodeOrTheSignal) {
         {signaled_with_core(SIGSEGV), "was killed by signal 11 (SIGSEGV), core dumped"},
         {signaled(SIGRTMIN), "was killed by signal " + std::to_string(SIGRTMIN) + " (SIGRTMIN)"},
         {signaled(SIGRTMIN + 3), "was killed by signal " + std::to_string(SIGRTMIN + 3) + " (SIGRTMIN+3)"},
+        {signaled(SIGRTMAX - 2), "was killed by signal " + std::to_string(SIGRTMAX - 2) + " (SIGRTMAX-2)"},
+        {signaled(SIGRTMAX), "was killed by signal " + std::to_string(SIGRTMAX) + " (SIGRTMAX)"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.text);
@@ -84,35 +86,50 @@ TEST(ExitStatus, KernelOomKillAndJvmExitOnOomHaveTheShellsCodes) {
 struct ClassifyCase {
     const char* scenario;
     int wait_status;
-    std::optional<int> stop_signal;
+    std::vector<int> stop_signals;
     bool killed_after_grace;
     EndKind expected;
 };
 
 TEST(ExitClassifier, TellsTheKindsOfEndingApart) {
     const std::vector<ClassifyCase> cases = {
-        {"exit 0", exited(0), std::nullopt, false, EndKind::Success},
-        {"exit 1", exited(1), std::nullopt, false, EndKind::Failure},
-        {"exit 3 (ExitOnOutOfMemoryError)", exited(3), std::nullopt, false, EndKind::Failure},
-        {"exit 255", exited(255), std::nullopt, false, EndKind::Failure},
-        {"exit 143 without a stop request is a failure", exited(143), std::nullopt, false, EndKind::Failure},
-        {"JVM exits 143 after SIGTERM", exited(143), SIGTERM, false, EndKind::StoppedOnRequest},
-        {"JVM exits 130 after SIGINT", exited(130), SIGINT, false, EndKind::StoppedOnRequest},
-        {"exit 130 after SIGTERM is not the requested stop", exited(130), SIGTERM, false, EndKind::Failure},
-        {"exit 1 after SIGTERM is a failure", exited(1), SIGTERM, false, EndKind::Failure},
-        {"exit 0 after SIGTERM is a success", exited(0), SIGTERM, false, EndKind::Success},
-        {"program dies by the forwarded SIGTERM", signaled(SIGTERM), SIGTERM, false, EndKind::StoppedOnRequest},
-        {"program dies by the forwarded SIGINT", signaled(SIGINT), SIGINT, false, EndKind::StoppedOnRequest},
-        {"death by SIGINT after SIGTERM", signaled(SIGINT), SIGTERM, false, EndKind::KilledBySignal},
-        {"SIGKILL at the end of the grace period", signaled(SIGKILL), SIGTERM, true, EndKind::KilledAtGraceEnd},
-        {"SIGKILL at grace end without a stop request (child exited, descendants lingered)", signaled(SIGKILL),
-         std::nullopt, true, EndKind::KilledAtGraceEnd},
-        {"SIGKILL from elsewhere (kernel OOM killer)", signaled(SIGKILL), std::nullopt, false, EndKind::KilledBySignal},
-        {"SIGKILL during a stop but not jvminit's", signaled(SIGKILL), SIGTERM, false, EndKind::KilledBySignal},
-        {"grace ended but the child had exited by itself", exited(0), SIGTERM, true, EndKind::Success},
-        {"grace ended but the child died of another signal", signaled(SIGSEGV), SIGTERM, true, EndKind::KilledBySignal},
-        {"SIGSEGV", signaled(SIGSEGV), std::nullopt, false, EndKind::KilledBySignal},
-        {"SIGABRT with a core (CrashOnOutOfMemoryError)", signaled_with_core(SIGABRT), std::nullopt, false,
+        {"exit 0", exited(0), {}, false, EndKind::Success},
+        {"exit 1", exited(1), {}, false, EndKind::Failure},
+        {"exit 3 (ExitOnOutOfMemoryError)", exited(3), {}, false, EndKind::Failure},
+        {"exit 255", exited(255), {}, false, EndKind::Failure},
+        {"exit 143 without a stop request is a failure", exited(143), {}, false, EndKind::Failure},
+        {"JVM exits 143 after SIGTERM", exited(143), {SIGTERM}, false, EndKind::StoppedOnRequest},
+        {"JVM exits 130 after SIGINT", exited(130), {SIGINT}, false, EndKind::StoppedOnRequest},
+        {"exit 130 after SIGTERM then SIGINT: the second stop obeyed",
+         exited(130),
+         {SIGTERM, SIGINT},
+         false,
+         EndKind::StoppedOnRequest},
+        {"exit 130 after SIGTERM is not the requested stop", exited(130), {SIGTERM}, false, EndKind::Failure},
+        {"exit 1 after SIGTERM is a failure", exited(1), {SIGTERM}, false, EndKind::Failure},
+        {"exit 0 after SIGTERM is a success", exited(0), {SIGTERM}, false, EndKind::Success},
+        {"program dies by the forwarded SIGTERM", signaled(SIGTERM), {SIGTERM}, false, EndKind::StoppedOnRequest},
+        {"program dies by the forwarded SIGINT", signaled(SIGINT), {SIGINT}, false, EndKind::StoppedOnRequest},
+        {"death by SIGINT after SIGTERM", signaled(SIGINT), {SIGTERM}, false, EndKind::KilledBySignal},
+        {"SIGKILL at the end of the grace period", signaled(SIGKILL), {SIGTERM}, true, EndKind::KilledAtGraceEnd},
+        {"SIGKILL at grace end without a stop request (child exited, descendants lingered)",
+         signaled(SIGKILL),
+         {},
+         true,
+         EndKind::KilledAtGraceEnd},
+        {"SIGKILL from elsewhere (kernel OOM killer)", signaled(SIGKILL), {}, false, EndKind::KilledBySignal},
+        {"SIGKILL during a stop but not jvminit's", signaled(SIGKILL), {SIGTERM}, false, EndKind::KilledBySignal},
+        {"grace ended but the child had exited by itself", exited(0), {SIGTERM}, true, EndKind::Success},
+        {"grace ended but the child died of another signal",
+         signaled(SIGSEGV),
+         {SIGTERM},
+         true,
+         EndKind::KilledBySignal},
+        {"SIGSEGV", signaled(SIGSEGV), {}, false, EndKind::KilledBySignal},
+        {"SIGABRT with a core (CrashOnOutOfMemoryError)",
+         signaled_with_core(SIGABRT),
+         {},
+         false,
          EndKind::KilledBySignal},
     };
     for (const auto& c : cases) {
@@ -120,7 +137,7 @@ TEST(ExitClassifier, TellsTheKindsOfEndingApart) {
         ChildOutcome outcome;
         outcome.pid = 42;
         outcome.wait_status = c.wait_status;
-        outcome.stop_signal = c.stop_signal;
+        outcome.stop_signals = c.stop_signals;
         outcome.killed_after_grace = c.killed_after_grace;
         EXPECT_STREQ(to_string(classify_end(outcome)), to_string(c.expected));
     }
@@ -129,33 +146,55 @@ TEST(ExitClassifier, TellsTheKindsOfEndingApart) {
 struct StopExitZeroCase {
     const char* scenario;
     int wait_status;
-    std::optional<int> stop_signal;
+    std::vector<int> stop_signals;
     bool killed_after_grace;
     int without;  // exit code with stop.exit_zero off
     int with;     // and on
+    bool grace_end_killed_any = false;
 };
 
 // stop.exit_zero (pid1-behaviour.md scenario 9): only a requested stop the child obeyed becomes 0.
 TEST(ExitCodeForOutcome, StopExitZeroTurnsOnlyARequestedStopIntoZero) {
     const std::vector<StopExitZeroCase> cases = {
-        {"JVM exits 143 after SIGTERM", exited(143), SIGTERM, false, 143, 0},
-        {"JVM exits 130 after SIGINT", exited(130), SIGINT, false, 130, 0},
-        {"program dies by the forwarded SIGTERM", signaled(SIGTERM), SIGTERM, false, 143, 0},
-        {"exit 143 without a stop request", exited(143), std::nullopt, false, 143, 143},
-        {"exit 1 after SIGTERM", exited(1), SIGTERM, false, 1, 1},
-        {"exit 130 after SIGTERM", exited(130), SIGTERM, false, 130, 130},
-        {"SIGKILL at the end of the grace period", signaled(SIGKILL), SIGTERM, true, 137, 137},
-        {"exit 3 (OutOfMemoryError) during a stop", exited(3), SIGTERM, false, 3, 3},
-        {"exit 0", exited(0), std::nullopt, false, 0, 0},
-        {"SIGSEGV after SIGTERM", signaled(SIGSEGV), SIGTERM, false, 139, 139},
+        {"JVM exits 143 after SIGTERM", exited(143), {SIGTERM}, false, 143, 0},
+        {"JVM exits 130 after SIGINT", exited(130), {SIGINT}, false, 130, 0},
+        {"program dies by the forwarded SIGTERM", signaled(SIGTERM), {SIGTERM}, false, 143, 0},
+        {"exit 143 without a stop request", exited(143), {}, false, 143, 143},
+        {"exit 1 after SIGTERM", exited(1), {SIGTERM}, false, 1, 1},
+        {"exit 130 after SIGTERM", exited(130), {SIGTERM}, false, 130, 130},
+        {"SIGKILL at the end of the grace period", signaled(SIGKILL), {SIGTERM}, true, 137, 137},
+        {"exit 3 (OutOfMemoryError) during a stop", exited(3), {SIGTERM}, false, 3, 3},
+        {"exit 0", exited(0), {}, false, 0, 0},
+        {"SIGSEGV after SIGTERM", signaled(SIGSEGV), {SIGTERM}, false, 139, 139},
+        // found by a review: a shell that died of SIGTERM while the JVM behind it got the grace end's SIGKILL
+        {"the main child obeyed, a descendant was killed at the grace end",
+         signaled(SIGTERM),
+         {SIGTERM},
+         false,
+         143,
+         143,
+         true},
+        {"a JVM behind a shell: the shell exited 143, the JVM was killed",
+         exited(143),
+         {SIGTERM},
+         false,
+         143,
+         143,
+         true},
+        // found by a fresh user: the child ignored SIGTERM and obeyed the SIGINT that followed
+        {"SIGINT after an ignored SIGTERM, exit 130", exited(130), {SIGTERM, SIGINT}, false, 130, 0},
+        {"SIGTERM after an ignored SIGINT, death by SIGTERM", signaled(SIGTERM), {SIGINT, SIGTERM}, false, 143, 0},
+        {"exit 143 after SIGINT only", exited(143), {SIGINT}, false, 143, 143},
+        {"death by SIGINT after SIGINT (TERM:INT)", signaled(SIGINT), {SIGINT}, false, 130, 0},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
         ChildOutcome outcome;
         outcome.pid = 42;
         outcome.wait_status = c.wait_status;
-        outcome.stop_signal = c.stop_signal;
+        outcome.stop_signals = c.stop_signals;
         outcome.killed_after_grace = c.killed_after_grace;
+        outcome.grace_end_killed_any = c.grace_end_killed_any;
         EXPECT_EQ(exit_code_for(outcome, false), c.without);
         EXPECT_EQ(exit_code_for(outcome, true), c.with);
     }
