@@ -56,7 +56,7 @@ void log_preparation(const Preparation& p) {
     for (const auto& suppressed : p.plan.suppressed)
         spdlog::debug("not adding {}: {}", suppressed.option, suppressed.why);
     if (!p.settings.values.signal_rewrite.empty())
-        spdlog::info("signals forwarded as another or dropped (signals.rewrite): {}",
+        spdlog::info("signals rewritten or dropped (signals.rewrite): {}",
                      config::format_signal_rewrite(p.settings.values.signal_rewrite));
 }
 

@@ -127,6 +127,11 @@ bool apply_signal_rewrite(Settings& s, std::string_view text) {
 std::string show_signal_rewrite(const Settings& s) {
     return format_signal_rewrite(s.signal_rewrite);
 }
+std::string why_signal_rewrite_refused(std::string_view text) {
+    std::string why;
+    parse_signal_rewrite(text, &why);
+    return why;
+}
 
 bool apply_log_level(Settings& s, std::string_view text) {
     for (LogLevel level :
@@ -189,7 +194,7 @@ const std::array kSpecs = {
     SettingSpec{"signals", "rewrite", "JVMINIT_SIGNAL_REWRITE", "--signal-rewrite", ValueType::String,
                 kSignalRewriteForm,
                 "signals forwarded as another signal or dropped (FROM:TO, TO drop), e.g. HUP:drop,USR2:drop",
-                &apply_signal_rewrite, &show_signal_rewrite},
+                &apply_signal_rewrite, &show_signal_rewrite, &why_signal_rewrite_refused},
     SettingSpec{"log", "level", "JVMINIT_LOG_LEVEL", "--log-level", ValueType::String,
                 "trace, debug, info, warn, error or off", "jvminit's own log level (stderr)", &apply_log_level,
                 &show_log_level},
@@ -210,6 +215,12 @@ const SettingSpec* find_by_name(std::string_view name) {
     for (const auto& spec : kSpecs)
         if (spec.has_name(name)) return &spec;
     return nullptr;
+}
+
+// ": expected FORM", with the reason first when the setting can tell which part is wrong.
+std::string expected_form(const SettingSpec& spec, std::string_view text) {
+    std::string why = spec.why_refused != nullptr ? spec.why_refused(text) : std::string();
+    return (why.empty() ? ": expected " : ": " + why + "; expected ") + std::string(spec.accepted);
 }
 
 std::string with_hint(std::string message, const std::optional<std::string>& hint) {
@@ -345,8 +356,11 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
             std::string key_where = toml_position(file.path, key.source());
             const SettingSpec* spec = find_by_name(table_name + "." + key_name);
             if (!spec) {
-                errors.push_back(with_hint(key_where + ": unknown key '" + key_name + "' in [" + table_name + "]",
-                                           closest_match(key_name, keys)));
+                auto hint = closest_match(key_name, keys);
+                for (const auto& other : kSpecs)  // the key of another table: [stop] rewrite for [signals] rewrite
+                    if (!hint && other.key == key_name) hint = "[" + std::string(other.table) + "] " + key_name;
+                errors.push_back(
+                    with_hint(key_where + ": unknown key '" + key_name + "' in [" + table_name + "]", hint));
                 continue;
             }
             std::optional<std::string> text;
@@ -359,8 +373,7 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
                 continue;
             }
             if (!spec->apply(out.values, *text)) {
-                errors.push_back(key_where + ": " + setting + " = " + *text + ": expected " +
-                                 std::string(spec->accepted));
+                errors.push_back(key_where + ": " + setting + " = " + *text + expected_form(*spec, *text));
                 continue;
             }
             out.sources[spec->name()] = Source{SourceKind::File, key_where};
@@ -397,8 +410,8 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         // run-java.sh takes JAVA_DEBUG_SUSPEND=y/n.
         if (spec->type == ValueType::Bool && (value == "y" || value == "n")) value = value == "y" ? "true" : "false";
         if (!spec->apply(out.values, value)) {
-            errors.push_back(std::string(alias.alias) + "=" + std::string(it->value) + ": expected " +
-                             std::string(spec->accepted) + " (alias of " + std::string(spec->env) + ")");
+            errors.push_back(std::string(alias.alias) + "=" + std::string(it->value) + expected_form(*spec, value) +
+                             " (alias of " + std::string(spec->env) + ")");
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(alias.alias)};
@@ -421,8 +434,7 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
             continue;
         }
         if (!spec->apply(out.values, value)) {
-            errors.push_back(std::string(name) + "=" + std::string(value) + ": expected " +
-                             std::string(spec->accepted));
+            errors.push_back(std::string(name) + "=" + std::string(value) + expected_form(*spec, value));
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(name)};
@@ -439,8 +451,7 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
         }
         if (!spec->apply(out.values, value)) {
             // An empty value as it was written, `--debug-port=`, not "--debug-port : ...".
-            errors.push_back((value.empty() ? flag + "=" : flag + " " + value) + ": expected " +
-                             std::string(spec->accepted));
+            errors.push_back((value.empty() ? flag + "=" : flag + " " + value) + expected_form(*spec, value));
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Flag, flag};
@@ -532,6 +543,22 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
             best_distance = distance;
             best = candidate;
         }
+    }
+    if (best) return best;
+    // A word left out in front: --exit-zero for --stop-exit-zero, JVMINIT_EXIT_ZERO for JVMINIT_STOP_EXIT_ZERO.
+    // After the prefix they share, the word must be the candidate's end, from a '-' or '_' on, and one
+    // candidate only.
+    for (const auto& candidate : candidates) {
+        std::size_t shared = 0;
+        while (shared < word.size() && shared < candidate.size() && word[shared] == candidate[shared]) ++shared;
+        while (shared > 0 && word[shared - 1] != '-' && word[shared - 1] != '_') --shared;  // whole words only
+        const std::string_view rest = word.substr(shared);
+        if (rest.size() < 5 || candidate.size() <= word.size() || !std::string_view(candidate).ends_with(rest))
+            continue;
+        const char before = candidate[candidate.size() - rest.size() - 1];
+        if (before != '-' && before != '_') continue;
+        if (best) return std::nullopt;  // two candidates: no guess
+        best = candidate;
     }
     return best;
 }

@@ -52,6 +52,9 @@ struct SettingSpec {
     bool (*apply)(Settings& settings, std::string_view text);
     // The current value as text, in a form `apply` accepts.
     std::string (*show)(const Settings& settings);
+    // Why `apply` refused `text`, for a form with parts (a list): which part and what is wrong with it.
+    // nullptr: the accepted form says enough.
+    std::string (*why_refused)(std::string_view text) = nullptr;
 
     std::string name() const;  // "debug.port"
     // Whether `dotted` is name(), without building it.

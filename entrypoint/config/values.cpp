@@ -23,11 +23,44 @@ std::string_view trim_spaces(std::string_view s) {
     return s;
 }
 
-// The name of a signal without "SIG": sigabbrev_np(3) for 1-31, RTMIN+N for the real-time ones.
+// Names kill(1) and bash take besides sigabbrev_np(3)'s (which gives POLL for 29 and ABRT for 6).
+constexpr std::pair<std::string_view, int> kSignalAliases[] = {{"IO", SIGIO}, {"IOT", SIGABRT}, {"CLD", SIGCHLD}};
+
+// The name of a signal without "SIG": sigabbrev_np(3) for 1-31; for the real-time ones the form kill -l
+// prints, RTMIN+N for the lower half and RTMAX-N for the upper one.
 std::string short_signal_name(int sig) {
-    if (sig >= SIGRTMIN) return sig == SIGRTMIN ? "RTMIN" : "RTMIN+" + std::to_string(sig - SIGRTMIN);
+    if (sig >= SIGRTMIN) {
+        if (sig - SIGRTMIN <= (SIGRTMAX - SIGRTMIN) / 2)
+            return sig == SIGRTMIN ? "RTMIN" : "RTMIN+" + std::to_string(sig - SIGRTMIN);
+        return sig == SIGRTMAX ? "RTMAX" : "RTMAX-" + std::to_string(SIGRTMAX - sig);
+    }
     const char* abbrev = ::sigabbrev_np(sig);
     return abbrev != nullptr ? abbrev : std::to_string(sig);
+}
+
+// " (did you mean TERM?)" when a name is one or two edits from `word`, else "".
+std::string signal_hint(std::string_view word, bool drop_too) {
+    std::string upper;
+    for (char c : word) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper.size() > 3 && upper.rfind("SIG", 0) == 0) upper.erase(0, 3);
+    std::vector<std::string> names;
+    for (int sig = 1; sig <= 31; ++sig)
+        if (const char* abbrev = ::sigabbrev_np(sig)) names.emplace_back(abbrev);
+    for (const auto& [alias, sig] : kSignalAliases) names.emplace_back(alias);
+    names.emplace_back("RTMIN");
+    names.emplace_back("RTMAX");
+    if (drop_too) names.emplace_back("DROP");
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const auto& name : names) {
+        const std::size_t distance = edit_distance(upper, name);
+        if (distance < best_distance && distance < name.size()) {
+            best_distance = distance;
+            best = name;
+        }
+    }
+    if (best.empty()) return "";
+    return " (did you mean " + (best == "DROP" ? std::string("drop") : best) + "?)";
 }
 }  // namespace
 
@@ -54,31 +87,48 @@ std::optional<int> parse_signal(std::string_view text) {
         const char* abbrev = ::sigabbrev_np(sig);
         if (abbrev != nullptr && iequals(text, abbrev)) return sig;
     }
+    for (const auto& [alias, sig] : kSignalAliases)
+        if (iequals(text, alias)) return sig;
     return std::nullopt;
 }
 
-std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text) {
+std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text, std::string* why) {
+    auto refuse = [why](std::string reason) -> std::optional<std::vector<SignalRewrite>> {
+        if (why != nullptr) *why = std::move(reason);
+        return std::nullopt;
+    };
     std::vector<SignalRewrite> rules;
-    if (trim_spaces(text).empty()) return rules;
+    if (text.empty()) return rules;
+    if (trim_spaces(text).empty()) return refuse("only spaces (leave it empty for no rule)");
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t comma = text.find(',', start);
         if (comma == std::string_view::npos) comma = text.size();
         const std::string_view entry = trim_spaces(text.substr(start, comma - start));
+        if (entry.empty()) return refuse("an empty entry (two commas in a row, or one at an end)");
         const std::size_t colon = entry.find(':');
-        if (colon == std::string_view::npos) return std::nullopt;
-        auto received = parse_signal(entry.substr(0, colon));
-        if (!received || *received == SIGKILL || *received == SIGSTOP || *received == SIGCHLD || *received == SIGPIPE)
-            return std::nullopt;
-        const std::string_view to = entry.substr(colon + 1);
+        if (colon == std::string_view::npos) return refuse("'" + std::string(entry) + "' is not FROM:TO");
+        const std::string_view from = trim_spaces(entry.substr(0, colon));
+        const std::string_view to = trim_spaces(entry.substr(colon + 1));
+        auto received = parse_signal(from);
+        if (!received)
+            return refuse("'" + std::string(from) + "' is not a signal name or number" + signal_hint(from, false));
+        if (*received == SIGKILL || *received == SIGSTOP || *received == SIGCHLD || *received == SIGPIPE)
+            return refuse(short_signal_name(*received) +
+                          " cannot be rewritten (KILL and STOP cannot be caught, CHLD is jvminit's own, PIPE is "
+                          "never forwarded)");
         int forwarded = 0;
         if (!iequals(to, "drop")) {
             auto sig = parse_signal(to);
-            if (!sig) return std::nullopt;
+            if (!sig) {
+                if (to == "0") return refuse("0 is not a signal: write " + std::string(from) + ":drop to drop it");
+                return refuse("'" + std::string(to) + "' is not a signal name or number, nor drop" +
+                              signal_hint(to, true));
+            }
             forwarded = *sig;
         }
         for (const auto& rule : rules)
-            if (rule.received == *received) return std::nullopt;
+            if (rule.received == *received) return refuse(short_signal_name(*received) + " has two rules");
         rules.push_back({*received, forwarded});
         start = comma + 1;
     }
@@ -151,18 +201,20 @@ std::string format_duration(std::chrono::milliseconds duration) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    // Three rows of the optimal string alignment table: the one before the previous is for transpositions.
+    std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
+            row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                row[j] = std::min(row[j], before[j - 2] + 1);
         }
+        std::swap(before, previous);
+        std::swap(previous, row);
     }
-    return row[b.size()];
+    return previous[b.size()];
 }
 
 }  // namespace jvminit::config

@@ -27,9 +27,10 @@ inline constexpr std::string_view kDurationForm =
 // Formats milliseconds back into the shortest exact form parse_duration accepts ("8s", "1500ms").
 std::string format_duration(std::chrono::milliseconds duration);
 
-// A signal: its name with or without "SIG" in any letter case ("HUP", "SIGTERM", "usr2"), "RTMIN+N" /
-// "RTMAX-N" for real-time signals, or its number (1-64, as kill -l lists them). Names follow
-// sigabbrev_np(3); 32 and 33, which glibc keeps for itself (signal(7)), are refused.
+// A signal: its name with or without "SIG" in any letter case ("HUP", "SIGTERM", "usr2"; sigabbrev_np(3)'s
+// names and kill(1)'s IO, IOT and CLD), "RTMIN+N" / "RTMAX-N" for real-time signals (glibc's SIGRTMIN, 34;
+// a musl program's is 35), or its number: 1-31 and 34-64, as kill -l lists them (32 and 33 are glibc's
+// own, signal(7)).
 std::optional<int> parse_signal(std::string_view text);
 
 // One rule of signals.rewrite (pid1-behaviour.md scenario 9, dumb-init's --rewrite): the signal jvminit
@@ -41,18 +42,23 @@ struct SignalRewrite {
     bool operator==(const SignalRewrite&) const = default;
 };
 
-// "FROM:TO,FROM:TO": FROM and TO as parse_signal takes them, TO also `drop`; spaces around an entry are
-// ignored, each FROM appears once, the empty text is no rule. Nullopt when the text is not in that form.
-std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text);
+// "FROM:TO,FROM:TO": FROM and TO as parse_signal takes them (plus the aliases IO, IOT and CLD), TO also
+// `drop`; spaces around entries, FROM and TO are ignored, each FROM appears once; the empty text is no
+// rule, one of spaces only is refused. Nullopt when the text is not in that form; then `why` (if given)
+// names the entry and the reason, with a "did you mean" for a misspelt name.
+std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text, std::string* why = nullptr);
 inline constexpr std::string_view kSignalRewriteForm =
     "comma-separated FROM:TO pairs of signal names or numbers, TO may be drop, each FROM once and not KILL, STOP, "
     "CHLD or PIPE (e.g. HUP:drop,USR2:TERM), or empty";
-// The rules back in the form parse_signal_rewrite takes, names without "SIG": "HUP:drop,USR2:TERM".
+// The rules back in the form parse_signal_rewrite takes, names without "SIG" ("HUP:drop,USR2:TERM"),
+// real-time signals as kill -l names them (RTMIN+N in the lower half, RTMAX-N in the upper one).
 std::string format_signal_rewrite(const std::vector<SignalRewrite>& rules);
 // The signal to forward when `received` comes in: its rule's, else `received` itself; 0 when dropped.
 int rewritten_signal(int received, const std::vector<SignalRewrite>& rules);
 
-// Levenshtein edit distance between two ASCII strings (case-sensitive), for "did you mean" hints.
+// Edit distance between two ASCII strings (case-sensitive), for "did you mean" hints: insertions,
+// deletions, substitutions and swaps of two neighbours ("PROT" for "PORT") count one each (optimal string
+// alignment, a restricted Damerau-Levenshtein distance).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 }  // namespace jvminit::config

@@ -48,7 +48,8 @@ private:
     bool restore_at_destruction_ = true;
 };
 
-// "SIGTERM" for 15; "SIG<n>" for a number without a name (real-time signals: "SIGRTMIN+3").
+// "SIGTERM" for 15; real-time signals as kill -l names them ("SIGRTMIN+3", "SIGRTMAX-2", "SIGRTMAX");
+// "SIG<n>" for a number without a name.
 std::string signal_name(int signal_number);
 
 }  // namespace jvminit::sys

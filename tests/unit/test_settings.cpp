@@ -409,7 +409,19 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "[debug]\naction = \"exit\"\n",
          {},
          {},
-         "jvminit.toml:2:1: unknown key 'action' in [debug]"},
+         "jvminit.toml:2:1: unknown key 'action' in [debug]; did you mean [oom] action?"},
+        {"key of another table (found by a fresh user)",
+         "[stop]\nrewrite = \"HUP:drop\"\n",
+         {},
+         {},
+         "jvminit.toml:2:1: unknown key 'rewrite' in [stop]; did you mean [signals] rewrite?"},
+        {"signal rules: the entry and the reason",
+         "[signals]\nrewrite = \"HUP:drop,TREM:INT\"\n",
+         {},
+         {},
+         "jvminit.toml:2:1: [signals] rewrite = HUP:drop,TREM:INT: 'TREM' is not a signal name or number (did you "
+         "mean TERM?); expected comma-separated FROM:TO pairs of signal names or numbers, TO may be drop, each FROM "
+         "once and not KILL, STOP, CHLD or PIPE (e.g. HUP:drop,USR2:TERM), or empty"},
         {"table given as a value", "debug = true\n", {}, {}, "jvminit.toml:1:1: 'debug' must be a table: [debug]"},
         {"string for an integer",
          "[debug]\nport = \"6000\"\n",
@@ -938,6 +950,13 @@ TEST(ClosestMatch, SuggestsOnlyCloseCandidates) {
         {"gclog", {"debug", "oom", "heap_dump", "gc_log", "memory", "stop", "log"}, "gc_log"},
         {"JVMINIT_GC_LOGS", {"JVMINIT_GC_LOG", "JVMINIT_GC_LOG_DIR"}, "JVMINIT_GC_LOG"},
         {"anything", {}, std::nullopt},
+        // A word left out in front (found by a fresh user: --exit-zero had no hint).
+        {"--exit-zero", {"--stop-timeout", "--stop-exit-zero", "--debug"}, "--stop-exit-zero"},
+        {"JVMINIT_EXIT_ZERO", {"JVMINIT_STOP_TIMEOUT", "JVMINIT_STOP_EXIT_ZERO"}, "JVMINIT_STOP_EXIT_ZERO"},
+        {"--rewrite", {"--signal-rewrite", "--debug"}, "--signal-rewrite"},
+        {"--dir", {"--heap-dump-dir", "--gc-log-dir"}, std::nullopt},  // two candidates: no guess
+        {"--zero", {"--stop-exit-zero"}, std::nullopt},                // "zero": too short a rest
+        {"--xit-zero", {"--stop-exit-zero"}, std::nullopt},            // not from a word's start
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.word);

@@ -201,7 +201,7 @@ struct DistanceCase {
     std::size_t expected;
 };
 
-TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
+TEST(EditDistance, CountsInsertionsDeletionsSubstitutionsAndSwaps) {
     const std::vector<DistanceCase> cases = {
         {"", "", 0},
         {"abc", "", 3},
@@ -209,7 +209,11 @@ TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
         {"abc", "abc", 0},
         {"kitten", "sitting", 3},
         {"flaw", "lawn", 2},
-        {"JVMINIT_DEBUG_PROT", "JVMINIT_DEBUG_PORT", 2},  // a transposition is two edits
+        {"JVMINIT_DEBUG_PROT", "JVMINIT_DEBUG_PORT", 1},  // a swap of neighbours is one edit
+        {"TREM", "TERM", 1},
+        {"ab", "ba", 1},
+        {"abc", "ca", 3},  // optimal string alignment: no edit of a swapped pair
+        {"TREM", "TRAP", 2},
         {"JVMINIT_DEBUG_PRT", "JVMINIT_DEBUG_PORT", 1},
         {"port", "Port", 1},  // case-sensitive
         {"enabled", "enable", 1},
@@ -244,6 +248,12 @@ TEST(ParseSignal, TakesNamesWithOrWithoutSigInAnyCaseRealTimeFormsAndNumbers) {
         {"RTMAX-1", SIGRTMAX - 1},
         {"64", SIGRTMAX},
         {"34", SIGRTMIN},
+        {"RTMAX-30", SIGRTMAX - 30},  // 34
+        {"IO", SIGIO},                // kill(1)'s names besides sigabbrev_np's POLL and ABRT
+        {"sigio", SIGIO},
+        {"POLL", SIGPOLL},
+        {"IOT", SIGABRT},
+        {"CLD", SIGCHLD},
         // refused
         {"", std::nullopt},
         {"0", std::nullopt},
@@ -258,6 +268,7 @@ TEST(ParseSignal, TakesNamesWithOrWithoutSigInAnyCaseRealTimeFormsAndNumbers) {
         {"RTMIN-1", std::nullopt},
         {"RTMAX+1", std::nullopt},
         {"RTMIN+31", std::nullopt},
+        {"RTMAX-31", std::nullopt},  // 33
         {"RTMIN+", std::nullopt},
         {"RTMIN3", std::nullopt},
     };
@@ -276,7 +287,6 @@ TEST(ParseSignalRewrite, TakesFromToPairsAndRefusesAnythingElse) {
     using Rules = std::vector<SignalRewrite>;
     const std::vector<RewriteCase> cases = {
         {"", Rules{}},
-        {"  ", Rules{}},
         {"HUP:drop", Rules{{SIGHUP, 0}}},
         {"HUP:DROP", Rules{{SIGHUP, 0}}},
         {"HUP:drop,USR2:drop", Rules{{SIGHUP, 0}, {SIGUSR2, 0}}},
@@ -285,6 +295,9 @@ TEST(ParseSignalRewrite, TakesFromToPairsAndRefusesAnythingElse) {
         {"SIGTERM:SIGQUIT", Rules{{SIGTERM, SIGQUIT}}},
         {"RTMIN+2:USR1", Rules{{SIGRTMIN + 2, SIGUSR1}}},
         {"ABRT:KILL", Rules{{SIGABRT, SIGKILL}}},  // what is sent may be anything
+        {"HUP : drop", Rules{{SIGHUP, 0}}},        // spaces around ':' too (found by a fresh user)
+        {" HUP:drop , USR2: TERM ", Rules{{SIGHUP, 0}, {SIGUSR2, SIGTERM}}},
+        {"IO:drop,IOT:TERM", Rules{{SIGIO, 0}, {SIGABRT, SIGTERM}}},
         // refused
         {"HUP", std::nullopt},
         {"HUP:", std::nullopt},
@@ -301,8 +314,9 @@ TEST(ParseSignalRewrite, TakesFromToPairsAndRefusesAnythingElse) {
         {"HUP:nothing", std::nullopt},
         {"HUP:drop;USR2:drop", std::nullopt},
         {"HUP=drop", std::nullopt},
-        {"HUP : drop", std::nullopt},
         {"HUP:0", std::nullopt},
+        {"  ", std::nullopt},        // spaces only: would clear the file's rules unseen (found by a fresh user)
+        {"CLD:drop", std::nullopt},  // CHLD
     };
     for (const auto& c : cases) {
         SCOPED_TRACE("text: '" + c.text + "'");
@@ -316,6 +330,9 @@ TEST(FormatSignalRewrite, GivesBackTheFormTheParserTakes) {
         {"sighup:drop", "HUP:drop"},
         {"15:2, 12:drop", "TERM:INT,USR2:drop"},
         {"SIGRTMIN+2:rtmin", "RTMIN+2:RTMIN"},
+        {"RTMAX-1:64", "RTMAX-1:RTMAX"},  // as kill -l names the upper half
+        {"RTMIN+15:RTMIN+16", "RTMIN+15:RTMAX-14"},
+        {"io:iot", "POLL:ABRT"},
     };
     for (const auto& [text, shown] : cases) {
         SCOPED_TRACE("text: '" + text + "'");
@@ -326,11 +343,38 @@ TEST(FormatSignalRewrite, GivesBackTheFormTheParserTakes) {
     }
 }
 
+// Found by a fresh user: every refusal gave the same sentence. The reason names the entry and what is wrong.
+TEST(ParseSignalRewrite, SaysWhichEntryIsWrongAndWhy) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"TREM:INT", "'TREM' is not a signal name or number (did you mean TERM?)"},
+        {"HUP:dorp", "'dorp' is not a signal name or number, nor drop (did you mean drop?)"},
+        {"HUP:0", "0 is not a signal: write HUP:drop to drop it"},
+        {"HUP:drop,hup:INT", "HUP has two rules"},
+        {"KILL:drop", "KILL cannot be rewritten"},
+        {"CLD:drop", "CHLD cannot be rewritten"},
+        {"RTMIN+31:drop", "'RTMIN+31' is not a signal name or number"},
+        {"32:HUP", "'32' is not a signal name or number"},
+        {"USR1:drop,HUP", "'HUP' is not FROM:TO"},
+        {"HUP:drop,,USR1:drop", "an empty entry"},
+        {"  ", "only spaces"},
+        {"XYZZY:drop", "'XYZZY' is not a signal name or number"},
+    };
+    for (const auto& [text, reason] : cases) {
+        SCOPED_TRACE("text: '" + text + "'");
+        std::string why;
+        EXPECT_FALSE(parse_signal_rewrite(text, &why).has_value());
+        EXPECT_EQ(why.substr(0, reason.size()), reason) << why;
+    }
+    std::string why;
+    parse_signal_rewrite("XYZZY:drop", &why);
+    EXPECT_EQ(why.find("did you mean"), std::string::npos) << "no hint for a word far from every name: " << why;
+}
+
 TEST(RewrittenSignal, ForwardsTheRulesSignalZeroForDropAndOthersUnchanged) {
-    const std::vector<SignalRewrite> rules = {{SIGHUP, 0}, {SIGTERM, SIGINT}};
+    const std::vector<SignalRewrite> rules = {{SIGHUP, 0}, {SIGTERM, SIGINT}, {SIGINT, SIGQUIT}};
     EXPECT_EQ(rewritten_signal(SIGHUP, rules), 0);
-    EXPECT_EQ(rewritten_signal(SIGTERM, rules), SIGINT);
-    EXPECT_EQ(rewritten_signal(SIGINT, rules), SIGINT);  // not a chain: INT is not rewritten again
+    EXPECT_EQ(rewritten_signal(SIGTERM, rules), SIGINT);  // not a chain: INT's own rule does not apply again
+    EXPECT_EQ(rewritten_signal(SIGINT, rules), SIGQUIT);
     EXPECT_EQ(rewritten_signal(SIGUSR1, rules), SIGUSR1);
     EXPECT_EQ(rewritten_signal(SIGUSR1, {}), SIGUSR1);
 }
