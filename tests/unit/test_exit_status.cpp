@@ -83,6 +83,17 @@ TEST(ExitStatus, KernelOomKillAndJvmExitOnOomHaveTheShellsCodes) {
     EXPECT_EQ(exit_code_for(exited(143)), 143);
 }
 
+ChildOutcome outcome_of(int wait_status, std::vector<int> stop_signals, bool killed_after_grace,
+                        bool grace_end_killed_any = false) {
+    ChildOutcome outcome;
+    outcome.pid = 42;
+    outcome.wait_status = wait_status;
+    outcome.stop_signals = std::move(stop_signals);
+    outcome.killed_after_grace = killed_after_grace;
+    outcome.grace_end_killed_any = grace_end_killed_any;
+    return outcome;
+}
+
 struct ClassifyCase {
     const char* scenario;
     int wait_status;
@@ -134,12 +145,8 @@ TEST(ExitClassifier, TellsTheKindsOfEndingApart) {
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
-        ChildOutcome outcome;
-        outcome.pid = 42;
-        outcome.wait_status = c.wait_status;
-        outcome.stop_signals = c.stop_signals;
-        outcome.killed_after_grace = c.killed_after_grace;
-        EXPECT_STREQ(to_string(classify_end(outcome)), to_string(c.expected));
+        EXPECT_STREQ(to_string(classify_end(outcome_of(c.wait_status, c.stop_signals, c.killed_after_grace))),
+                     to_string(c.expected));
     }
 }
 
@@ -189,12 +196,8 @@ TEST(ExitCodeForOutcome, StopExitZeroTurnsOnlyARequestedStopIntoZero) {
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
-        ChildOutcome outcome;
-        outcome.pid = 42;
-        outcome.wait_status = c.wait_status;
-        outcome.stop_signals = c.stop_signals;
-        outcome.killed_after_grace = c.killed_after_grace;
-        outcome.grace_end_killed_any = c.grace_end_killed_any;
+        const ChildOutcome outcome =
+            outcome_of(c.wait_status, c.stop_signals, c.killed_after_grace, c.grace_end_killed_any);
         EXPECT_EQ(exit_code_for(outcome, false), c.without);
         EXPECT_EQ(exit_code_for(outcome, true), c.with);
     }
