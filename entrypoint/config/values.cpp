@@ -17,6 +17,17 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
+// 'text' in quotes for a message. Built by appending: GCC 12 warns falsely (-Wrestrict, GCC bug 105329)
+// about "literal" + std::string&& at -O2.
+std::string quoted(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '\'';
+    out += text;
+    out += '\'';
+    return out;
+}
+
 std::string_view trim_spaces(std::string_view s) {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -60,7 +71,7 @@ std::string signal_hint(std::string_view word, bool drop_too) {
         }
     }
     if (best.empty()) return "";
-    return " (did you mean " + (best == "DROP" ? std::string("drop") : best) + "?)";
+    return std::string(" (did you mean ").append(best == "DROP" ? std::string("drop") : best) + "?)";
 }
 }  // namespace
 
@@ -107,12 +118,11 @@ std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view 
         const std::string_view entry = trim_spaces(text.substr(start, comma - start));
         if (entry.empty()) return refuse("an empty entry (two commas in a row, or one at an end)");
         const std::size_t colon = entry.find(':');
-        if (colon == std::string_view::npos) return refuse("'" + std::string(entry) + "' is not FROM:TO");
+        if (colon == std::string_view::npos) return refuse(quoted(entry) + " is not FROM:TO");
         const std::string_view from = trim_spaces(entry.substr(0, colon));
         const std::string_view to = trim_spaces(entry.substr(colon + 1));
         auto received = parse_signal(from);
-        if (!received)
-            return refuse("'" + std::string(from) + "' is not a signal name or number" + signal_hint(from, false));
+        if (!received) return refuse(quoted(from) + " is not a signal name or number" + signal_hint(from, false));
         if (*received == SIGKILL || *received == SIGSTOP || *received == SIGCHLD || *received == SIGPIPE)
             return refuse(short_signal_name(*received) +
                           " cannot be rewritten (KILL and STOP cannot be caught, CHLD is jvminit's own, PIPE is "
@@ -121,9 +131,9 @@ std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view 
         if (!iequals(to, "drop")) {
             auto sig = parse_signal(to);
             if (!sig) {
-                if (to == "0") return refuse("0 is not a signal: write " + std::string(from) + ":drop to drop it");
-                return refuse("'" + std::string(to) + "' is not a signal name or number, nor drop" +
-                              signal_hint(to, true));
+                if (to == "0")
+                    return refuse(std::string("0 is not a signal: write ").append(from) + ":drop to drop it");
+                return refuse(quoted(to) + " is not a signal name or number, nor drop" + signal_hint(to, true));
             }
             forwarded = *sig;
         }

@@ -50,8 +50,7 @@ public:
             } catch (const std::exception& e) {
                 // Should never happen; without the signalfd jvminit cannot wait, so end the grace period now.
                 spdlog::error("waiting for signals failed: {}; stopping everything", e.what());
-                deadline_ = Clock::now();
-                info.reset();
+                deadline_ = Clock::now();  // `info` stays empty: the grace period ends below
             }
             if (!info) {
                 end_grace_period();
@@ -230,7 +229,10 @@ private:
         if (!refused.empty() && !kill_refused_reported_) {
             kill_refused_reported_ = true;
             std::string pids;
-            for (pid_t pid : refused) pids += (pids.empty() ? "" : " ") + std::to_string(pid);
+            for (pid_t pid : refused) {
+                if (!pids.empty()) pids += ' ';
+                pids += std::to_string(pid);
+            }
             spdlog::error("cannot send SIGKILL to pid {}: {}{}; waiting for them to end on their own", pids,
                           std::strerror(EPERM), kNotPermittedHint);
         }
