@@ -149,10 +149,14 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
         std::string why = kind == supervise::EndKind::StoppedOnRequest || kind == supervise::EndKind::KilledAtGraceEnd
                               ? std::string(", ") + supervise::to_string(kind)
                               : std::string();
-        const bool status_replaced = exit_code != supervise::exit_code_for(outcome.wait_status);
+        // stop.exit_zero: say when it made the 0, and why not when a requested stop keeps its status.
+        std::string exit_zero_note;
+        if (exit_code != supervise::exit_code_for(outcome.wait_status))
+            exit_zero_note = " (stop.exit_zero)";
+        else if (p.settings.values.stop_exit_zero && kind == supervise::EndKind::StoppedOnRequest)
+            exit_zero_note = " (not 0 for stop.exit_zero: the grace period ended in SIGKILL)";
         spdlog::info("{} (pid {}) {}{}; exiting with {}{}", p.program.front(), outcome.pid,
-                     supervise::describe_wait_status(outcome.wait_status), why, exit_code,
-                     status_replaced ? " (stop.exit_zero)" : "");
+                     supervise::describe_wait_status(outcome.wait_status), why, exit_code, exit_zero_note);
     } catch (const std::exception&) {
     }
     return exit_code;

@@ -100,7 +100,8 @@ struct Parser {
         explain->add_flag("--json", json, "Print the same as JSON");
         explain->prefix_command();
         app.footer(
-            "Exit codes: the child's exit code; 128+N when signal N killed it; 127 PROGRAM not found; "
+            "Exit codes: the child's exit code (0 after a requested stop with --stop-exit-zero); 128+N when signal N "
+            "killed it; 127 PROGRAM not found; "
             "126 PROGRAM not executable; 2 bad input (nothing started); 1 internal error before start.\n"
             "Environment variables, flags and TOML keys: see README.md, section Settings.");
     }
@@ -153,7 +154,8 @@ CommandLine own_options_in(const std::vector<std::string>& argv) {
         if (equals != std::string::npos) value = arg.substr(equals + 1);
         const config::SettingSpec* spec = config::find_setting_by_flag(name);
         const bool takes_value = name == "--config" || (spec && spec->type != config::ValueType::Bool);
-        if (!value && takes_value && i + 1 < argv.size()) value = argv[++i];
+        // `--stop-timeout -- java` (a shell variable left empty): no value, and `--` stays where PROGRAM begins.
+        if (!value && takes_value && i + 1 < argv.size() && argv[i + 1] != "--") value = argv[++i];
         if (!value && spec && spec->type == config::ValueType::Bool) value = "true";
         if (!value || value->empty()) continue;  // a missing or empty value: parse_command_line says so
         if (name == "--config") {

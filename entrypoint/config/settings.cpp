@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
 
@@ -189,7 +190,7 @@ const std::array kSpecs = {
                 &apply_stop_timeout, &show_stop_timeout},
     SettingSpec{"stop", "exit_zero", "JVMINIT_STOP_EXIT_ZERO", "--stop-exit-zero", ValueType::Bool, kBoolForm,
                 "exit 0 instead of the child's status when the child ended by a stop jvminit forwarded "
-                "(SIGTERM/SIGINT: a JVM's 143/130); other endings keep their status",
+                "(SIGTERM/SIGINT: a JVM's 143/130) and the grace period did not end in SIGKILL",
                 &apply_bool<&Settings::stop_exit_zero>, &show_bool<&Settings::stop_exit_zero>},
     SettingSpec{"signals", "rewrite", "JVMINIT_SIGNAL_REWRITE", "--signal-rewrite", ValueType::String,
                 kSignalRewriteForm,
@@ -315,6 +316,18 @@ std::optional<std::string> find_invalid_byte(const ConfigFile& file) {
     return std::nullopt;
 }
 
+// "[signals] rewrite" when exactly one table has a key `key`; nullopt for none or several ([debug] enabled and
+// [gc_log] enabled: no guess).
+std::optional<std::string> table_of_key(std::string_view key) {
+    std::optional<std::string> found;
+    for (const auto& spec : kSpecs) {
+        if (spec.key != key) continue;
+        if (found) return std::nullopt;
+        found = "[" + std::string(spec.table) + "] " + std::string(key);
+    }
+    return found;
+}
+
 // The TOML layer: every key must be known and of the right TOML type; its text then takes the same parser
 // as the environment and the flags.
 void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::string>& errors) {
@@ -339,8 +352,9 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
         std::string table_name(table_key.str());
         std::string where = toml_position(file.path, table_key.source());
         if (std::find(tables.begin(), tables.end(), table_name) == tables.end()) {
-            errors.push_back(
-                with_hint(where + ": unknown table or key '" + table_name + "'", closest_match(table_name, tables)));
+            auto hint = closest_match(table_name, tables);
+            if (!hint) hint = table_of_key(table_name);  // a key without its [table] line: rewrite = ...
+            errors.push_back(with_hint(where + ": unknown table or key '" + table_name + "'", hint));
             continue;
         }
         const toml::table* table = table_node.as_table();
@@ -357,8 +371,7 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
             const SettingSpec* spec = find_by_name(table_name + "." + key_name);
             if (!spec) {
                 auto hint = closest_match(key_name, keys);
-                for (const auto& other : kSpecs)  // the key of another table: [stop] rewrite for [signals] rewrite
-                    if (!hint && other.key == key_name) hint = "[" + std::string(other.table) + "] " + key_name;
+                if (!hint) hint = table_of_key(key_name);  // [stop] rewrite for [signals] rewrite
                 errors.push_back(
                     with_hint(key_where + ": unknown key '" + key_name + "' in [" + table_name + "]", hint));
                 continue;
@@ -534,31 +547,83 @@ std::string one_line(std::string_view text) {
     return out;
 }
 
+namespace {
+bool is_separator(char c) {
+    return c == '_' || c == '-';
+}
+
+// The length of the words `a` and `b` start with alike: their common prefix, cut back to just after a
+// separator ("JVMINIT_DEBUG_PROT", "JVMINIT_DEBUG_PORT" -> 14).
+std::size_t shared_words(std::string_view a, std::string_view b) {
+    std::size_t n = 0;
+    while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+    if (n == a.size() && n == b.size()) return n;
+    while (n > 0 && !is_separator(a[n - 1])) --n;
+    return n;
+}
+
+// The words of `text` split at separators, sorted: the same words in another order compare equal.
+std::vector<std::string_view> sorted_words(std::string_view text) {
+    std::vector<std::string_view> words;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || is_separator(text[i])) {
+            if (i > start) words.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    std::sort(words.begin(), words.end());
+    return words;
+}
+
+bool iequal_ascii(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+}  // namespace
+
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+    // 1. A typo in the words after the ones both names start with (the prefix JVMINIT_ or -- alone would let
+    //    unrelated endings through): within one edit in up to 4 letters, two, or a third of longer ones.
     std::optional<std::string> best;
-    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+    std::size_t best_distance = SIZE_MAX;
     for (const auto& candidate : candidates) {
-        std::size_t distance = edit_distance(word, candidate);
-        if (distance < best_distance) {
+        const std::size_t shared = shared_words(word, candidate);
+        const std::string_view rest = word.substr(shared);
+        const std::size_t distance = edit_distance(rest, std::string_view(candidate).substr(shared));
+        const std::size_t allowed = rest.size() <= 4 ? 1 : std::max<std::size_t>(2, rest.size() / 3);
+        if (distance <= allowed && distance < best_distance) {
             best_distance = distance;
             best = candidate;
         }
     }
     if (best) return best;
-    // A word left out in front: --exit-zero for --stop-exit-zero, JVMINIT_EXIT_ZERO for JVMINIT_STOP_EXIT_ZERO.
-    // After the prefix they share, the word must be the candidate's end, from a '-' or '_' on, and one
-    // candidate only.
-    for (const auto& candidate : candidates) {
-        std::size_t shared = 0;
-        while (shared < word.size() && shared < candidate.size() && word[shared] == candidate[shared]) ++shared;
-        while (shared > 0 && word[shared - 1] != '-' && word[shared - 1] != '_') --shared;  // whole words only
+    // 2. A whole word too many, too few or out of place, when exactly one candidate fits:
+    //    - "enabled" added at the end (the TOML keys [debug] enabled, [gc_log] enabled): JVMINIT_DEBUG_ENABLED;
+    //    - words left out at the end: JVMINIT_MAX_RAM for JVMINIT_MAX_RAM_PERCENTAGE;
+    //    - words left out in front: --exit-zero for --stop-exit-zero, JVMINIT_TIMEOUT for JVMINIT_STOP_TIMEOUT
+    //      (the rest at least 4 letters);
+    //    - the same words in another order: JVMINIT_PORT_DEBUG.
+    std::size_t fits = 0;
+    for (const auto& candidate_text : candidates) {
+        const std::string_view candidate = candidate_text;
+        const std::size_t shared = shared_words(word, candidate);
         const std::string_view rest = word.substr(shared);
-        if (rest.size() < 5 || candidate.size() <= word.size() || !std::string_view(candidate).ends_with(rest))
-            continue;
-        const char before = candidate[candidate.size() - rest.size() - 1];
-        if (before != '-' && before != '_') continue;
-        if (best) return std::nullopt;  // two candidates: no guess
-        best = candidate;
+        const bool enabled_added = word.size() > candidate.size() + 1 && word.starts_with(candidate) &&
+                                   is_separator(word[candidate.size()]) &&
+                                   iequal_ascii(word.substr(candidate.size() + 1), "enabled");
+        const bool words_left_out_at_end = candidate.size() > word.size() + 1 && candidate.starts_with(word) &&
+                                           is_separator(candidate[word.size()]) && !word.empty() &&
+                                           !is_separator(word.back());
+        const bool words_left_out_in_front = rest.size() >= 4 && candidate.size() > word.size() &&
+                                             candidate.ends_with(rest) &&
+                                             is_separator(candidate[candidate.size() - rest.size() - 1]);
+        const bool reordered = rest.find_first_of("_-") != std::string_view::npos &&
+                               sorted_words(rest) == sorted_words(candidate.substr(shared));
+        if (!(enabled_added || words_left_out_at_end || words_left_out_in_front || reordered)) continue;
+        if (++fits > 1) return std::nullopt;  // more than one: no guess
+        best = candidate_text;
     }
     return best;
 }

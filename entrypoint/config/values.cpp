@@ -28,9 +28,10 @@ std::string quoted(std::string_view text) {
     return out;
 }
 
+// Without the spaces and tabs around it.
 std::string_view trim_spaces(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
 }
 
@@ -45,6 +46,7 @@ std::string short_signal_name(int sig) {
             return sig == SIGRTMIN ? "RTMIN" : "RTMIN+" + std::to_string(sig - SIGRTMIN);
         return sig == SIGRTMAX ? "RTMAX" : "RTMAX-" + std::to_string(SIGRTMAX - sig);
     }
+    if (sig == SIGIO) return "IO";  // as bash's kill -l and Docker name it; sigabbrev_np(3) gives POLL
     const char* abbrev = ::sigabbrev_np(sig);
     return abbrev != nullptr ? abbrev : std::to_string(sig);
 }
@@ -61,11 +63,15 @@ std::string signal_hint(std::string_view word, bool drop_too) {
     names.emplace_back("RTMIN");
     names.emplace_back("RTMAX");
     if (drop_too) names.emplace_back("DROP");
+    // Signal names are short: in up to four letters only one letter wrong or two swapped count as a typo
+    // (INFO is no INT, LOST no CONT), in longer ones two edits.
     std::string best;
-    std::size_t best_distance = 3;
+    std::size_t best_distance = SIZE_MAX;
     for (const auto& name : names) {
         const std::size_t distance = edit_distance(upper, name);
-        if (distance < best_distance && distance < name.size()) {
+        const bool close =
+            std::max(upper.size(), name.size()) <= 4 ? distance == 1 && upper.size() == name.size() : distance <= 2;
+        if (close && distance < best_distance) {
             best_distance = distance;
             best = name;
         }
@@ -73,6 +79,17 @@ std::string signal_hint(std::string_view word, bool drop_too) {
     if (best.empty()) return "";
     return std::string(" (did you mean ").append(best == "DROP" ? std::string("drop") : best) + "?)";
 }
+// Why `text` is no signal: the numbers' ranges for a number, a "did you mean" for a misspelt name.
+std::string not_a_signal(std::string_view text, bool drop_too) {
+    const bool number =
+        !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (number) return quoted(text) + " is not a signal number (1-31 or 34-64; 32 and 33 are glibc's own)";
+    std::string reason =
+        quoted(text) + (drop_too ? " is not a signal name or number, nor drop" : " is not a signal name or number");
+    if (text.find(' ') != std::string_view::npos) return reason + " (entries are separated by commas)";
+    return reason + signal_hint(text, drop_too);
+}
+
 }  // namespace
 
 std::optional<int> parse_signal(std::string_view text) {
@@ -109,6 +126,7 @@ std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view 
         return std::nullopt;
     };
     std::vector<SignalRewrite> rules;
+    std::vector<std::string_view> entries;  // as written, for messages
     if (text.empty()) return rules;
     if (trim_spaces(text).empty()) return refuse("only spaces (leave it empty for no rule)");
     std::size_t start = 0;
@@ -122,24 +140,31 @@ std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view 
         const std::string_view from = trim_spaces(entry.substr(0, colon));
         const std::string_view to = trim_spaces(entry.substr(colon + 1));
         auto received = parse_signal(from);
-        if (!received) return refuse(quoted(from) + " is not a signal name or number" + signal_hint(from, false));
+        if (!received && iequals(from, "drop"))
+            return refuse(quoted(entry) + ": drop is only a TO (FROM:drop, e.g. HUP:drop)");
+        if (!received) return refuse(quoted(entry) + ": " + not_a_signal(from, false));
         if (*received == SIGKILL || *received == SIGSTOP || *received == SIGCHLD || *received == SIGPIPE)
-            return refuse(short_signal_name(*received) +
+            return refuse(quoted(entry) + ": " + short_signal_name(*received) +
                           " cannot be rewritten (KILL and STOP cannot be caught, CHLD is jvminit's own, PIPE is "
                           "never forwarded)");
         int forwarded = 0;
         if (!iequals(to, "drop")) {
             auto sig = parse_signal(to);
             if (!sig) {
-                if (to == "0")
-                    return refuse(std::string("0 is not a signal: write ").append(from) + ":drop to drop it");
-                return refuse(quoted(to) + " is not a signal name or number, nor drop" + signal_hint(to, true));
+                for (std::string_view nothing : {"0", "none", "ignore", "nothing", "null"})
+                    if (iequals(to, nothing))
+                        return refuse(quoted(entry) + ": write " + std::string(from) + ":drop to drop " +
+                                      std::string(from));
+                return refuse(quoted(entry) + ": " + not_a_signal(to, true));
             }
             forwarded = *sig;
         }
-        for (const auto& rule : rules)
-            if (rule.received == *received) return refuse(short_signal_name(*received) + " has two rules");
+        for (std::size_t i = 0; i < rules.size(); ++i)
+            if (rules[i].received == *received)
+                return refuse(quoted(entries[i]) + " and " + quoted(entry) + " are two rules for " +
+                              short_signal_name(*received));
         rules.push_back({*received, forwarded});
+        entries.push_back(entry);
         start = comma + 1;
     }
     return rules;

@@ -26,6 +26,14 @@ constexpr const char* kNotPermittedHint =
     "run jvminit as the child's user)";
 
 // Signals that stop a process: a job-control stop, or SIGSTOP (forwarded only through signals.rewrite).
+// " (for SIGTERM, signals.rewrite)": what came in, beside a signal forwarded instead.
+std::string rewritten_from(int received) {
+    std::string text(" (for ");
+    text += sys::signal_name(received);
+    text += ", signals.rewrite)";
+    return text;
+}
+
 bool is_stop_signal(int sig) {
     return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP;
 }
@@ -101,14 +109,17 @@ private:
         }
         if (!main_child_ended_) {
             const bool forwarded = forward_to_main_child(sig, info);
-            if (sig == SIGTERM || sig == SIGINT) start_stop(sig, forwarded);
+            if (sig == SIGTERM || sig == SIGINT) start_stop(sig, received, forwarded);
             return;
         }
+        // "SIGINT (for SIGTERM, signals.rewrite)": the log names what came in when it is not what goes out.
+        const std::string named =
+            sig == received ? sys::signal_name(sig) : sys::signal_name(sig) + rewritten_from(received);
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
-            spdlog::debug("{} received while remaining processes stop; passing it on", sys::signal_name(sig));
+            spdlog::debug("{} received while remaining processes stop; passing it on", named);
             signal_descendants(sig, true);
         } else {
-            spdlog::debug("{} received after the main child ended; nothing to forward it to", sys::signal_name(sig));
+            spdlog::debug("{} received after the main child ended; nothing to forward it to", named);
         }
     }
 
@@ -129,13 +140,14 @@ private:
         return forwarded;
     }
 
-    void start_stop(int sig, bool forwarded) {
+    void start_stop(int sig, int received, bool forwarded) {
         const bool first = !stopping();
         if (std::find(outcome_.stop_signals.begin(), outcome_.stop_signals.end(), sig) == outcome_.stop_signals.end())
             outcome_.stop_signals.push_back(sig);  // the child may obey a later one (SIGINT after an ignored SIGTERM)
         if (!first) return;
         deadline_ = Clock::now() + options_.grace_period;
-        spdlog::info("{} {} pid {}; grace period {} before SIGKILL", sys::signal_name(sig),
+        spdlog::info("{}{} {} pid {}; grace period {} before SIGKILL", sys::signal_name(sig),
+                     sig == received ? std::string() : rewritten_from(received),
                      forwarded ? "forwarded to" : "not delivered to", outcome_.pid,
                      config::format_duration(options_.grace_period));
     }

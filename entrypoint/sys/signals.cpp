@@ -59,6 +59,7 @@ std::string signal_name(int signal_number) {
             return signal_number == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + std::to_string(signal_number - SIGRTMIN);
         return signal_number == SIGRTMAX ? "SIGRTMAX" : "SIGRTMAX-" + std::to_string(SIGRTMAX - signal_number);
     }
+    if (signal_number == SIGIO) return "SIGIO";  // as bash's kill -l and Docker name it; sigabbrev_np(3): POLL
     if (const char* abbrev = ::sigabbrev_np(signal_number)) return std::string("SIG") + abbrev;
     return "SIG" + std::to_string(signal_number);
 }

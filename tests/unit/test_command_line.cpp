@@ -509,6 +509,10 @@ TEST(CommandLine, TheSettingsOfARefusedCommandLineAreStillFound) {
         {{"jvminit", "--config", "a.toml", "--config", "c.toml", "--bogus"}, "c.toml", {}},  // the last one
         {{"jvminit", "--debug-port=99999", "--bogus"}, std::nullopt, Flags{{"--debug-port", "99999"}}},
         {{"jvminit", "--debug-port", "--config", "--bogus"}, std::nullopt, Flags{{"--debug-port", "--config"}}},
+        // Found by a fresh user: `--signal-rewrite -- true` also reported '--' as a bad rule, and `--config -- x`
+        // tried to read a file named --.
+        {{"jvminit", "--signal-rewrite", "--", "true"}, std::nullopt, {}},
+        {{"jvminit", "--config", "--", "true"}, std::nullopt, {}},
         {{"jvminit", "--debug", "--debug-port", "7", "--debug-port", "8", "--bogus"},
          std::nullopt,
          Flags{{"--debug", "true"}, {"--debug-port", "8"}}},

@@ -410,6 +410,16 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          {},
          {},
          "jvminit.toml:2:1: unknown key 'action' in [debug]; did you mean [oom] action?"},
+        {"a key two other tables have: no guess",
+         "[heap_dump]\nenabled = true\n",
+         {},
+         {},
+         "jvminit.toml:2:1: unknown key 'enabled' in [heap_dump]"},
+        {"a key without its table line",
+         "rewrite = \"HUP:drop\"\n",
+         {},
+         {},
+         "jvminit.toml:1:1: unknown table or key 'rewrite'; did you mean [signals] rewrite?"},
         {"key of another table (found by a fresh user)",
          "[stop]\nrewrite = \"HUP:drop\"\n",
          {},
@@ -419,7 +429,8 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "[signals]\nrewrite = \"HUP:drop,TREM:INT\"\n",
          {},
          {},
-         "jvminit.toml:2:1: [signals] rewrite = HUP:drop,TREM:INT: 'TREM' is not a signal name or number (did you "
+         "jvminit.toml:2:1: [signals] rewrite = HUP:drop,TREM:INT: 'TREM:INT': 'TREM' is not a signal name or number "
+         "(did you "
          "mean TERM?); expected comma-separated FROM:TO pairs of signal names or numbers, TO may be drop, each FROM "
          "once and not KILL, STOP, CHLD or PIPE (e.g. HUP:drop,USR2:TERM), or empty"},
         {"table given as a value", "debug = true\n", {}, {}, "jvminit.toml:1:1: 'debug' must be a table: [debug]"},
@@ -940,6 +951,52 @@ struct MatchCase {
     std::optional<std::string> expected;
 };
 
+// Found by a fresh user: the distance was measured over the whole name, so after JVMINIT_ or -- unrelated
+// endings passed (JVMINIT_DEBUG_ENABLED -> JVMINIT_DEBUG_BIND, --keep -> --help).
+TEST(ClosestMatch, AllVariablesAndFlags) {
+    std::vector<std::string> variables{std::string(kConfigEnv)};
+    std::vector<std::string> flags{"--help", "--version", "--config", "--json"};
+    for (const auto& spec : setting_specs()) {
+        variables.emplace_back(spec.env);
+        flags.emplace_back(spec.flag);
+    }
+    const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
+        {"JVMINIT_DEBUG_ENABLED", "JVMINIT_DEBUG"},
+        {"JVMINIT_GC_LOG_ENABLED", "JVMINIT_GC_LOG"},
+        {"JVMINIT_TIMEOUT", "JVMINIT_STOP_TIMEOUT"},
+        {"JVMINIT_MAX_RAM", "JVMINIT_MAX_RAM_PERCENTAGE"},
+        {"JVMINIT_LEVEL", "JVMINIT_LOG_LEVEL"},
+        {"JVMINIT_PORT_DEBUG", "JVMINIT_DEBUG_PORT"},
+        {"JVMINIT_DEBUG_PROT", "JVMINIT_DEBUG_PORT"},
+        {"JVMINIT_GC_LOGS", "JVMINIT_GC_LOG"},
+        {"JVMINIT_STOP_TIMEOT", "JVMINIT_STOP_TIMEOUT"},
+        {"JVMINIT_KEEP", "JVMINIT_HEAP_DUMP_KEEP"},
+        {"JVMINIT_HELP", std::nullopt},
+        {"JVMINIT_DEBUG_HOST", std::nullopt},  // not PORT (two letters of four), not DEBUG
+        {"JVMINIT_DEBUG_ADDRESS", std::nullopt},
+        {"JVMINIT_GC", std::nullopt},  // GC_LOG or GC_LOG_DIR: no guess
+        {"JVMINIT_SIGNALS_REWRITE", "JVMINIT_SIGNAL_REWRITE"},
+    };
+    for (const auto& [word, expected] : cases) {
+        SCOPED_TRACE(word);
+        EXPECT_EQ(closest_match(word, variables), expected);
+    }
+    const std::vector<std::pair<std::string, std::optional<std::string>>> flag_cases = {
+        {"--debug-enabled", "--debug"},
+        {"--keep", "--heap-dump-keep"},
+        {"--debug-json", std::nullopt},
+        {"--cofnig", "--config"},
+        {"--stop-exit-zeor", "--stop-exit-zero"},
+        {"--exit-zero", "--stop-exit-zero"},
+        {"--signal-rewrites", "--signal-rewrite"},
+        {"--dir", std::nullopt},
+    };
+    for (const auto& [word, expected] : flag_cases) {
+        SCOPED_TRACE(word);
+        EXPECT_EQ(closest_match(word, flags), expected);
+    }
+}
+
 TEST(ClosestMatch, SuggestsOnlyCloseCandidates) {
     const std::vector<MatchCase> cases = {
         {"prot", {"enabled", "port", "suspend", "bind"}, "port"},
@@ -955,8 +1012,9 @@ TEST(ClosestMatch, SuggestsOnlyCloseCandidates) {
         {"JVMINIT_EXIT_ZERO", {"JVMINIT_STOP_TIMEOUT", "JVMINIT_STOP_EXIT_ZERO"}, "JVMINIT_STOP_EXIT_ZERO"},
         {"--rewrite", {"--signal-rewrite", "--debug"}, "--signal-rewrite"},
         {"--dir", {"--heap-dump-dir", "--gc-log-dir"}, std::nullopt},  // two candidates: no guess
-        {"--zero", {"--stop-exit-zero"}, std::nullopt},                // "zero": too short a rest
-        {"--xit-zero", {"--stop-exit-zero"}, std::nullopt},            // not from a word's start
+        {"--zero", {"--stop-exit-zero"}, "--stop-exit-zero"},
+        {"--ero", {"--stop-exit-zero"}, std::nullopt},       // "ero": too short a rest
+        {"--xit-zero", {"--stop-exit-zero"}, std::nullopt},  // not from a word's start
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.word);

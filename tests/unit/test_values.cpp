@@ -332,7 +332,7 @@ TEST(FormatSignalRewrite, GivesBackTheFormTheParserTakes) {
         {"SIGRTMIN+2:rtmin", "RTMIN+2:RTMIN"},
         {"RTMAX-1:64", "RTMAX-1:RTMAX"},  // as kill -l names the upper half
         {"RTMIN+15:RTMIN+16", "RTMIN+15:RTMAX-14"},
-        {"io:iot", "POLL:ABRT"},
+        {"io:iot", "IO:ABRT"},  // 29 as bash's kill -l and Docker name it
     };
     for (const auto& [text, shown] : cases) {
         SCOPED_TRACE("text: '" + text + "'");
@@ -346,18 +346,25 @@ TEST(FormatSignalRewrite, GivesBackTheFormTheParserTakes) {
 // Found by a fresh user: every refusal gave the same sentence. The reason names the entry and what is wrong.
 TEST(ParseSignalRewrite, SaysWhichEntryIsWrongAndWhy) {
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"TREM:INT", "'TREM' is not a signal name or number (did you mean TERM?)"},
-        {"HUP:dorp", "'dorp' is not a signal name or number, nor drop (did you mean drop?)"},
-        {"HUP:0", "0 is not a signal: write HUP:drop to drop it"},
-        {"HUP:drop,hup:INT", "HUP has two rules"},
-        {"KILL:drop", "KILL cannot be rewritten"},
-        {"CLD:drop", "CHLD cannot be rewritten"},
-        {"RTMIN+31:drop", "'RTMIN+31' is not a signal name or number"},
-        {"32:HUP", "'32' is not a signal name or number"},
+        {"TREM:INT", "'TREM:INT': 'TREM' is not a signal name or number (did you mean TERM?)"},
+        {"HUP:dorp", "'HUP:dorp': 'dorp' is not a signal name or number, nor drop (did you mean drop?)"},
+        {"HUP:0", "'HUP:0': write HUP:drop to drop HUP"},  // dumb-init's form for drop
+        {"HUP:none", "'HUP:none': write HUP:drop to drop HUP"},
+        {"drop:HUP", "'drop:HUP': drop is only a TO (FROM:drop, e.g. HUP:drop)"},
+        {"HUP:drop,hup:INT", "'HUP:drop' and 'hup:INT' are two rules for HUP"},
+        {"io:drop,sigpoll:SYS", "'io:drop' and 'sigpoll:SYS' are two rules for IO"},
+        {"KILL:drop", "'KILL:drop': KILL cannot be rewritten"},
+        {"CLD:drop", "'CLD:drop': CHLD cannot be rewritten"},
+        {"RTMIN+31:drop", "'RTMIN+31:drop': 'RTMIN+31' is not a signal name or number"},
+        {"32:HUP", "'32:HUP': '32' is not a signal number (1-31 or 34-64; 32 and 33 are glibc's own)"},
+        {"65:HUP", "'65:HUP': '65' is not a signal number"},
+        {"TERM:INT HUP:drop",
+         "'TERM:INT HUP:drop': 'INT HUP:drop' is not a signal name or number, nor drop (entries are separated by "
+         "commas)"},
         {"USR1:drop,HUP", "'HUP' is not FROM:TO"},
         {"HUP:drop,,USR1:drop", "an empty entry"},
         {"  ", "only spaces"},
-        {"XYZZY:drop", "'XYZZY' is not a signal name or number"},
+        {"XYZZY:drop", "'XYZZY:drop': 'XYZZY' is not a signal name or number"},
     };
     for (const auto& [text, reason] : cases) {
         SCOPED_TRACE("text: '" + text + "'");
@@ -365,9 +372,30 @@ TEST(ParseSignalRewrite, SaysWhichEntryIsWrongAndWhy) {
         EXPECT_FALSE(parse_signal_rewrite(text, &why).has_value());
         EXPECT_EQ(why.substr(0, reason.size()), reason) << why;
     }
-    std::string why;
-    parse_signal_rewrite("XYZZY:drop", &why);
-    EXPECT_EQ(why.find("did you mean"), std::string::npos) << "no hint for a word far from every name: " << why;
+}
+
+// Found by a fresh user: a distance of two on names of three or four letters is mostly noise.
+TEST(ParseSignalRewrite, HintsOnlyPlausibleTypos) {
+    const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
+        {"TREM:drop", "TERM"}, {"HUB:drop", "HUP"}, {"SIGUSR3:drop", "USR1"}, {"WNICH:drop", "WINCH"},
+        {"INFO:drop", {}},     {"EMT:drop", {}},    {"LOST:drop", {}},        {"ERR:drop", {}},
+        {"ZERO:drop", {}},     {"SIG:drop", {}},    {"TERM:EXIT", {}},        {"HUP:dorp", "drop"},
+        {"HUP:drpo", "drop"},  {"HUP:none", {}},  // gets "write HUP:drop" instead
+    };
+    for (const auto& [text, hint] : cases) {
+        SCOPED_TRACE("text: '" + text + "'");
+        std::string why;
+        EXPECT_FALSE(parse_signal_rewrite(text, &why).has_value());
+        if (hint)
+            EXPECT_NE(why.find("(did you mean " + *hint + "?)"), std::string::npos) << why;
+        else
+            EXPECT_EQ(why.find("did you mean"), std::string::npos) << why;
+    }
+}
+
+TEST(ParseSignalRewrite, TabsAroundEntriesAreIgnoredLikeSpaces) {
+    EXPECT_EQ(parse_signal_rewrite("\tHUP:drop ,\tUSR2 :\tTERM"),
+              (std::optional<std::vector<SignalRewrite>>{{{SIGHUP, 0}, {SIGUSR2, SIGTERM}}}));
 }
 
 TEST(RewrittenSignal, ForwardsTheRulesSignalZeroForDropAndOthersUnchanged) {
