@@ -190,7 +190,8 @@ const std::array kSpecs = {
                 &apply_stop_timeout, &show_stop_timeout},
     SettingSpec{"stop", "exit_zero", "JVMINIT_STOP_EXIT_ZERO", "--stop-exit-zero", ValueType::Bool, kBoolForm,
                 "exit 0 instead of the child's status when the child ended by a stop jvminit forwarded "
-                "(SIGTERM/SIGINT: a JVM's 143/130) and the grace period did not end in SIGKILL",
+                "(SIGTERM/SIGINT: a JVM's 143/130), the grace period did not end in SIGKILL and no other process "
+                "failed during the stop",
                 &apply_bool<&Settings::stop_exit_zero>, &show_bool<&Settings::stop_exit_zero>},
     SettingSpec{"signals", "rewrite", "JVMINIT_SIGNAL_REWRITE", "--signal-rewrite", ValueType::String,
                 kSignalRewriteForm,

@@ -38,17 +38,9 @@ std::string_view trim_spaces(std::string_view s) {
 // Names kill(1) and bash take besides sigabbrev_np(3)'s (which gives POLL for 29 and ABRT for 6).
 constexpr std::pair<std::string_view, int> kSignalAliases[] = {{"IO", SIGIO}, {"IOT", SIGABRT}, {"CLD", SIGCHLD}};
 
-// The name of a signal without "SIG": sigabbrev_np(3) for 1-31; for the real-time ones the form kill -l
-// prints, RTMIN+N for the lower half and RTMAX-N for the upper one.
+// The name of a signal without "SIG".
 std::string short_signal_name(int sig) {
-    if (sig >= SIGRTMIN) {
-        if (sig - SIGRTMIN <= (SIGRTMAX - SIGRTMIN) / 2)
-            return sig == SIGRTMIN ? "RTMIN" : "RTMIN+" + std::to_string(sig - SIGRTMIN);
-        return sig == SIGRTMAX ? "RTMAX" : "RTMAX-" + std::to_string(SIGRTMAX - sig);
-    }
-    if (sig == SIGIO) return "IO";  // as bash's kill -l and Docker name it; sigabbrev_np(3) gives POLL
-    const char* abbrev = ::sigabbrev_np(sig);
-    return abbrev != nullptr ? abbrev : std::to_string(sig);
+    return signal_name(sig).substr(3);
 }
 
 // " (did you mean TERM?)" when a name is one or two edits from `word`, else "".
@@ -91,6 +83,21 @@ std::string not_a_signal(std::string_view text, bool drop_too) {
 }
 
 }  // namespace
+
+std::string signal_name(int sig) {
+    if (sig >= SIGRTMIN && sig <= SIGRTMAX) {  // as kill -l names them
+        if (sig - SIGRTMIN <= (SIGRTMAX - SIGRTMIN) / 2)
+            return sig == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + std::to_string(sig - SIGRTMIN);
+        return sig == SIGRTMAX ? "SIGRTMAX" : "SIGRTMAX-" + std::to_string(SIGRTMAX - sig);
+    }
+    if (sig == SIGIO) return "SIGIO";  // as bash's kill -l and Docker name it; sigabbrev_np(3) gives POLL
+    std::string name("SIG");
+    if (const char* abbrev = ::sigabbrev_np(sig))
+        name += abbrev;
+    else
+        name += std::to_string(sig);
+    return name;
+}
 
 std::optional<int> parse_signal(std::string_view text) {
     auto valid = [](std::int64_t sig) -> std::optional<int> {

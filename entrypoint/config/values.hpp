@@ -27,6 +27,11 @@ inline constexpr std::string_view kDurationForm =
 // Formats milliseconds back into the shortest exact form parse_duration accepts ("8s", "1500ms").
 std::string format_duration(std::chrono::milliseconds duration);
 
+// "SIGTERM" for 15: sigabbrev_np(3)'s name (SIGIO for 29, as bash's kill -l and Docker name it; glibc says
+// POLL); real-time signals as kill -l names them ("SIGRTMIN+3", "SIGRTMAX-2", "SIGRTMAX"); "SIG<n>" for a
+// number without a name. Pure.
+std::string signal_name(int signal_number);
+
 // A signal: its name with or without "SIG" in any letter case ("HUP", "SIGTERM", "usr2"; sigabbrev_np(3)'s
 // names and kill(1)'s IO, IOT and CLD), "RTMIN+N" / "RTMAX-N" for real-time signals (glibc's SIGRTMIN, 34;
 // a musl program's is 35), or its number: 1-31 and 34-64, as kill -l lists them (32 and 33 are glibc's

@@ -2,7 +2,7 @@
 
 #include <sys/wait.h>
 
-#include "sys/signals.hpp"
+#include "config/values.hpp"
 
 namespace jvminit::supervise {
 
@@ -16,7 +16,7 @@ std::string describe_wait_status(int wait_status) {
     if (WIFEXITED(wait_status)) return "exited with code " + std::to_string(WEXITSTATUS(wait_status));
     if (WIFSIGNALED(wait_status)) {
         int sig = WTERMSIG(wait_status);
-        std::string text = "was killed by signal " + std::to_string(sig) + " (" + sys::signal_name(sig) + ")";
+        std::string text = "was killed by signal " + std::to_string(sig) + " (" + config::signal_name(sig) + ")";
         if (WCOREDUMP(wait_status)) text += ", core dumped";
         return text;
     }
@@ -37,8 +37,23 @@ EndKind classify_end(const ChildOutcome& outcome) {
 }
 
 int exit_code_for(const ChildOutcome& outcome, bool stop_exit_zero) {
-    if (stop_exit_zero && !outcome.grace_end_killed_any && classify_end(outcome) == EndKind::StoppedOnRequest) return 0;
+    if (stop_exit_zero && !outcome.grace_period_ran_out && !outcome.descendant_failed_during_stop &&
+        classify_end(outcome) == EndKind::StoppedOnRequest)
+        return 0;
     return exit_code_for(outcome.wait_status);
+}
+
+bool ended_by_a_stop(int wait_status) {
+    if (WIFEXITED(wait_status)) {
+        const int code = WEXITSTATUS(wait_status);
+        return code == 0 || code == 128 + SIGTERM || code == 128 + SIGINT || code == 128 + SIGHUP ||
+               code == 128 + SIGPIPE;
+    }
+    if (WIFSIGNALED(wait_status)) {
+        const int sig = WTERMSIG(wait_status);
+        return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGPIPE;
+    }
+    return false;
 }
 
 const char* to_string(EndKind kind) {

@@ -18,7 +18,11 @@ struct ChildOutcome {
     // started the stop. Empty: no stop was asked for.
     std::vector<int> stop_signals;
     bool killed_after_grace = false;    // jvminit's SIGKILL at the grace period's end reached the main child
-    bool grace_end_killed_any = false;  // ... reached any process (a descendant: the JVM behind a shell)
+    bool grace_period_ran_out = false;  // a process was left when the grace period ended: SIGKILL was needed
+    // A descendant other than the main child ended otherwise than by a stop during the stop (exit code not
+    // 0 nor 128+N, or death by a signal N, for N other than SIGTERM, SIGINT, SIGHUP, SIGPIPE): the JVM behind
+    // a shell that failed in its shutdown hook, crashed, or was OOM-killed. Its status is in the debug log.
+    bool descendant_failed_during_stop = false;
 };
 
 // The exit code jvminit passes on: the child's exit code (0-255), or 128+N when signal N killed it.
@@ -37,12 +41,17 @@ enum class EndKind {
     KilledBySignal,    // any other death by signal
 };
 EndKind classify_end(const ChildOutcome& outcome);
+
+// Whether a process's wait status (waitpid(2)) is what a stop leaves: exit 0 or 128+N, or death by N, for N
+// one of SIGTERM, SIGINT, SIGHUP (the signals of a stop) and SIGPIPE (a pipeline's writer as its reader
+// stops). For the descendants that end during a stop (ChildOutcome::descendant_failed_during_stop).
+bool ended_by_a_stop(int wait_status);
 const char* to_string(EndKind kind);
 
 // The status jvminit exits with: exit_code_for(outcome.wait_status), except 0 for an ending of kind
 // StoppedOnRequest when `stop_exit_zero` (setting stop.exit_zero; tini's `-e 143`, pid1-behaviour.md
-// scenario 9) and the grace period's SIGKILL reached nothing (grace_end_killed_any: a JVM behind a shell
-// cut off in its shutdown hooks is no success). Any other ending keeps its status.
+// scenario 9), the grace period did not run out and no descendant failed during the stop (a JVM behind a
+// shell cut off in its shutdown hooks, or failing in them, is no success). Any other ending keeps its status.
 int exit_code_for(const ChildOutcome& outcome, bool stop_exit_zero);
 
 }  // namespace jvminit::supervise

@@ -29,7 +29,7 @@ constexpr const char* kNotPermittedHint =
 // " (for SIGTERM, signals.rewrite)": what came in, beside a signal forwarded instead.
 std::string rewritten_from(int received) {
     std::string text(" (for ");
-    text += sys::signal_name(received);
+    text += config::signal_name(received);
     text += ", signals.rewrite)";
     return text;
 }
@@ -81,7 +81,7 @@ private:
         }
         if (static_cast<pid_t>(info.ssi_pid) == ::getpid() && info.ssi_code == SI_USER) {
             // Raised by jvminit itself (e.g. by the kernel for a failed write): not the child's business.
-            spdlog::debug("{} raised by jvminit itself; not forwarded", sys::signal_name(received));
+            spdlog::debug("{} raised by jvminit itself; not forwarded", config::signal_name(received));
             return;
         }
         // From here on the signal is the one to forward (signals.rewrite): what it does here follows that one.
@@ -91,12 +91,13 @@ private:
         const bool stop_lost = (received == SIGTERM || received == SIGINT) && sig != SIGTERM && sig != SIGINT;
         const auto level = stop_lost ? spdlog::level::info : spdlog::level::debug;
         if (sig == 0) {
-            spdlog::log(level, "{} (from pid {}) dropped (signals.rewrite)", sys::signal_name(received), info.ssi_pid);
+            spdlog::log(level, "{} (from pid {}) dropped (signals.rewrite)", config::signal_name(received),
+                        info.ssi_pid);
             return;
         }
         if (sig != received)
-            spdlog::log(level, "{} (from pid {}) rewritten to {} (signals.rewrite)", sys::signal_name(received),
-                        info.ssi_pid, sys::signal_name(sig));
+            spdlog::log(level, "{} (from pid {}) rewritten to {} (signals.rewrite)", config::signal_name(received),
+                        info.ssi_pid, config::signal_name(sig));
         // signalfd hands out pending signals lowest number first, so a SIGTERM (15) can come before the
         // SIGCHLD (17) that says the child stopped: learn the child's state first, or a stopped child would
         // not get its SIGCONT and would hold the SIGTERM until the grace period ends.
@@ -104,7 +105,7 @@ private:
         if (is_stop_signal(sig) && stopping()) {
             // signalfd hands out SIGTERM (15) before SIGTSTP (20) whatever the order they came in: once
             // stopping, a job-control stop would only keep the child from running its shutdown.
-            spdlog::debug("{} not forwarded: pid {} is stopping", sys::signal_name(sig), outcome_.pid);
+            spdlog::debug("{} not forwarded: pid {} is stopping", config::signal_name(sig), outcome_.pid);
             return;
         }
         if (!main_child_ended_) {
@@ -114,7 +115,7 @@ private:
         }
         // "SIGINT (for SIGTERM, signals.rewrite)": the log names what came in when it is not what goes out.
         const std::string named =
-            sig == received ? sys::signal_name(sig) : sys::signal_name(sig) + rewritten_from(received);
+            sig == received ? config::signal_name(sig) : config::signal_name(sig) + rewritten_from(received);
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
             spdlog::debug("{} received while remaining processes stop; passing it on", named);
             signal_descendants(sig, true);
@@ -125,12 +126,12 @@ private:
 
     // True when the signal reached the child.
     bool forward_to_main_child(int sig, const signalfd_siginfo& info) {
-        spdlog::debug("forwarding {} (from pid {}) to pid {}", sys::signal_name(sig), info.ssi_pid, outcome_.pid);
+        spdlog::debug("forwarding {} (from pid {}) to pid {}", config::signal_name(sig), info.ssi_pid, outcome_.pid);
         // The child is not reaped yet (we would know), so its pid is still its own: kill cannot hit another process.
         const bool forwarded = ::kill(outcome_.pid, sig) == 0;
         if (!forwarded) {
             const int error = errno;
-            spdlog::error("cannot forward {} to pid {}: {}{}", sys::signal_name(sig), outcome_.pid,
+            spdlog::error("cannot forward {} to pid {}: {}{}", config::signal_name(sig), outcome_.pid,
                           std::strerror(error), error == EPERM ? kNotPermittedHint : "");
         }
         if (main_child_stopped_ && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)) {
@@ -146,7 +147,7 @@ private:
             outcome_.stop_signals.push_back(sig);  // the child may obey a later one (SIGINT after an ignored SIGTERM)
         if (!first) return;
         deadline_ = Clock::now() + options_.grace_period;
-        spdlog::info("{}{} {} pid {}; grace period {} before SIGKILL", sys::signal_name(sig),
+        spdlog::info("{}{} {} pid {}; grace period {} before SIGKILL", config::signal_name(sig),
                      sig == received ? std::string() : rewritten_from(received),
                      forwarded ? "forwarded to" : "not delivered to", outcome_.pid,
                      config::format_duration(options_.grace_period));
@@ -184,6 +185,8 @@ private:
                 spdlog::debug("main child pid {} {}", pid, describe_wait_status(status));
             } else {
                 spdlog::debug("reaped pid {}: {}", pid, describe_wait_status(status));
+                if ((stopping() || descendants_asked_to_stop_) && !killing_ && !ended_by_a_stop(status))
+                    outcome_.descendant_failed_during_stop = true;
             }
         }
         if (main_child_ended_ && !no_children_left_ && !descendants_asked_to_stop_ && !killing_)
@@ -215,6 +218,9 @@ private:
         deadline_.reset();
         if (killing_) return;
         killing_ = true;
+        // Called only while something is left to reap: the stop needed the SIGKILL (whether it got through
+        // or was refused), the same as PID 1 and as subreaper.
+        outcome_.grace_period_ran_out = true;
         spdlog::warn("grace period of {} ended; sending SIGKILL to what is left",
                      config::format_duration(options_.grace_period));
         kill_everything();
@@ -226,7 +232,6 @@ private:
         for (pid_t pid : read_descendants(::getpid())) {
             if (::kill(pid, SIGKILL) == 0) {
                 ++count;
-                outcome_.grace_end_killed_any = true;
                 // Only jvminit's own SIGKILL makes it "killed at the grace end": one refused (no CAP_KILL)
                 // leaves the main child to end by itself or by someone else's signal.
                 if (pid == outcome_.pid && !main_child_ended_) outcome_.killed_after_grace = true;
@@ -235,7 +240,7 @@ private:
             }
         }
         // As PID 1 of a namespace, kill(-1) also reaches a process forked after the scan above.
-        if (options_.is_pid1 && ::kill(-1, SIGKILL) == 0) outcome_.grace_end_killed_any = true;
+        if (options_.is_pid1) ::kill(-1, SIGKILL);
         if (count > 0) spdlog::debug("sent SIGKILL to {} process(es)", count);
         // Said once: the next scans (each SIGCHLD while killing) meet the same processes.
         if (!refused.empty() && !kill_refused_reported_) {

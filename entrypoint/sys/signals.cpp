@@ -53,15 +53,4 @@ std::optional<signalfd_siginfo> SignalFd::wait(std::optional<std::chrono::millis
     }
 }
 
-std::string signal_name(int signal_number) {
-    if (signal_number >= SIGRTMIN && signal_number <= SIGRTMAX) {  // as kill -l names them
-        if (signal_number - SIGRTMIN <= (SIGRTMAX - SIGRTMIN) / 2)
-            return signal_number == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + std::to_string(signal_number - SIGRTMIN);
-        return signal_number == SIGRTMAX ? "SIGRTMAX" : "SIGRTMAX-" + std::to_string(SIGRTMAX - signal_number);
-    }
-    if (signal_number == SIGIO) return "SIGIO";  // as bash's kill -l and Docker name it; sigabbrev_np(3): POLL
-    if (const char* abbrev = ::sigabbrev_np(signal_number)) return std::string("SIG") + abbrev;
-    return "SIG" + std::to_string(signal_number);
-}
-
 }  // namespace jvminit::sys

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <optional>
-#include <string>
 
 #include "sys/fd.hpp"
 
@@ -47,9 +46,5 @@ private:
     struct sigaction original_sigpipe_ {};
     bool restore_at_destruction_ = true;
 };
-
-// "SIGTERM" for 15; real-time signals as kill -l names them ("SIGRTMIN+3", "SIGRTMAX-2", "SIGRTMAX");
-// "SIG<n>" for a number without a name.
-std::string signal_name(int signal_number);
 
 }  // namespace jvminit::sys

@@ -115,6 +115,16 @@ if ((have_jdk)); then
   assert_file_contains "$ERR" "grace period of 1s ended" "jvminit's log"
   assert_file_contains "$ERR" "exiting with 143 (not 0 for stop.exit_zero: the grace period ended in SIGKILL)" "jvminit's log"
   ok "143, the hook was cut off"
+
+  check "stop.exit_zero: a JVM behind a shell that finishes its hook within the grace period: 0"
+  marker=$T/hook-shell-ok
+  JVMINIT_STOP_EXIT_ZERO=true JVMINIT_STOP_TIMEOUT=10s start_pid1 -- sh -c "java -Dhook.ms=300 -Dhook.marker='$marker' -cp '$APPS_DIR' Sleeper; echo done"
+  wait_for_line "$OUT" '^ready$' 30
+  signal_init TERM
+  wait_done_within 30
+  assert_rc 0 "exit status"
+  assert_exists "$marker" "shutdown hook marker"
+  ok "0, the hook ran"
 else
   skip_part "no java/javac: the checks with a JVM (HUP:TERM, stop.exit_zero with a JVM)"
 fi
@@ -131,6 +141,19 @@ wait_done_within 10
 assert_rc 0 "exit status"
 assert_file_contains "$ERR" "exited with code 130, stopped on request; exiting with 0 (stop.exit_zero)" "jvminit's log"
 ok "0"
+
+# Found by a review: the shell died of the SIGTERM; the program behind it failed in its stop (exit 1).
+check "stop.exit_zero: a process behind a shell that fails during the stop keeps the status (not PID 1 too)"
+for mode in pid1 plain; do
+  # shellcheck disable=SC2016
+  JVMINIT_STOP_EXIT_ZERO=true "start_$mode" -- sh -c 'bash -c "trap \"exit 1\" TERM; echo ready; while :; do sleep 0.05; done"; echo done'
+  wait_for_line "$OUT" '^ready$' 10
+  signal_init TERM
+  wait_done_within 10
+  assert_rc 143 "exit status ($mode; 0 would hide the exit 1)"
+  assert_file_contains "$ERR" "(not 0 for stop.exit_zero: another process failed during the stop, see the debug log)" "jvminit's log ($mode)"
+done
+ok "143 as PID 1 and as subreaper"
 
 check "stop.exit_zero with SIGINT: 0 for a program that dies of the forwarded SIGINT (flag form)"
 start_pid1 --stop-exit-zero -- sh -c 'echo ready; exec sleep 1000'

@@ -84,13 +84,14 @@ TEST(ExitStatus, KernelOomKillAndJvmExitOnOomHaveTheShellsCodes) {
 }
 
 ChildOutcome outcome_of(int wait_status, std::vector<int> stop_signals, bool killed_after_grace,
-                        bool grace_end_killed_any = false) {
+                        bool grace_period_ran_out = false, bool descendant_failed = false) {
     ChildOutcome outcome;
     outcome.pid = 42;
     outcome.wait_status = wait_status;
     outcome.stop_signals = std::move(stop_signals);
     outcome.killed_after_grace = killed_after_grace;
-    outcome.grace_end_killed_any = grace_end_killed_any;
+    outcome.grace_period_ran_out = grace_period_ran_out;
+    outcome.descendant_failed_during_stop = descendant_failed;
     return outcome;
 }
 
@@ -157,7 +158,8 @@ struct StopExitZeroCase {
     bool killed_after_grace;
     int without;  // exit code with stop.exit_zero off
     int with;     // and on
-    bool grace_end_killed_any = false;
+    bool grace_period_ran_out = false;
+    bool descendant_failed = false;
 };
 
 // stop.exit_zero (pid1-behaviour.md scenario 9): only a requested stop the child obeyed becomes 0.
@@ -193,13 +195,39 @@ TEST(ExitCodeForOutcome, StopExitZeroTurnsOnlyARequestedStopIntoZero) {
         {"SIGTERM after an ignored SIGINT, death by SIGTERM", signaled(SIGTERM), {SIGINT, SIGTERM}, false, 143, 0},
         {"exit 143 after SIGINT only", exited(143), {SIGINT}, false, 143, 143},
         {"death by SIGINT after SIGINT (TERM:INT)", signaled(SIGINT), {SIGINT}, false, 130, 0},
+        // found by a review: the workload behind the shell failed during the stop (exit 1 in its hook, a crash)
+        {"the shell died of SIGTERM, a descendant failed during the stop",
+         signaled(SIGTERM),
+         {SIGTERM},
+         false,
+         143,
+         143,
+         false,
+         true},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
-        const ChildOutcome outcome =
-            outcome_of(c.wait_status, c.stop_signals, c.killed_after_grace, c.grace_end_killed_any);
+        const ChildOutcome outcome = outcome_of(c.wait_status, c.stop_signals, c.killed_after_grace,
+                                                c.grace_period_ran_out, c.descendant_failed);
         EXPECT_EQ(exit_code_for(outcome, false), c.without);
         EXPECT_EQ(exit_code_for(outcome, true), c.with);
+    }
+}
+
+TEST(EndedByAStop, CountsWhatAStopLeavesAndNothingElse) {
+    const std::vector<std::pair<int, bool>> cases = {
+        {exited(0), true},          {exited(143), true},
+        {exited(130), true},        {exited(129), true},
+        {exited(141), true},        {signaled(SIGTERM), true},
+        {signaled(SIGINT), true},   {signaled(SIGHUP), true},
+        {signaled(SIGPIPE), true},  {exited(1), false},
+        {exited(3), false},         {exited(137), false},
+        {signaled(SIGKILL), false}, {signaled(SIGSEGV), false},
+        {signaled(SIGABRT), false}, {signaled_with_core(SIGABRT), false},
+    };
+    for (const auto& [status, expected] : cases) {
+        SCOPED_TRACE(describe_wait_status(status));
+        EXPECT_EQ(ended_by_a_stop(status), expected);
     }
 }
 

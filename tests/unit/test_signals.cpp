@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "config/values.hpp"
 #include "sys/signals.hpp"
 
 namespace jvminit::sys {
@@ -64,7 +65,7 @@ TEST_F(SignalFdTest, BlocksEverySignalButSigpipeWhileItLivesAndRestoresAfter) {
         SignalFd signals;
         EXPECT_GE(signals.fd(), 0);
         for (int signal_number : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1, SIGTSTP, SIGRTMIN})
-            EXPECT_TRUE(blocked(signal_number)) << signal_name(signal_number);
+            EXPECT_TRUE(blocked(signal_number)) << config::signal_name(signal_number);
         EXPECT_FALSE(blocked(SIGPIPE));
         EXPECT_TRUE(sigpipe_ignored());
         EXPECT_FALSE(sigismember(&signals.original_mask(), SIGTERM));
