@@ -14,8 +14,8 @@ namespace jvminit::supervise {
 struct ChildOutcome {
     pid_t pid = -1;
     int wait_status = 0;  // raw status from waitpid(2)
-    // Each stop signal (SIGTERM, SIGINT) jvminit forwarded to the main child, once each, in order; the first
-    // started the stop. Empty: no stop was asked for.
+    // Each stop signal (SIGTERM, SIGINT) jvminit forwarded to the main child and kill(2) delivered, once each,
+    // in order. Empty: no stop signal reached the child from jvminit (none came, or each was refused).
     std::vector<int> stop_signals;
     bool killed_after_grace = false;    // jvminit's SIGKILL at the grace period's end reached the main child
     bool grace_period_ran_out = false;  // a process was left when the grace period ended: SIGKILL was needed

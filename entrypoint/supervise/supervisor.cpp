@@ -142,9 +142,13 @@ private:
     }
 
     void start_stop(int sig, int received, bool forwarded) {
-        const bool first = !stopping();
-        if (std::find(outcome_.stop_signals.begin(), outcome_.stop_signals.end(), sig) == outcome_.stop_signals.end())
-            outcome_.stop_signals.push_back(sig);  // the child may obey a later one (SIGINT after an ignored SIGTERM)
+        const bool first = !stop_requested_;
+        stop_requested_ = true;
+        // Only a signal that reached the child can have stopped it (a refused kill, no CAP_KILL, cannot); the
+        // child may obey a later one (SIGINT after an ignored SIGTERM).
+        if (forwarded &&
+            std::find(outcome_.stop_signals.begin(), outcome_.stop_signals.end(), sig) == outcome_.stop_signals.end())
+            outcome_.stop_signals.push_back(sig);
         if (!first) return;
         deadline_ = Clock::now() + options_.grace_period;
         spdlog::info("{}{} {} pid {}; grace period {} before SIGKILL", config::signal_name(sig),
@@ -255,7 +259,7 @@ private:
         }
     }
 
-    bool stopping() const { return !outcome_.stop_signals.empty(); }
+    bool stopping() const { return stop_requested_; }
 
     sys::SignalFd& signals_;
     SupervisorOptions options_;
@@ -266,6 +270,7 @@ private:
     bool no_children_left_ = false;
     bool descendants_asked_to_stop_ = false;
     bool killing_ = false;
+    bool stop_requested_ = false;  // a SIGTERM/SIGINT for the main child came in (delivered or not)
     bool kill_refused_reported_ = false;
 };
 

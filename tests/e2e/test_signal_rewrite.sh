@@ -155,6 +155,36 @@ for mode in pid1 plain; do
 done
 ok "143 as PID 1 and as subreaper"
 
+# Found by a fresh user: with no CAP_KILL and a child of another user, jvminit's SIGTERM is refused; the child
+# then died of someone else's SIGTERM, and jvminit called that "stopped on request" and exited 0.
+check "stop.exit_zero: a SIGTERM jvminit could not deliver is no requested stop (no CAP_KILL, child of another user)"
+if command -v capsh >/dev/null && command -v setpriv >/dev/null; then
+  _start unshare --pid --fork --mount-proc --kill-child capsh --drop=cap_kill -- -c \
+    "exec '$JVMINIT' --stop-exit-zero --stop-timeout=20s -- setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo ready; exec sleep 30'"
+  wait_for_line "$OUT" '^ready$' 10
+  signal_init TERM
+  wait_for_line "$ERR" 'SIGTERM not delivered to pid' 10
+  child=$(child_pids "$INIT_PID")
+  [[ $(cmdline "$child") == "sleep 30" ]] || fail "jvminit's child is not the 'sleep 30' it should be: '$child' $(cmdline "$child")"
+  kill -TERM "$child"
+  wait_done_within 10
+  assert_rc 143 "exit status (0 would call someone else's SIGTERM a stop jvminit asked for)"
+  assert_file_not_contains "$ERR" "stopped on request" "log"
+  ok "143"
+else
+  skip_part "capsh or setpriv missing (apt-get install -y libcap2-bin util-linux)"
+fi
+
+check "stop.exit_zero: an ending that is not the stop's says why it is not 0 (exit 130 after SIGTERM)"
+# shellcheck disable=SC2016
+JVMINIT_STOP_EXIT_ZERO=true start_pid1 -- bash -c 'trap "exit 130" TERM; echo ready; while :; do sleep 0.05 & wait $!; done'
+wait_for_line "$OUT" '^ready$' 10
+signal_init TERM
+wait_done_within 10
+assert_rc 130 "exit status"
+assert_file_contains "$ERR" "exiting with 130 (not 0 for stop.exit_zero: not the ending of the stop signal forwarded)" "log"
+ok "130, and why"
+
 check "stop.exit_zero with SIGINT: 0 for a program that dies of the forwarded SIGINT (flag form)"
 start_pid1 --stop-exit-zero -- sh -c 'echo ready; exec sleep 1000'
 wait_for_line "$OUT" '^ready$' 10
