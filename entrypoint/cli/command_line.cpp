@@ -131,10 +131,14 @@ std::string unknown_option_error(const std::string& arg) {
     const std::string given = arg.substr(0, arg.find('='));
     if (given == "--json")
         return "--json is an option of explain: jvminit [OPTIONS] explain --json [-- PROGRAM [ARGS...]]";
+    if (given == "--explain")
+        return "--explain: explain is a command: jvminit [OPTIONS] explain [-- PROGRAM [ARGS...]]";
     std::vector<std::string> known{"--help", "--version", "--config", "--json"};
     for (const auto& spec : config::setting_specs()) known.emplace_back(spec.flag);
     std::string error = "unknown option " + arg + " (jvminit --help lists the accepted options; PROGRAM goes after --)";
-    if (auto hint = config::closest_match(given, known)) error += "; did you mean " + *hint + "?";
+    auto hint = config::name_from_toml_key(given);  // --oom-action, from [oom] action
+    if (!hint) hint = config::closest_match(given, known);
+    if (hint) error += "; did you mean " + *hint + "?";
     return error;
 }
 

@@ -371,10 +371,14 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
             std::string key_where = toml_position(file.path, key.source());
             const SettingSpec* spec = find_by_name(table_name + "." + key_name);
             if (!spec) {
-                auto hint = closest_match(key_name, keys);
-                if (!hint) hint = table_of_key(key_name);  // [stop] rewrite for [signals] rewrite
-                errors.push_back(
-                    with_hint(key_where + ": unknown key '" + key_name + "' in [" + table_name + "]", hint));
+                // A typo of this table's keys; else where a key of that name is, without claiming it was meant
+                // ([gc_log] keep is no [heap_dump] keep).
+                std::string message = key_where + ": unknown key '" + key_name + "' in [" + table_name + "]";
+                if (auto hint = closest_match(key_name, keys))
+                    message = with_hint(message, hint);
+                else if (auto elsewhere = table_of_key(key_name))
+                    message += " (" + *elsewhere + " is a key of another table)";
+                errors.push_back(message);
                 continue;
             }
             std::optional<std::string> text;
@@ -443,8 +447,10 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         if (value.empty()) continue;
         const SettingSpec* spec = find_setting_by_env(name);
         if (!spec) {
-            errors.push_back(with_hint(std::string(name) + ": unknown jvminit variable (jvminit --help lists them)",
-                                       closest_match(name, known_names())));
+            auto hint = name_from_toml_key(name);  // JVMINIT_OOM_ACTION, from [oom] action
+            if (!hint) hint = closest_match(name, known_names());
+            errors.push_back(
+                with_hint(std::string(name) + ": unknown jvminit variable (jvminit --help lists them)", hint));
             continue;
         }
         if (!spec->apply(out.values, value)) {
@@ -465,7 +471,9 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
         }
         if (!spec->apply(out.values, value)) {
             // An empty value as it was written, `--debug-port=`, not "--debug-port : ...".
-            errors.push_back((value.empty() ? flag + "=" : flag + " " + value) + expected_form(*spec, value));
+            // As it was written: a boolean's value only follows '='.
+            const bool with_equals = value.empty() || spec->type == ValueType::Bool;
+            errors.push_back((with_equals ? flag + "=" + value : flag + " " + value) + expected_form(*spec, value));
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Flag, flag};
@@ -563,8 +571,8 @@ std::size_t shared_words(std::string_view a, std::string_view b) {
     return n;
 }
 
-// The words of `text` split at separators, sorted: the same words in another order compare equal.
-std::vector<std::string_view> sorted_words(std::string_view text) {
+// The words of `text` split at separators, in order.
+std::vector<std::string_view> words_of(std::string_view text) {
     std::vector<std::string_view> words;
     std::size_t start = 0;
     for (std::size_t i = 0; i <= text.size(); ++i) {
@@ -573,6 +581,19 @@ std::vector<std::string_view> sorted_words(std::string_view text) {
             start = i + 1;
         }
     }
+    return words;
+}
+
+std::string without_separators(std::string_view text) {
+    std::string out;
+    for (char c : text)
+        if (!is_separator(c)) out += c;
+    return out;
+}
+
+// The words of `text` split at separators, sorted: the same words in another order compare equal.
+std::vector<std::string_view> sorted_words(std::string_view text) {
+    auto words = words_of(text);
     std::sort(words.begin(), words.end());
     return words;
 }
@@ -584,17 +605,48 @@ bool iequal_ascii(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
+std::optional<std::string> name_from_toml_key(std::string_view word) {
+    const bool flag = word.starts_with("--");
+    if (!flag && !word.starts_with("JVMINIT_")) return std::nullopt;
+    for (const auto& spec : kSpecs) {
+        std::string derived = flag ? "--" : "JVMINIT_";
+        for (std::string_view part : {spec.table, std::string_view("_"), spec.key})
+            for (char c : part)
+                derived += flag ? (c == '_' ? '-' : c) : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (derived == word && derived != (flag ? spec.flag : spec.env))
+            return std::string(flag ? spec.flag : spec.env);
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
     // 1. A typo in the words after the ones both names start with (the prefix JVMINIT_ or -- alone would let
     //    unrelated endings through): within one edit in up to 4 letters, two, or a third of longer ones.
+    //    Word by word: one word may be misspelt (MIN for MAX is no typo but another flag), or the separators
+    //    between them (heapdump for heap_dump).
     std::optional<std::string> best;
     std::size_t best_distance = SIZE_MAX;
     for (const auto& candidate : candidates) {
         const std::size_t shared = shared_words(word, candidate);
         const std::string_view rest = word.substr(shared);
-        const std::size_t distance = edit_distance(rest, std::string_view(candidate).substr(shared));
-        const std::size_t allowed = rest.size() <= 4 ? 1 : std::max<std::size_t>(2, rest.size() / 3);
-        if (distance <= allowed && distance < best_distance) {
+        const std::string_view other = std::string_view(candidate).substr(shared);
+        const auto rest_words = words_of(rest);
+        const auto other_words = words_of(other);
+        std::size_t distance = SIZE_MAX;
+        if (rest_words.size() == other_words.size()) {
+            std::size_t differing = 0;
+            for (std::size_t i = 0; i < rest_words.size(); ++i) {
+                if (rest_words[i] == other_words[i]) continue;
+                ++differing;
+                const std::size_t d = edit_distance(rest_words[i], other_words[i]);
+                const std::size_t length = std::max(rest_words[i].size(), other_words[i].size());
+                if (d <= (length <= 4 ? 1 : std::max<std::size_t>(2, length / 3))) distance = d;
+            }
+            if (differing != 1) distance = SIZE_MAX;
+        }
+        if (distance == SIZE_MAX && !rest.empty() && without_separators(rest) == without_separators(other))
+            distance = 1;  // heapdump for heap_dump, gclog for gc_log
+        if (distance < best_distance) {
             best_distance = distance;
             best = candidate;
         }
@@ -613,7 +665,8 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
         const std::string_view rest = word.substr(shared);
         const bool enabled_added = word.size() > candidate.size() + 1 && word.starts_with(candidate) &&
                                    is_separator(word[candidate.size()]) &&
-                                   iequal_ascii(word.substr(candidate.size() + 1), "enabled");
+                                   (iequal_ascii(word.substr(candidate.size() + 1), "enabled") ||
+                                    iequal_ascii(word.substr(candidate.size() + 1), "enable"));
         const bool words_left_out_at_end = candidate.size() > word.size() + 1 && candidate.starts_with(word) &&
                                            is_separator(candidate[word.size()]) && !word.empty() &&
                                            !is_separator(word.back());

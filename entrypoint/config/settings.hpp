@@ -128,8 +128,15 @@ struct SettingsResult {
 // outside their accepted form), so the user sees them all at once. Pure: no I/O.
 SettingsResult resolve_settings(const SettingsInput& input);
 
-// The closest candidate within edit distance 2 (or a third of the word), for "did you mean" hints.
+// The candidate a misspelt name most likely meant, for "did you mean" hints; nullopt when none is close
+// enough or several are. Names are words joined by '_' or '-': after the words both start with, one word
+// may be off by an edit (two, or a third, in words longer than four letters) or the separators may differ;
+// else exactly one candidate with "enabled" added, words left out at either end, or the words reordered.
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+// The variable or flag of the setting whose TOML name `word` spells as a variable or a flag
+// (JVMINIT_OOM_ACTION or --oom-action for [oom] action: JVMINIT_ON_OOM, --on-oom); nullopt otherwise.
+std::optional<std::string> name_from_toml_key(std::string_view word);
 
 // `text` with control characters written as \n, \t, \xNN: user input quoted in a message stays one line.
 std::string one_line(std::string_view text);

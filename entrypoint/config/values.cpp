@@ -55,19 +55,25 @@ std::string signal_hint(std::string_view word, bool drop_too) {
     names.emplace_back("RTMIN");
     names.emplace_back("RTMAX");
     if (drop_too) names.emplace_back("DROP");
-    // Signal names are short: in up to four letters only one letter wrong or two swapped count as a typo
-    // (INFO is no INT, LOST no CONT), in longer ones two edits.
+    // Signal names are short: in up to four letters one edit is a typo (INFO is no INT, LOST no CONT), in
+    // longer ones two. Two names as close: no guess (USR3 is USR1 or USR2).
     std::string best;
     std::size_t best_distance = SIZE_MAX;
+    bool tie = false;
     for (const auto& name : names) {
         const std::size_t distance = edit_distance(upper, name);
         const bool close =
-            std::max(upper.size(), name.size()) <= 4 ? distance == 1 && upper.size() == name.size() : distance <= 2;
-        if (close && distance < best_distance) {
+            std::max(upper.size(), name.size()) <= 4 ? distance == 1 && upper.size() >= 3 : distance <= 2;
+        if (!close) continue;
+        if (distance < best_distance) {
             best_distance = distance;
             best = name;
+            tie = false;
+        } else if (distance == best_distance) {
+            tie = true;
         }
     }
+    if (tie) return "";
     if (best.empty()) return "";
     return std::string(" (did you mean ").append(best == "DROP" ? std::string("drop") : best) + "?)";
 }
@@ -79,6 +85,10 @@ std::string not_a_signal(std::string_view text, bool drop_too) {
     std::string reason =
         quoted(text) + (drop_too ? " is not a signal name or number, nor drop" : " is not a signal name or number");
     if (text.find(' ') != std::string_view::npos) return reason + " (entries are separated by commas)";
+    std::string_view name = text;
+    if (name.size() > 3 && iequals(name.substr(0, 3), "SIG")) name.remove_prefix(3);
+    if (name.size() >= 5 && (iequals(name.substr(0, 5), "RTMIN") || iequals(name.substr(0, 5), "RTMAX")))
+        return reason + " (RTMIN+N and RTMAX-N take N from 0 to " + std::to_string(SIGRTMAX - SIGRTMIN) + ")";
     return reason + signal_hint(text, drop_too);
 }
 

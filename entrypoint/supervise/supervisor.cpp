@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -88,16 +89,18 @@ private:
         const int sig = config::rewritten_signal(received, options_.signal_rewrite);
         // A SIGTERM or SIGINT that starts no stop is worth a line at info: the runtime's stop will end in its
         // own SIGKILL. Others (a SIGWINCH at every terminal resize) only at debug.
-        const bool stop_lost = (received == SIGTERM || received == SIGINT) && sig != SIGTERM && sig != SIGINT;
+        const bool stop_lost =
+            !main_child_ended_ && (received == SIGTERM || received == SIGINT) && sig != SIGTERM && sig != SIGINT;
         const auto level = stop_lost ? spdlog::level::info : spdlog::level::debug;
+        const char* consequence = stop_lost ? ": no stop started" : "";
         if (sig == 0) {
-            spdlog::log(level, "{} (from pid {}) dropped (signals.rewrite)", config::signal_name(received),
-                        info.ssi_pid);
+            spdlog::log(level, "{} (from pid {}) dropped (signals.rewrite){}", config::signal_name(received),
+                        info.ssi_pid, consequence);
             return;
         }
         if (sig != received)
-            spdlog::log(level, "{} (from pid {}) rewritten to {} (signals.rewrite)", config::signal_name(received),
-                        info.ssi_pid, config::signal_name(sig));
+            spdlog::log(level, "{} (from pid {}) rewritten to {} (signals.rewrite){}", config::signal_name(received),
+                        info.ssi_pid, config::signal_name(sig), consequence);
         // signalfd hands out pending signals lowest number first, so a SIGTERM (15) can come before the
         // SIGCHLD (17) that says the child stopped: learn the child's state first, or a stopped child would
         // not get its SIGCONT and would hold the SIGTERM until the grace period ends.
@@ -113,14 +116,13 @@ private:
             if (sig == SIGTERM || sig == SIGINT) start_stop(sig, received, forwarded);
             return;
         }
-        // "SIGINT (for SIGTERM, signals.rewrite)": the log names what came in when it is not what goes out.
-        const std::string named =
-            sig == received ? config::signal_name(sig) : config::signal_name(sig) + rewritten_from(received);
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
-            spdlog::debug("{} received while remaining processes stop; passing it on", named);
+            spdlog::debug("{} received while remaining processes stop; passing {} on", config::signal_name(received),
+                          config::signal_name(sig));
             signal_descendants(sig, true);
         } else {
-            spdlog::debug("{} received after the main child ended; nothing to forward it to", named);
+            spdlog::debug("{} received after the main child ended; nothing to forward {} to",
+                          config::signal_name(received), config::signal_name(sig));
         }
     }
 
@@ -203,7 +205,9 @@ private:
         if (!deadline_) deadline_ = Clock::now() + options_.grace_period;
         int count = signal_descendants(SIGTERM, true);
         if (count > 0) {
-            auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
+            // To 10 ms up: a grace period that has just started reads "8s", not "7999ms".
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::ceil<std::chrono::duration<std::int64_t, std::centi>>(*deadline_ - Clock::now()));
             spdlog::info("main child ended; sent SIGTERM to {} remaining process(es), waiting up to {}", count,
                          config::format_duration(std::max(left, std::chrono::milliseconds(0))));
         }

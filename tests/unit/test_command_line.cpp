@@ -312,6 +312,10 @@ TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
         {"only flags and --", {"jvminit", "--debug-port", "6000", "--"}, "no PROGRAM given"},
         // It was taken for one `explain`, and the second word dropped.
         {"explain twice", {"jvminit", "explain", "explain"}, "explain given twice"},
+        {"explain as a flag", {"jvminit", "--explain", "--", "java"}, "--explain: explain is a command"},
+        {"a variable's TOML spelling as a flag",
+         {"jvminit", "--oom-action=crash", "--", "java"},
+         "did you mean --on-oom?"},
         {"explain twice around a flag",
          {"jvminit", "explain", "--debug", "explain", "--", "java"},
          "explain given twice"},

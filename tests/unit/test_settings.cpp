@@ -409,7 +409,7 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "[debug]\naction = \"exit\"\n",
          {},
          {},
-         "jvminit.toml:2:1: unknown key 'action' in [debug]; did you mean [oom] action?"},
+         "jvminit.toml:2:1: unknown key 'action' in [debug] ([oom] action is a key of another table)"},
         {"a key two other tables have: no guess",
          "[heap_dump]\nenabled = true\n",
          {},
@@ -424,7 +424,7 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          "[stop]\nrewrite = \"HUP:drop\"\n",
          {},
          {},
-         "jvminit.toml:2:1: unknown key 'rewrite' in [stop]; did you mean [signals] rewrite?"},
+         "jvminit.toml:2:1: unknown key 'rewrite' in [stop] ([signals] rewrite is a key of another table)"},
         {"signal rules: the entry and the reason",
          "[signals]\nrewrite = \"HUP:drop,TREM:INT\"\n",
          {},
@@ -598,7 +598,7 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          std::nullopt,
          {},
          {{"--debug", "maybe"}},
-         "--debug maybe: expected true, false, 1, 0, yes or no"},
+         "--debug=maybe: expected true, false, 1, 0, yes or no"},  // a boolean flag takes its value after =
         {"duration flag with a fraction",
          std::nullopt,
          {},
@@ -976,6 +976,13 @@ TEST(ClosestMatch, AllVariablesAndFlags) {
         {"JVMINIT_DEBUG_ADDRESS", std::nullopt},
         {"JVMINIT_GC", std::nullopt},  // GC_LOG or GC_LOG_DIR: no guess
         {"JVMINIT_SIGNALS_REWRITE", "JVMINIT_SIGNAL_REWRITE"},
+        // Found by a fresh user: another flag of the JVM's, not a typo.
+        {"JVMINIT_MIN_RAM_PERCENTAGE", std::nullopt},
+        {"JVMINIT_INITIAL_RAM_PERCENTAGE", std::nullopt},
+        {"JVMINIT_GC_LOG_LEVEL", std::nullopt},
+        {"JVMINIT_STOP_LEVEL", std::nullopt},
+        {"JVMINIT_DEBUG_ENABLE", "JVMINIT_DEBUG"},
+        {"JVMINIT_HEAPDUMP_DIR", "JVMINIT_HEAP_DUMP_DIR"},
     };
     for (const auto& [word, expected] : cases) {
         SCOPED_TRACE(word);
@@ -990,10 +997,33 @@ TEST(ClosestMatch, AllVariablesAndFlags) {
         {"--exit-zero", "--stop-exit-zero"},
         {"--signal-rewrites", "--signal-rewrite"},
         {"--dir", std::nullopt},
+        {"--min-ram-percentage", std::nullopt},
+        {"--stop-level", std::nullopt},
+        {"--debug-enable", "--debug"},
     };
     for (const auto& [word, expected] : flag_cases) {
         SCOPED_TRACE(word);
         EXPECT_EQ(closest_match(word, flags), expected);
+    }
+}
+
+// A name spelt from the TOML table and key: JVMINIT_OOM_ACTION for [oom] action (found by a fresh user).
+TEST(NameFromTomlKey, FindsTheVariableOrFlagOfTheSetting) {
+    const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
+        {"JVMINIT_OOM_ACTION", "JVMINIT_ON_OOM"},
+        {"--oom-action", "--on-oom"},
+        {"JVMINIT_DEBUG_ENABLED", "JVMINIT_DEBUG"},
+        {"--gc-log-enabled", "--gc-log"},
+        {"JVMINIT_MEMORY_MAX_RAM_PERCENTAGE", "JVMINIT_MAX_RAM_PERCENTAGE"},
+        {"JVMINIT_SIGNALS_REWRITE", "JVMINIT_SIGNAL_REWRITE"},
+        {"--stop-timeout", std::nullopt},  // the flag itself
+        {"JVMINIT_LOG_LEVEL", std::nullopt},
+        {"JVMINIT_NOTHING", std::nullopt},
+        {"oom_action", std::nullopt},
+    };
+    for (const auto& [word, expected] : cases) {
+        SCOPED_TRACE(word);
+        EXPECT_EQ(name_from_toml_key(word), expected);
     }
 }
 

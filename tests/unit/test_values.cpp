@@ -355,7 +355,9 @@ TEST(ParseSignalRewrite, SaysWhichEntryIsWrongAndWhy) {
         {"io:drop,sigpoll:SYS", "'io:drop' and 'sigpoll:SYS' are two rules for IO"},
         {"KILL:drop", "'KILL:drop': KILL cannot be rewritten"},
         {"CLD:drop", "'CLD:drop': CHLD cannot be rewritten"},
-        {"RTMIN+31:drop", "'RTMIN+31:drop': 'RTMIN+31' is not a signal name or number"},
+        {"RTMIN+31:drop",
+         "'RTMIN+31:drop': 'RTMIN+31' is not a signal name or number (RTMIN+N and RTMAX-N take N "
+         "from 0 to 30)"},
         {"32:HUP", "'32:HUP': '32' is not a signal number (1-31 or 34-64; 32 and 33 are glibc's own)"},
         {"65:HUP", "'65:HUP': '65' is not a signal number"},
         {"TERM:INT HUP:drop",
@@ -377,10 +379,27 @@ TEST(ParseSignalRewrite, SaysWhichEntryIsWrongAndWhy) {
 // Found by a fresh user: a distance of two on names of three or four letters is mostly noise.
 TEST(ParseSignalRewrite, HintsOnlyPlausibleTypos) {
     const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
-        {"TREM:drop", "TERM"}, {"HUB:drop", "HUP"}, {"SIGUSR3:drop", "USR1"}, {"WNICH:drop", "WINCH"},
-        {"INFO:drop", {}},     {"EMT:drop", {}},    {"LOST:drop", {}},        {"ERR:drop", {}},
-        {"ZERO:drop", {}},     {"SIG:drop", {}},    {"TERM:EXIT", {}},        {"HUP:dorp", "drop"},
-        {"HUP:drpo", "drop"},  {"HUP:none", {}},  // gets "write HUP:drop" instead
+        {"TREM:drop", "TERM"},
+        {"HUB:drop", "HUP"},
+        {"SIGUSR3:drop", {}},
+        {"WNICH:drop", "WINCH"},
+        {"INFO:drop", {}},
+        {"EMT:drop", {}},
+        {"LOST:drop", {}},
+        {"ERR:drop", {}},
+        {"ZERO:drop", {}},
+        {"SIG:drop", {}},
+        {"TERM:EXIT", {}},
+        {"HUP:dorp", "drop"},
+        {"HUP:drpo", "drop"},
+        {"HUP:none", {}},  // gets "write HUP:drop" instead
+        // found by a fresh user: a letter missing or added is a typo too; a tie is no guess
+        {"HUP:drp", "drop"},
+        {"TERM:INTT", "INT"},
+        {"INT:TEM", "TERM"},
+        {"usr3:drop", {}},
+        {"RTMIN-1:drop", {}},
+        {"IN:drop", {}},
     };
     for (const auto& [text, hint] : cases) {
         SCOPED_TRACE("text: '" + text + "'");
