@@ -43,7 +43,7 @@ std::string short_signal_name(int sig) {
     return signal_name(sig).substr(3);
 }
 
-// " (did you mean TERM?)" when a name is one or two edits from `word`, else "".
+// " (did you mean TERM?)" when exactly one name is a typo away from `word` (rule below), else "".
 std::string signal_hint(std::string_view word, bool drop_too) {
     std::string upper;
     for (char c : word) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -73,10 +73,10 @@ std::string signal_hint(std::string_view word, bool drop_too) {
             tie = true;
         }
     }
-    if (tie) return "";
-    if (best.empty()) return "";
+    if (tie || best.empty()) return "";
     return std::string(" (did you mean ").append(best == "DROP" ? std::string("drop") : best) + "?)";
 }
+
 // Why `text` is no signal: the numbers' ranges for a number, a "did you mean" for a misspelt name.
 std::string not_a_signal(std::string_view text, bool drop_too) {
     const bool number =
