@@ -74,6 +74,7 @@ wait_dropped SIGTERM
 sleep 1.5
 is_running "$child" || fail "the child ended after a dropped SIGTERM"
 assert_file_not_contains "$ERR" "grace period" "jvminit's log"
+assert_file_contains "$ERR" "dropped (signals.rewrite): no stop started" "jvminit's log (at info level)"
 signal_init INT
 wait_done_within 10
 assert_rc 130 "exit status (sleep dies of SIGINT)"
