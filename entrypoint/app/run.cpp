@@ -153,13 +153,12 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
         std::string exit_zero_note;
         if (exit_code != supervise::exit_code_for(outcome.wait_status))
             exit_zero_note = " (stop.exit_zero)";
-        else if (p.settings.values.stop_exit_zero && exit_code != 0 && kind == supervise::EndKind::StoppedOnRequest)
-            exit_zero_note = outcome.grace_period_ran_out
-                                 ? " (not 0 for stop.exit_zero: the grace period ended in SIGKILL)"
-                                 : " (not 0 for stop.exit_zero: another process failed during the stop, see "
-                                   "the debug log)";
         else if (p.settings.values.stop_exit_zero && exit_code != 0 && !outcome.stop_signals.empty())
-            exit_zero_note = " (not 0 for stop.exit_zero: not the ending of the stop signal forwarded)";
+            exit_zero_note =
+                outcome.grace_period_ran_out ? " (not 0 for stop.exit_zero: the grace period ran out)"
+                : kind == supervise::EndKind::StoppedOnRequest
+                    ? " (not 0 for stop.exit_zero: another process failed during the stop, see the debug log)"
+                    : " (not 0 for stop.exit_zero: not the ending of the stop signal forwarded)";
         spdlog::info("{} (pid {}) {}{}; exiting with {}{}", p.program.front(), outcome.pid,
                      supervise::describe_wait_status(outcome.wait_status), why, exit_code, exit_zero_note);
     } catch (const std::exception&) {

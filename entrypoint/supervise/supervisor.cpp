@@ -68,7 +68,9 @@ public:
             handle(*info);
             // A steady stream of signals must not keep the grace period from ending: poll times out only
             // when none is pending, so the deadline is also checked after each one.
-            if (deadline_ && Clock::now() >= *deadline_) end_grace_period();
+            // Not when that signal's reaping has just left nothing: no SIGKILL is needed then (found by a review).
+            if (deadline_ && Clock::now() >= *deadline_ && !(main_child_ended_ && no_children_left_))
+                end_grace_period();
         }
         return outcome_;
     }
