@@ -314,6 +314,23 @@ _start() { # CMD...
 start_pid1() { _start unshare --pid --fork --mount-proc --kill-child "$JVMINIT" "$@"; }
 start_plain() { _start "$JVMINIT" "$@"; }
 
+# A container without CAP_KILL (--cap-drop=ALL) whose child switched users (gosu, setpriv): kill(2) from
+# jvminit gets EPERM. have_cap_tools: capsh and setpriv are there.
+# start_pid1_without_cap_kill OPTIONS SCRIPT: jvminit OPTIONS as PID 1 of a new pid namespace, without
+# CAP_KILL (capsh), its child `sh -c SCRIPT` running as user 65534 (setpriv). SCRIPT holds no single quote.
+# main_child_is CMDLINE: jvminit's child is the process of that command line (a `sh -c '...; exec CMD'` has
+# exec'd); sets CHILD to its pid.
+have_cap_tools() { command -v capsh >/dev/null && command -v setpriv >/dev/null; }
+start_pid1_without_cap_kill() {
+  _start unshare --pid --fork --mount-proc --kill-child capsh --drop=cap_kill -- -c \
+    "exec '$JVMINIT' $1 -- setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '$2'"
+}
+CHILD=
+main_child_is() {
+  CHILD=$(child_pids "$INIT_PID")
+  [[ $(cmdline "$CHILD") == "$1" ]] || fail "jvminit's child is not the '$1' it should be: '$CHILD' $(cmdline "$CHILD")"
+}
+
 # register_cleanup PID...: SIGKILL these too (with their descendants) when the test ends.
 register_cleanup() { _CLEANUP_PIDS+=("$@"); }
 

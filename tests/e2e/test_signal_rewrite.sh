@@ -159,15 +159,13 @@ ok "143 as PID 1 and as subreaper"
 # Found by a fresh user: with no CAP_KILL and a child of another user, jvminit's SIGTERM is refused; the child
 # then died of someone else's SIGTERM, and jvminit called that "stopped on request" and exited 0.
 check "stop.exit_zero: a SIGTERM jvminit could not deliver is no requested stop (no CAP_KILL, child of another user)"
-if command -v capsh >/dev/null && command -v setpriv >/dev/null; then
-  _start unshare --pid --fork --mount-proc --kill-child capsh --drop=cap_kill -- -c \
-    "exec '$JVMINIT' --stop-exit-zero --stop-timeout=20s -- setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo ready; exec sleep 30'"
+if have_cap_tools; then
+  start_pid1_without_cap_kill "--stop-exit-zero --stop-timeout=20s" "echo ready; exec sleep 30"
   wait_for_line "$OUT" '^ready$' 10
   signal_init TERM
   wait_for_line "$ERR" 'SIGTERM not delivered to pid' 10
-  child=$(child_pids "$INIT_PID")
-  [[ $(cmdline "$child") == "sleep 30" ]] || fail "jvminit's child is not the 'sleep 30' it should be: '$child' $(cmdline "$child")"
-  kill -TERM "$child"
+  main_child_is "sleep 30"
+  kill -TERM "$CHILD"
   wait_done_within 10
   assert_rc 143 "exit status (0 would call someone else's SIGTERM a stop jvminit asked for)"
   assert_file_not_contains "$ERR" "stopped on request" "log"

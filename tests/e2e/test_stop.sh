@@ -128,15 +128,13 @@ ok "130, nothing left"
 # The child then ends by someone else's SIGKILL (here the test's): the last line used to say it was
 # "killed at the end of the grace period", by jvminit, whose SIGKILL had been refused (found by a fresh user).
 check "no CAP_KILL and a child of another user: the refused SIGTERM and SIGKILL are errors, not 'forwarded'"
-if command -v capsh >/dev/null && command -v setpriv >/dev/null; then
-  _start unshare --pid --fork --mount-proc --kill-child capsh --drop=cap_kill -- -c \
-    "exec '$JVMINIT' --stop-timeout=1s -- setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'trap \"\" TERM; echo ready; exec sleep 30'"
+if have_cap_tools; then
+  start_pid1_without_cap_kill --stop-timeout=1s 'trap "" TERM; echo ready; exec sleep 30'
   wait_for_line "$OUT" '^ready$' 10
   signal_init TERM
   wait_for_line "$ERR" 'cannot send SIGKILL to pid' 10
-  child=$(child_pids "$INIT_PID")
-  [[ $(cmdline "$child") == "sleep 30" ]] || fail "jvminit's child is not the 'sleep 30' it should be: '$child' $(cmdline "$child")"
-  kill -KILL "$child"
+  main_child_is "sleep 30"
+  kill -KILL "$CHILD"
   wait_done
   assert_rc 137 "exit status (the child's SIGKILL)"
   assert_file_contains "$ERR" "cannot forward SIGTERM to pid 2: Operation not permitted (jvminit lacks CAP_KILL" "log"
