@@ -598,11 +598,6 @@ std::vector<std::string_view> sorted_words(std::string_view text) {
     return words;
 }
 
-bool iequal_ascii(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 }  // namespace
 
 std::optional<std::string> name_from_toml_key(std::string_view word) {
@@ -665,8 +660,8 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
         const std::string_view rest = word.substr(shared);
         const bool enabled_added = word.size() > candidate.size() + 1 && word.starts_with(candidate) &&
                                    is_separator(word[candidate.size()]) &&
-                                   (iequal_ascii(word.substr(candidate.size() + 1), "enabled") ||
-                                    iequal_ascii(word.substr(candidate.size() + 1), "enable"));
+                                   (iequals(word.substr(candidate.size() + 1), "enabled") ||
+                                    iequals(word.substr(candidate.size() + 1), "enable"));
         const bool words_left_out_at_end = candidate.size() > word.size() + 1 && candidate.starts_with(word) &&
                                            is_separator(candidate[word.size()]) && !word.empty() &&
                                            !is_separator(word.back());

@@ -10,13 +10,13 @@
 
 namespace jvminit::config {
 
-namespace {
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
            });
 }
 
+namespace {
 // 'text' in quotes for a message. Built by appending: GCC 12 warns falsely (-Wrestrict, GCC bug 105329)
 // about "literal" + std::string&& at -O2.
 std::string quoted(std::string_view text) {

@@ -11,6 +11,9 @@
 
 namespace jvminit::config {
 
+// Whether `a` and `b` are equal but for the letter case of ASCII letters (tolower(3) in the "C" locale).
+bool iequals(std::string_view a, std::string_view b);
+
 // A boolean: true/false/1/0/yes/no in any letter case, nothing else (no surrounding spaces).
 std::optional<bool> parse_bool(std::string_view text);
 inline constexpr std::string_view kBoolForm = "true, false, 1, 0, yes or no";
