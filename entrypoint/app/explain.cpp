@@ -1,5 +1,6 @@
 #include "app/explain.hpp"
 
+#include <charconv>
 #include <iomanip>
 #include <sstream>
 
@@ -63,6 +64,26 @@ std::string explanation_text(const Preparation& p, const LimitsCheck& c) {
     return out.str();
 }
 
+namespace {
+// A setting's value as the JSON type of its TOML key: a boolean, an integer, or a string (durations, paths,
+// lists), so that a consumer reads `"value": false` as the file would take it.
+nlohmann::json typed_value(const config::SettingSpec& spec, const std::string& text) {
+    switch (spec.type) {
+        case config::ValueType::Bool:
+            if (text == "true" || text == "false") return text == "true";
+            break;
+        case config::ValueType::Integer: {
+            long long number = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+            if (ec == std::errc() && end == text.data() + text.size()) return number;
+            break;
+        }
+        case config::ValueType::String: break;
+    }
+    return text;
+}
+}  // namespace
+
 nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
     using nlohmann::json;
     json j;
@@ -84,7 +105,7 @@ nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
     json settings = json::object();
     for (const auto& spec : config::setting_specs()) {
         const auto& source = p.settings.sources.at(spec.name());
-        settings[spec.name()] = {{"value", spec.show(p.settings.values)},
+        settings[spec.name()] = {{"value", typed_value(spec, spec.show(p.settings.values))},
                                  {"source", source.describe()},
                                  {"env", spec.env},
                                  {"flag", spec.flag}};

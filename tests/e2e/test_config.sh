@@ -28,7 +28,8 @@ json() { python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(e
 valid_json() {
   python3 -m json.tool "$OUT" >/dev/null 2>"$T/json-error" || fail "explain --json printed invalid JSON: $(cat "$T/json-error")"
 }
-value() { json "j['settings']['$1']['value']"; }
+# A setting's value as the file writes it (true, 60, crash); explain --json gives it the TOML key's type.
+value() { json "(lambda v: v if isinstance(v, str) else json.dumps(v))(j['settings']['$1']['value'])"; }
 source_() { json "j['settings']['$1']['source']"; }
 child_jto() {
   local line

@@ -147,9 +147,13 @@ assert_eq "crash" "$(json 'j["settings"]["oom.action"]["value"]')" "oom.action v
 assert_eq "file $cfg:2:1" "$(json 'j["settings"]["oom.action"]["source"]')" "oom.action source"
 assert_eq "7" "$(json 'j["settings"]["heap_dump.keep"]["value"]')" "heap_dump.keep value"
 assert_eq "file $cfg:5:1" "$(json 'j["settings"]["heap_dump.keep"]["source"]')" "heap_dump.keep source"
-assert_eq "true" "$(json 'j["settings"]["gc_log.enabled"]["value"]')" "gc_log.enabled value"
+assert_eq "True" "$(json 'j["settings"]["gc_log.enabled"]["value"]')" "gc_log.enabled value (a JSON boolean)"
 assert_eq "environment JVMINIT_GC_LOG" "$(json 'j["settings"]["gc_log.enabled"]["source"]')" "gc_log.enabled source"
 assert_eq "6001" "$(json 'j["settings"]["debug.port"]["value"]')" "debug.port value"
+# Values have the JSON types of their TOML keys: booleans, integers, and strings for the rest.
+assert_eq "bool int int str str" \
+  "$(json '" ".join(type(j["settings"][k]["value"]).__name__ for k in ["debug.suspend", "heap_dump.keep", "debug.port", "stop.timeout", "oom.action"])')" \
+  "types of setting values"
 assert_eq "flag --debug-port" "$(json 'j["settings"]["debug.port"]["source"]')" "debug.port source"
 assert_eq "75" "$(json 'j["settings"]["memory.max_ram_percentage"]["value"]')" "memory.max_ram_percentage value"
 assert_eq "default" "$(json 'j["settings"]["memory.max_ram_percentage"]["source"]')" "memory.max_ram_percentage source"
