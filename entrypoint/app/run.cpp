@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -47,7 +48,19 @@ void log_preparation(const Preparation& p) {
     if (p.jdk.version)
         spdlog::debug("JDK {} (major {}) at {} ({})", p.jdk.version->text, p.jdk.version->major, p.jdk.home,
                       p.jdk.how_found);
-    for (const auto& path : p.output.deleted) spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
+    const auto& incomplete = p.output.incomplete_dumps;
+    const auto is_incomplete = [&](const std::string& path) {
+        return std::find(incomplete.begin(), incomplete.end(), path) != incomplete.end();
+    };
+    for (const auto& path : p.output.deleted)
+        if (is_incomplete(path))
+            spdlog::info("deleted incomplete heap dump {} (heap dump keep limit; incomplete dumps go first)", path);
+        else
+            spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
+    for (const auto& path : incomplete)
+        if (std::find(p.output.deleted.begin(), p.output.deleted.end(), path) == p.output.deleted.end())
+            spdlog::warn("heap dump {} is incomplete: the JVM could not finish writing it (was the volume full?)",
+                         path);
     for (const auto& path : p.output.deleted_error_files)
         spdlog::info("deleted old hs_err file {} (the newest {} are kept)", path, jvm::kErrorFilesKept);
     for (const auto& warning : p.output.warnings) spdlog::warn("{}", warning);

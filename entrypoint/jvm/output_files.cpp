@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 namespace jvminit::jvm {
 
@@ -124,12 +125,23 @@ std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names
 
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep) {
     std::sort(existing.begin(), existing.end(), [](const DumpFile& a, const DumpFile& b) {
+        if (a.incomplete != b.incomplete) return !a.incomplete;                       // complete ones first: kept first
         return a.mtime_ns != b.mtime_ns ? a.mtime_ns > b.mtime_ns : a.name > b.name;  // newest first
     });
     std::vector<std::string> doomed;
     const std::size_t kept = keep > 0 ? static_cast<std::size_t>(keep - 1) : 0;
     for (std::size_t i = kept; i < existing.size(); ++i) doomed.push_back(existing[i].name);
     return doomed;
+}
+
+bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes) {
+    if (size_bytes == 0) return true;  // opened, nothing written
+    const std::size_t compared = std::min(head.size(), kHprofMagic.size());
+    if (head.substr(0, compared) != kHprofMagic.substr(0, compared)) return false;  // not HPROF: not ours to judge
+    if (head.size() < kHprofMagic.size()) return true;                              // cut short within the magic
+    if (size_bytes < kHprofHeaderBytes + kHprofEndRecordBytes || tail.size() != kHprofEndRecordBytes) return true;
+    constexpr char kHeapDumpEnd = 0x2C;
+    return !(tail[0] == kHeapDumpEnd && tail.substr(5) == std::string_view("\0\0\0\0", 4));
 }
 
 namespace {
@@ -189,10 +201,41 @@ bool is_error_file(const fs::path& file) {
     return name.rfind("hs_err_pid", 0) == 0 && file.extension() == ".log";
 }
 
+// Whether the file `path` (itself, not what a link names) is an HPROF file HotSpot did not finish
+// (hprof_is_incomplete), from its first and last bytes. False when it cannot be read.
+bool file_is_incomplete_hprof(const fs::path& path) {
+    sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    struct stat st {};
+    if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0) return false;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    char head[kHprofMagic.size()];
+    char tail[kHprofEndRecordBytes];
+    const ssize_t head_read = ::pread(fd.get(), head, std::min<std::uint64_t>(sizeof head, size), 0);
+    const std::size_t tail_wanted = std::min<std::uint64_t>(sizeof tail, size);
+    const ssize_t tail_read = ::pread(fd.get(), tail, tail_wanted, static_cast<off_t>(size - tail_wanted));
+    if (head_read < 0 || tail_read < 0) return false;
+    return hprof_is_incomplete(std::string_view(head, static_cast<std::size_t>(head_read)),
+                               std::string_view(tail, static_cast<std::size_t>(tail_read)), size);
+}
+
+// Whether a running start holds the run directory `run` (its shared flock(2), lock_run_dir), so that its JVM
+// may be writing a dump there right now: Held; Free when the lock was granted (and given back); Unknown
+// where it cannot be tested (NFS refuses flock(2) on a directory) or `run` cannot be opened.
+enum class RunDirState { Held, Free, Unknown };
+RunDirState run_dir_state(const fs::path& run) {
+    sys::UniqueFd fd(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return RunDirState::Unknown;
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return RunDirState::Free;
+    return errno == EWOULDBLOCK ? RunDirState::Held : RunDirState::Unknown;
+}
+
 // The files of `dir` (names prefixed with `prefix`): heap dumps (*.hprof) into `dumps`, and hs_err files
-// into `error_files` when it is given (the run directories': not the user's own beside them).
+// into `error_files` when it is given (the run directories': not the user's own beside them). A dump is
+// marked incomplete only when no JVM can still be writing it: in a run directory no running start holds,
+// or, where that cannot be known (the top level, NFS), unmodified for kDumpWriteQuiet.
 void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<DumpFile>& dumps,
                   std::vector<DumpFile>* error_files) {
+    std::optional<RunDirState> state;  // run_dir_state(dir), tested at the first dump found
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
@@ -205,8 +248,17 @@ void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<Du
         if (!list) continue;
         auto time = entry.last_write_time(type_ec);
         if (type_ec) continue;
+        bool incomplete = false;
+        if (list == &dumps) {
+            if (!state) state = prefix.empty() ? RunDirState::Unknown : run_dir_state(dir);
+            const bool written_by_none =
+                *state == RunDirState::Free ||
+                (*state == RunDirState::Unknown && fs::file_time_type::clock::now() - time > kDumpWriteQuiet);
+            incomplete = written_by_none && file_is_incomplete_hprof(entry.path());
+        }
         list->push_back({prefix + entry.path().filename().string(),
-                         std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count()});
+                         std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count(),
+                         incomplete});
     }
 }
 
@@ -541,6 +593,8 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
                                            ec.message());
             }
         };
+        for (const auto& dump : dumps)
+            if (dump.incomplete) out.incomplete_dumps.push_back((fs::path(heap_dump_dir) / dump.name).string());
         remove_old(dumps_to_delete(std::move(dumps), keep), out.deleted, "heap dump");
         // The same retention for the crash logs, with a fixed count (dumps_to_delete: "after the next one").
         remove_old(dumps_to_delete(std::move(error_files), kErrorFilesKept), out.deleted_error_files, "hs_err file");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "jvm/java_tool_options.hpp"
@@ -29,13 +30,34 @@ std::string start_stamp(std::chrono::system_clock::time_point now, int sequence)
 OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string& gc_log_dir, const std::string& stamp);
 
 struct DumpFile {
-    std::string name;       // path relative to the heap dump directory: "run-STAMP/java_pid7.hprof", "old.hprof"
-    std::int64_t mtime_ns;  // modification time, for "oldest first"
+    std::string name;         // path relative to the heap dump directory: "run-STAMP/java_pid7.hprof", "old.hprof"
+    std::int64_t mtime_ns;    // modification time, for "oldest first"
+    bool incomplete = false;  // a dump HotSpot did not finish and no JVM is still writing (hprof_is_incomplete)
 };
 
-// Which existing heap dumps (*.hprof) to delete so that, after the next dump, at most `keep` remain:
-// the oldest ones beyond the newest keep-1. `keep` 1-1000. Pure.
+// Which existing heap dumps (*.hprof) to delete so that, after the next dump, at most `keep` remain: the
+// incomplete ones first, then the oldest complete ones, beyond the newest keep-1 (a truncated dump left by a
+// full volume never costs a complete one its place). `keep` 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
+
+// The magic an HPROF file starts with ("JAVA PROFILE 1.0.2\0" since JDK 6), and the record a finished one
+// ends with: HEAP_DUMP_END, tag 0x2C, u4 time, u4 length 0 (HotSpot's heapDumper.cpp writes it last).
+inline constexpr std::string_view kHprofMagic = "JAVA PROFILE 1.0.";
+inline constexpr std::size_t kHprofHeaderBytes = 31;    // "JAVA PROFILE 1.0.2\0", u4 id size, u8 time
+inline constexpr std::size_t kHprofEndRecordBytes = 9;  // HEAP_DUMP_END
+
+// Whether an HPROF file is one HotSpot did not finish: on a write error (a full volume) it prints "Dump file
+// is incomplete" and leaves what it wrote. `head`: the file's first bytes (up to kHprofMagic.size()),
+// `tail`: its last kHprofEndRecordBytes (fewer for a shorter file), `size_bytes`: its size. True for an
+// empty file, a start of the magic cut short, and an HPROF file that does not end with HEAP_DUMP_END; false
+// for anything that is not HPROF (a gzip dump of -XX:HeapDumpGzipLevel, a user's file): not ours to judge.
+// Pure.
+bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes);
+
+// A dump is judged (hprof_is_incomplete) only when no JVM can still be writing it: in a run directory no
+// running start holds (flock(2)), or, where that cannot be known (a dump at the directory's top level, NFS),
+// when it has not been modified for this long. A dump not judged counts as complete.
+inline constexpr std::chrono::seconds kDumpWriteQuiet{60};
 
 // hs_err files of this many crashes are kept, the newest (HEAP_DUMP_DIR/run-STAMP/hs_err_pid<pid>.log, a
 // few hundred KiB each): a crash loop (on-oom crash, a JVM that dies at start) does not fill the volume.
@@ -63,6 +85,7 @@ struct PreparedOutput {
     // Invalid in a dry run, and where the file cannot be made or the file system refuses flock(2) or link(2).
     sys::UniqueFd gc_lock;
     std::vector<std::string> deleted;              // old dumps removed for the retention limit (full paths)
+    std::vector<std::string> incomplete_dumps;     // dumps found incomplete (DumpFile), deleted or not (full paths)
     std::vector<std::string> deleted_error_files;  // old hs_err files removed (kErrorFilesKept; full paths)
     std::vector<std::string> warnings;             // e.g. an old dump that could not be deleted
     std::optional<std::string> error;              // the directory cannot be created or written: nothing may start

@@ -297,6 +297,43 @@ else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi
 
+check "a full dump volume: the JVM leaves an incomplete dump; a later start warns about it, and deletes it before an older complete one"
+# A 12 MiB volume: the first OOM (8 MiB heap) writes a complete dump of about 5 MiB, the second (32 MiB heap)
+# fills the volume ("Dump file is incomplete"). Then a start with keep 3 keeps both and warns; one with
+# keep 2 deletes the incomplete dump, not the older complete one (before: the oldest went).
+full=$T/full
+mkdir -p "$full"
+# shellcheck disable=SC2016
+FULL_VOLUME='mount -t tmpfs -o size=12m tmpfs "$1" || exit 99
+dir=$1 logs=$2 apps=$3 jvminit=$4
+"$jvminit" --heap-dump-dir "$dir" -- java -Xmx8m -cp "$apps" OomApp >"$logs/1.out" 2>&1; echo $? >"$logs/1.rc"
+"$jvminit" --heap-dump-dir "$dir" -- java -Xmx32m -cp "$apps" OomApp >"$logs/2.out" 2>&1; echo $? >"$logs/2.rc"
+"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 3 -- true >"$logs/3.out" 2>&1; echo $? >"$logs/3.rc"
+"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 2 -- true >"$logs/4.out" 2>&1; echo $? >"$logs/4.rc"
+cd "$dir" && find . -name "*.hprof" | sort >"$logs/left"'
+if timeout 10 unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$full" >/dev/null 2>&1; then
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$FULL_VOLUME" sh "$full" "$T" "$APPS_DIR" "$JVMINIT"
+  assert_rc 0 "exit status of the script on the small volume: $(cat "$ERR")"
+  for i in 1 2; do [[ $(cat "$T/$i.rc") == 3 ]] || fail "OOM run $i exited $(cat "$T/$i.rc"), not 3: $(cat "$T/$i.out")"; done
+  grep -q 'Heap dump file created' "$T/1.out" || fail "the first dump was not completed: $(cat "$T/1.out")"
+  grep -q 'Dump file is incomplete' "$T/2.out" ||
+    fail "the setup needs the second dump cut short by the full volume: $(cat "$T/2.out")"
+  complete=$(sed -n 's|^Dumping heap to '"$full"'/\(.*\) \.\.\.$|\1|p' "$T/1.out")
+  truncated=$(sed -n 's|^Dumping heap to '"$full"'/\(.*\) \.\.\.$|\1|p' "$T/2.out")
+  [[ -n $complete && -n $truncated ]] || fail "no 'Dumping heap to' lines"
+  [[ $(cat "$T/3.rc") == 0 && $(cat "$T/4.rc") == 0 ]] || fail "starts 3 and 4: $(cat "$T/3.out" "$T/4.out")"
+  grep -E '^\[jvminit warn' "$T/3.out" | grep -F "$truncated" | grep -q 'incomplete' ||
+    fail "start 3 (keep 3) gives no warning about the incomplete $truncated: $(cat "$T/3.out")"
+  grep -F "$complete" "$T/3.out" && fail "start 3 names the complete dump $complete"
+  grep -E '^\[jvminit info' "$T/4.out" | grep -F "$truncated" | grep -q 'deleted incomplete heap dump' ||
+    fail "start 4 (keep 2) did not delete the incomplete dump $truncated: $(cat "$T/4.out")"
+  # run-STAMP/java_pid<pid>.hprof, as `find .` in the volume lists it.
+  assert_eq "./$complete" "$(cat "$T/left")" "the dumps left after start 4"
+  ok "$(grep -h 'incomplete' "$T/3.out" "$T/4.out" | tr '\n' ' ')"
+else
+  skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
+fi
+
 check "starts at once on one heap dump directory (containers sharing a volume): every one starts in its own run directory, which the others leave alone while it runs"
 # Two starts in the same millisecond get different sequence numbers (it used to fail with "cannot create
 # ...: it exists"). Each start's clean-up removes empty run directories, but not one a running start holds

@@ -163,6 +163,77 @@ TEST(DumpRetention, DumpsInRunDirectoriesAndAtTheTopLevelCountTogether) {
     EXPECT_EQ(sorted(dumps_to_delete(dumps, 5)), Names{"heapdump-old.hprof"});
 }
 
+TEST(DumpRetention, IncompleteDumpsGoBeforeAnyCompleteOne) {
+    // A full volume leaves truncated dumps (HotSpot: "Dump file is incomplete"): they go first, newest or
+    // not, so that a complete dump keeps its place; among themselves, the oldest first.
+    const std::vector<RetentionCase> cases = {
+        {"the newest is incomplete: it goes, the complete ones stay",
+         {{"a.hprof", 1}, {"b.hprof", 2}, {"c.hprof", 3, true}},
+         3,
+         {"c.hprof"}},
+        {"keep 2: the complete newest stays",
+         {{"a.hprof", 1}, {"b.hprof", 2}, {"c.hprof", 3, true}},
+         2,
+         {"a.hprof", "c.hprof"}},
+        {"keep 1: all go", {{"a.hprof", 1}, {"c.hprof", 3, true}}, 1, {"a.hprof", "c.hprof"}},
+        {"two incomplete: the older goes first",
+         {{"a.hprof", 1}, {"x.hprof", 2, true}, {"y.hprof", 3, true}},
+         3,
+         {"x.hprof"}},
+        {"room for all: none goes", {{"a.hprof", 1}, {"x.hprof", 2, true}}, 3, {}},
+        {"only incomplete ones: the oldest go", {{"x.hprof", 1, true}, {"y.hprof", 2, true}}, 2, {"x.hprof"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + ", keep " + std::to_string(c.keep));
+        EXPECT_EQ(sorted(dumps_to_delete(c.existing, c.keep)), sorted(c.doomed));
+    }
+}
+
+// An HPROF file as HotSpot writes it: the header ("JAVA PROFILE 1.0.2\0", u4 id size, u8 time), `records`,
+// and, when `finished`, HEAP_DUMP_END (tag 0x2C, u4 time, u4 length 0).
+std::string hprof(bool finished, const std::string& records = std::string("\x01\0\0\0\0\0\0\0\x04"
+                                                                          "abcd",
+                                                                          13)) {
+    std::string file("JAVA PROFILE 1.0.2\0\0\0\0\x08\0\0\x01\x8f\0\0\0\x01", 31);
+    file += records;
+    if (finished) file += std::string("\x2c\0\0\0\0\0\0\0\0", 9);
+    return file;
+}
+
+bool incomplete(const std::string& file) {
+    const std::size_t tail = std::min(file.size(), kHprofEndRecordBytes);
+    return hprof_is_incomplete(std::string_view(file).substr(0, kHprofMagic.size()),
+                               std::string_view(file).substr(file.size() - tail), file.size());
+}
+
+TEST(HprofIsIncomplete, OnlyAnHprofFileWithoutItsEndRecord) {
+    struct Case {
+        const char* what;
+        std::string file;
+        bool incomplete;
+    };
+    const std::string finished = hprof(true);
+    const std::vector<Case> cases = {
+        {"finished", finished, false},
+        {"finished, only the end record after the header", hprof(true, ""), false},
+        {"cut short in a record", hprof(false), true},
+        {"cut short inside the end record", finished.substr(0, finished.size() - 1), true},
+        {"the header only", hprof(false, ""), true},
+        {"empty: opened, nothing written", "", true},
+        {"cut short within the magic", "JAVA PRO", true},
+        {"a header and 9 bytes that look like the end record but the header is cut",
+         std::string("JAVA PROFILE 1.0.2\0", 19) + std::string("\x2c\0\0\0\0\0\0\0\0", 9), true},
+        {"the end record with a time", finished.substr(0, finished.size() - 8) + std::string("\0\0\0\x05\0\0\0\0", 8),
+         false},
+        {"the last record is another with length 0",
+         finished.substr(0, finished.size() - 9) + std::string("\x1c\0\0\0\0\0\0\0\0", 9), true},
+        {"JDK 1.0.1 magic", "JAVA PROFILE 1.0.1" + finished.substr(18), false},
+        {"gzip (HeapDumpGzipLevel): not ours to judge", std::string("\x1f\x8b\x08\0\0\0", 6), false},
+        {"a user's text file", "x", false},
+    };
+    for (const auto& c : cases) EXPECT_EQ(incomplete(c.file), c.incomplete) << c.what;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // GC log retention (gc_logs_to_delete: pure)
 
@@ -455,6 +526,53 @@ TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
     EXPECT_EQ(names_in(dumps / "run-mine"), (Names{"analysis.hprof", "hs_err_pid3.log"}));
     EXPECT_EQ(names_in(outside), (Names{"hs_err_pid4.log", "incident.hprof", "linked.hprof"}));
     EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
+}
+
+// A full volume leaves a truncated dump: the next start deletes it before any complete one, and warns about
+// one it keeps. A dump a JVM may still be writing is not judged: one in a run directory a running start
+// holds (another container on the volume), or, at the top level (no lock to test), one modified within
+// kDumpWriteQuiet. One in a run directory of an ended start is judged at once (a restart after an OOM).
+TEST_F(PrepareOutput, IncompleteDumpsGoFirstUnlessAJvmMayStillWriteThem) {
+    const fs::path dumps = dir("full");
+    fs::create_directories(dumps);
+    const auto write = [](const fs::path& path, const std::string& content, std::optional<fs::file_time_type> mtime) {
+        std::ofstream(path, std::ios::binary) << content;
+        if (mtime) fs::last_write_time(path, *mtime);
+    };
+    const auto start = std::chrono::system_clock::now();
+    std::optional<PreparedOutput> running = prepare_output(dumps.string(), 100, false, "", false, start - 1h);
+    ASSERT_FALSE(running->error.has_value()) << *running->error;
+    const fs::path running_run = running->files.heap_dump_path;
+    write(dumps / "complete-old.hprof", hprof(true), at_hour(1));
+    write(dumps / "truncated.hprof", hprof(false), at_hour(2));
+    write(dumps / "being-written.hprof", hprof(false), std::nullopt);  // modified just now, top level
+    write(running_run / "java_pid7.hprof", hprof(false), at_hour(3));  // a running start's JVM writes it
+    write(dumps / "not-hprof.hprof", "x", at_hour(0));                 // not ours to judge: counts as complete
+
+    PreparedOutput out = prepare_output(dumps.string(), 5, false, "", false, start);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_EQ(out.incomplete_dumps, Names{(dumps / "truncated.hprof").string()});
+    EXPECT_EQ(out.deleted, Names{(dumps / "truncated.hprof").string()}) << "not the oldest, not-hprof.hprof";
+    EXPECT_TRUE(fs::exists(dumps / "not-hprof.hprof"));
+    EXPECT_TRUE(fs::exists(dumps / "complete-old.hprof"));
+
+    // With room for all, an incomplete dump stays, and is reported.
+    write(dumps / "truncated-2.hprof", hprof(false), at_hour(4));
+    PreparedOutput roomy = prepare_output(dumps.string(), 100, false, "", false, start + 1s);
+    EXPECT_EQ(roomy.incomplete_dumps, Names{(dumps / "truncated-2.hprof").string()});
+    EXPECT_TRUE(roomy.deleted.empty());
+
+    // Once that start has ended, its JVM's truncated dump is judged too, even if just written, and goes before
+    // the complete ones.
+    fs::last_write_time(running_run / "java_pid7.hprof", fs::file_time_type::clock::now());
+    running.reset();
+    PreparedOutput after = prepare_output(dumps.string(), 4, false, "", false, start + 2s);
+    ASSERT_FALSE(after.error.has_value()) << *after.error;
+    EXPECT_EQ(sorted(after.incomplete_dumps),
+              sorted({(dumps / "truncated-2.hprof").string(), (running_run / "java_pid7.hprof").string()}));
+    EXPECT_EQ(sorted(after.deleted),
+              sorted({(dumps / "truncated-2.hprof").string(), (running_run / "java_pid7.hprof").string()}));
+    EXPECT_TRUE(fs::exists(dumps / "being-written.hprof")) << "modified just now: counted as complete, the newest";
 }
 
 // A crash loop (on-oom crash, a JVM that dies at start) leaves a run directory with an hs_err file per start:
