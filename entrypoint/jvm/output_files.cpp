@@ -195,6 +195,15 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
     return std::nullopt;
 }
 
+// A heap dump's name: *.hprof, or *.hprof.gz as HotSpot names it with -XX:HeapDumpGzipLevel (JDK 15+).
+bool is_dump_file(const fs::path& file) {
+    const std::string name = file.filename().string();
+    const auto ends_with = [&](std::string_view suffix) {
+        return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return ends_with(".hprof") || ends_with(".hprof.gz");
+}
+
 // What -XX:ErrorFile=run-STAMP/hs_err_pid%p.log names.
 bool is_error_file(const fs::path& file) {
     const std::string name = file.filename().string();
@@ -229,7 +238,7 @@ RunDirState run_dir_state(const fs::path& run) {
     return errno == EWOULDBLOCK ? RunDirState::Held : RunDirState::Unknown;
 }
 
-// The files of `dir` (names prefixed with `prefix`): heap dumps (*.hprof) into `dumps`, and hs_err files
+// The files of `dir` (names prefixed with `prefix`): heap dumps (is_dump_file) into `dumps`, and hs_err files
 // into `error_files` when it is given (the run directories': not the user's own beside them). A dump is
 // marked incomplete only when no JVM can still be writing it: in a run directory no running start holds,
 // or, where that cannot be known (the top level, NFS), unmodified for kDumpWriteQuiet.
@@ -242,7 +251,7 @@ void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<Du
         std::error_code type_ec;
         // The file itself, not what a symbolic link names: a link is not a dump jvminit's JVMs wrote.
         if (entry.symlink_status(type_ec).type() != fs::file_type::regular) continue;
-        std::vector<DumpFile>* list = entry.path().extension() == ".hprof"         ? &dumps
+        std::vector<DumpFile>* list = is_dump_file(entry.path())                   ? &dumps
                                       : error_files && is_error_file(entry.path()) ? error_files
                                                                                    : nullptr;
         if (!list) continue;
@@ -297,8 +306,8 @@ bool remove_listed(const std::string& dir, const std::string& relative, std::err
     return true;
 }
 
-// *.hprof in the directory itself and in its run-STAMP directories `runs` (run_dirs), and the hs_err files
-// of those: one listing of each directory for both.
+// The heap dumps (is_dump_file) in the directory itself and in its run-STAMP directories `runs` (run_dirs), and the
+// hs_err files of those: one listing of each directory for both.
 void list_dumps(const std::string& dir, const std::vector<fs::path>& runs, std::vector<DumpFile>& dumps,
                 std::vector<DumpFile>& error_files) {
     add_files_in(dir, "", dumps, nullptr);

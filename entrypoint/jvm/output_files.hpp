@@ -35,7 +35,7 @@ struct DumpFile {
     bool incomplete = false;  // a dump HotSpot did not finish and no JVM is still writing (hprof_is_incomplete)
 };
 
-// Which existing heap dumps (*.hprof) to delete so that, after the next dump, at most `keep` remain: the
+// Which existing heap dumps (*.hprof, *.hprof.gz) to delete so that, after the next dump, at most `keep` remain: the
 // incomplete ones first, then the oldest complete ones, beyond the newest keep-1 (a truncated dump left by a
 // full volume never costs a complete one its place). `keep` 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);

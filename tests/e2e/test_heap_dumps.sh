@@ -99,6 +99,18 @@ assert_file_contains "$ERR" "deleted old heap dump" "jvminit's log of run 3"
 ok "kept: $(dumps "$dir" | tr '\n' ' ')"
 
 # ------------------------------------------------------------------------------------------------
+check "gzipped dumps (-XX:HeapDumpGzipLevel: java_pid<pid>.hprof.gz) count for JVMINIT_HEAP_DUMP_KEEP=2 too"
+# Found by a fresh user and a review: only *.hprof counted, so a crash loop with gzip filled the volume.
+dir=$T/gzip
+for i in 1 2 3; do
+  JVMINIT_HEAP_DUMP_KEEP=2 oom_run "$dir" 3 -XX:HeapDumpGzipLevel=1
+  [[ $(dumped_to) == *.hprof.gz ]] || fail "run $i: the JVM did not write a gzipped dump: $(dumped_to)"
+done
+n=$(cd "$dir" && find . -type f -name '*.hprof.gz' | grep -c . || true)
+assert_eq 2 "$n" "gzipped dumps after three runs with keep=2"
+assert_file_contains "$ERR" "deleted old heap dump" "jvminit's log of run 3"
+ok "$(cd "$dir" && find . -type f | sort | tr '\n' ' ')"
+
 check "a dump directory with a space in its name works: the dump is created there"
 dir="$T/heap dumps/with space"
 mkdir -p "$dir"

@@ -458,21 +458,24 @@ TEST_F(PrepareOutput, OldestIsDecidedByMtimeNotByName) {
     EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path), (Names{"heapdump-a.hprof", "heapdump-m.hprof"}));
 }
 
-TEST_F(PrepareOutput, OnlyHprofFilesCountAndAreDeleted) {
+TEST_F(PrepareOutput, OnlyHprofAndHprofGzFilesCountAndAreDeleted) {
     fs::path dumps = dir("dumps");
     fs::create_directories(dumps / "old.hprof");  // a directory, not a dump
     touch(dumps / "hs_err-1.log", at_hour(1));
     touch(dumps / "gc-1.log", at_hour(1));
     touch(dumps / "notes.txt", at_hour(1));
-    touch(dumps / "x.hprof.gz", at_hour(1));
     touch(dumps / "hprof", at_hour(1));
-    touch(dumps / "a.hprof", at_hour(2));
-    touch(dumps / "b.hprof", at_hour(3));
+    touch(dumps / ".hprof.gz", at_hour(1));
+    touch(dumps / "x.hprof.zip", at_hour(1));
+    touch(dumps / "x.hprof.gz", at_hour(2));  // -XX:HeapDumpGzipLevel (found by a fresh user: never deleted)
+    touch(dumps / "a.hprof", at_hour(3));
+    touch(dumps / "b.hprof", at_hour(4));
     PreparedOutput out = prepare_output(dumps.string(), 2, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
-    EXPECT_EQ(out.deleted, Names{(dumps / "a.hprof").string()});
-    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path),
-              (Names{"b.hprof", "gc-1.log", "hprof", "hs_err-1.log", "notes.txt", "old.hprof", "x.hprof.gz"}));
+    EXPECT_EQ(sorted(out.deleted), sorted({(dumps / "a.hprof").string(), (dumps / "x.hprof.gz").string()}));
+    EXPECT_EQ(
+        names_besides(dumps, out.files.heap_dump_path),
+        (Names{".hprof.gz", "b.hprof", "gc-1.log", "hprof", "hs_err-1.log", "notes.txt", "old.hprof", "x.hprof.zip"}));
 }
 
 // run-STAMP of an earlier start, `hour` hours into 2026-11-29 (before the starts below).
