@@ -155,4 +155,78 @@ JoinResult join_java_options(std::span<const std::string> options, int jdk_major
     return result;
 }
 
+std::vector<std::string> tokenize_argfile(std::string_view text) {
+    enum class State { BetweenWords, InWord, InQuote, AfterBackslash, InComment, JoiningLine };
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
+    std::vector<std::string> words;
+    State state = State::BetweenWords;
+    char quote = '"';
+    std::string parts;       // the word's parts closed so far (before a quote or an escape)
+    bool has_parts = false;  // some part was closed, if only an empty one (the launcher's list is not empty)
+    std::size_t anchor = 0;  // where the word's open part starts
+    const auto close_part = [&](std::size_t end) {
+        parts.append(text.substr(anchor, end - anchor));
+        has_parts = true;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        switch (state) {
+            case State::BetweenWords:
+            case State::JoiningLine:
+                if (is_space(c)) continue;
+                state = state == State::BetweenWords ? State::InWord : State::InQuote;
+                anchor = i;
+                break;  // `c` is the word's first character: read below
+            case State::AfterBackslash:
+                if (c == '\n' || c == '\r') {
+                    state = State::JoiningLine;
+                } else {
+                    constexpr std::string_view kFrom = "nrtf", kTo = "\n\r\t\f";
+                    const std::size_t escape = kFrom.find(c);
+                    parts += escape == std::string_view::npos ? c : kTo[escape];
+                    has_parts = true;
+                    state = State::InQuote;
+                }
+                anchor = i + 1;
+                continue;
+            case State::InComment:
+                if (c == '\n' || c == '\r') {
+                    state = State::BetweenWords;
+                    anchor = i + 1;
+                }
+                continue;
+            case State::InWord:
+            case State::InQuote: break;
+        }
+        const bool quoted = state == State::InQuote;
+        if ((c == ' ' || c == '\t' || c == '\f') && quoted) continue;
+        if (is_space(c)) {  // the end of the word; a line's end also ends a quote
+            words.push_back(parts.append(text.substr(anchor, i - anchor)));
+            parts.clear();
+            has_parts = false;
+            state = State::BetweenWords;
+        } else if (c == '#' && !quoted) {
+            state = State::InComment;  // the open part is dropped; closed parts stay for the next word
+        } else if (c == '\\' && quoted) {
+            close_part(i);
+            state = State::AfterBackslash;
+            anchor = i + 1;
+        } else if ((c == '\'' || c == '"') && (!quoted || c == quote)) {
+            if (anchor != i) close_part(i);
+            anchor = i + 1;
+            if (quoted) {
+                state = State::InWord;
+            } else {
+                quote = c;
+                state = State::InQuote;
+            }
+        }
+    }
+    if (state == State::InWord || state == State::InQuote) {
+        if (anchor < text.size()) close_part(text.size());
+        if (has_parts) words.push_back(std::move(parts));
+    }
+    return words;
+}
+
 }  // namespace jvminit

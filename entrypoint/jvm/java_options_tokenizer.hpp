@@ -71,4 +71,18 @@ struct JoinResult {
 // jdk_major only selects the JDK 8 length and count warnings.
 JoinResult join_java_options(std::span<const std::string> options, int jdk_major);
 
+// Splits the text of an @argfile (JDK 9+) into the arguments the java launcher reads from it. Source of the
+// rules: the launcher's libjli args.c (readArgFile, nextToken), checked on OpenJDK 17. They differ from
+// JAVA_TOOL_OPTIONS's:
+//  - whitespace is space, \t, \n, \r and \f;
+//  - an unquoted `#` starts a comment to the end of the line, also in the middle of a word, and the part of
+//    that word before it is dropped (`-Da=x#y` is nothing); a part already closed by a quote is not, and
+//    joins the next word (`"-Da=1"#c` then `-Db=2` is `-Da=1-Db=2`);
+//  - ' and " quote to the matching quote or to the end of the line (an unclosed quote is no error);
+//  - in quotes, a backslash escapes: \n \r \t \f are those characters, a backslash at the end of a line
+//    joins the next line without its leading whitespace, and any other character stands for itself;
+//    outside quotes a backslash is an ordinary character.
+// Any number of bytes; never fails.
+std::vector<std::string> tokenize_argfile(std::string_view text);
+
 }  // namespace jvminit

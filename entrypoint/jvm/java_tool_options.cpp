@@ -238,6 +238,20 @@ struct Planner {
         if (in.jdk_major <= 8 && value.size() > kJdk8MaxJavaOptionsBytes)
             plan.warnings.push_back("JAVA_TOOL_OPTIONS is " + std::to_string(value.size()) +
                                     " characters; JDK 8 ignores a value over 1023 characters entirely");
+        // And it reads only the first 64 options: jvminit's come after the user's, so they go first.
+        const std::size_t user_count =
+            in.user.java_tool_options ? tokenize_java_options(*in.user.java_tool_options, in.jdk_major).options.size()
+                                      : 0;
+        if (in.jdk_major <= 8 && user_count + options.size() > kJdk8MaxJavaOptionsCount) {
+            std::string dropped;
+            for (std::size_t i = std::max(kJdk8MaxJavaOptionsCount, user_count) - user_count; i < options.size(); ++i)
+                dropped += (dropped.empty() ? "" : " ") + options[i];
+            plan.warnings.push_back(
+                "JAVA_TOOL_OPTIONS holds " + std::to_string(user_count + options.size()) +
+                " options; JDK 8 reads only the first " + std::to_string(kJdk8MaxJavaOptionsCount) +
+                " and drops the rest" +
+                (dropped.empty() ? std::string(", all of them yours") : ", among them jvminit's " + dropped));
+        }
     }
 };
 
@@ -263,8 +277,11 @@ bool takes_separate_value(std::string_view arg) {
     return std::find(kWithValue.begin(), kWithValue.end(), arg) != kWithValue.end();
 }
 
-// The words of an option file: '#' starts a comment line in both kinds; the rest splits like JAVA_TOOL_OPTIONS.
+// The words of an option file: an @argfile's as the java launcher reads them (tokenize_argfile); a
+// -XX:VMOptionsFile's like JAVA_TOOL_OPTIONS, as HotSpot reads it, with lines starting with '#' left out
+// (HotSpot refuses them, "Unrecognized option: #": the JVM does not start either way).
 std::vector<std::string> option_file_words(const OptionFile& file, int jdk_major) {
+    if (file.is_argfile) return tokenize_argfile(file.content);
     std::string text;
     std::size_t start = 0;
     while (start < file.content.size()) {

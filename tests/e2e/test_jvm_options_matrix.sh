@@ -159,6 +159,19 @@ assert_eq default "$(flag_origin "$OUT" MaxRAMPercentage)" "origin of MaxRAMPerc
 assert_not_contains "$(picked_up)" MaxRAMPercentage "the JAVA_TOOL_OPTIONS the JVM picked up"
 ok "JAVA_TOOL_OPTIONS: $(picked_up)"
 
+check "an @argfile read as the launcher reads it: after a '# comment' its -Xmx256m and its JDWP agent count (JVMINIT_DEBUG adds no second agent)"
+# Found by a review: the trailing comment made `#` the main class for jvminit, so it added
+# MaxRAMPercentage and a second JDWP agent, and the JVM refused to start ("Cannot load this JVM TI agent twice").
+port=$(free_port)
+printf '%s\n' '-Dapp=1  # application flag' '-Xmx256m' \
+  "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:$port" >"$T/jvm.args"
+JVMINIT_DEBUG=true run_pid1 -- java @"$T/jvm.args" -XX:+PrintFlagsFinal -version
+expect_clean_start
+expect_flag MaxHeapSize 268435456
+assert_eq default "$(flag_origin "$OUT" MaxRAMPercentage)" "origin of MaxRAMPercentage"
+assert_not_contains "$(picked_up)" jdwp "the JAVA_TOOL_OPTIONS the JVM picked up"
+ok "JAVA_TOOL_OPTIONS: $(picked_up)"
+
 check "a user -XX:MaxRAMPercentage=60 wins over JVMINIT_MAX_RAM_PERCENTAGE=50"
 JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=60 JVMINIT_MAX_RAM_PERCENTAGE=50 run_pid1 -- java -XX:+PrintFlagsFinal -version
 expect_clean_start

@@ -244,5 +244,51 @@ TEST(JavaOptionsRoundTrip, JoiningTokenizedUserTextIsStable) {
     EXPECT_EQ(tokenize_java_options(joined.value, 17).options, first.options);
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// @argfiles: the java launcher's rules (args.c), not JAVA_TOOL_OPTIONS's. Each row with "(java 17)" was run
+// as `java @file P` on OpenJDK 17, P printing the system properties it got (found by a review: a trailing
+// `# comment` made the word `#` the main class, so the options after it were missed).
+
+TEST(Argfile, SplitsAsTheJavaLauncherReadsIt) {
+    struct Case {
+        const char* scenario;
+        std::string text;
+        Options words;
+    };
+    const std::vector<Case> cases = {
+        {"one a line", "-Xmx1g\n-Xss1m\nMain\n", {"-Xmx1g", "-Xss1m", "Main"}},
+        {"space, tab, CR, LF and FF separate", "a b\tc\r\nd\fe", {"a", "b", "c", "d", "e"}},
+        {"a comment line", "# -Xmx1g\n  # also\n-Xss1m", {"-Xss1m"}},
+        {"a comment after a word (java 17)", "-Db=1 # comment -Dc=2\n-Xmx64m", {"-Db=1", "-Xmx64m"}},
+        {"a # in the middle of a word drops the word (java 17: -Da=abc#def sets nothing)",
+         "-Da=abc#def\n-Db=1",
+         {"-Db=1"}},
+        {"a quoted part before the # joins the next word (java 17)", "-Da=\"x\"y#z\n-Db=1", {"-Da=x-Db=1"}},
+        {"a word closed by a quote before the # too (java 17)",
+         "-Da=1\n\"-Db=2\"#x\n-Dc=3 P",
+         {"-Da=1", "-Db=2-Dc=3", "P"}},
+        {"a # in quotes is a character", "-Dx=\"a#b\" '#c'", {"-Dx=a#b", "#c"}},
+        {"a quote closes at the end of the line (java 17)",
+         "-Da=1 -Db=\"unterminated\n-Dc=3",
+         {"-Da=1", "-Db=unterminated", "-Dc=3"}},
+        {"whitespace in quotes is kept", "-Dd=\"x y\" '-De=a\tb'", {"-Dd=x y", "-De=a\tb"}},
+        {"the other quote kind in quotes is a character", "\"it's\" 'say \"hi\"'", {"it's", "say \"hi\""}},
+        {"an escaped quote in quotes (java 17)", "-De=\"q\\\"r\"", {"-De=q\"r"}},
+        {"escapes in quotes (java 17: \\t)", "-Df='s\\tt' \"\\n\\r\\f\\\\\\q\"", {"-Df=s\tt", "\n\r\f\\q"}},
+        {"a backslash outside quotes is a character", "-Dp=C:\\dir\\x", {"-Dp=C:\\dir\\x"}},
+        {"a backslash at a quoted line's end joins the next line without its indent (java 17)",
+         "-Dg=\"long\\\n     line\"",
+         {"-Dg=longline"}},
+        {"an empty quoted word", "\"\" x", {"", "x"}},
+        {"the last word without a newline", "a b", {"a", "b"}},
+        {"the last word in an open quote", "a \"b c", {"a", "b c"}},
+        {"a comment as the last line", "a\n# b", {"a"}},
+        {"nothing", "", {}},
+        {"only whitespace and comments", "  \n# x\n\t\n", {}},
+        {"@@ and @ are words", "@@x @", {"@@x", "@"}},
+    };
+    for (const auto& c : cases) EXPECT_EQ(tokenize_argfile(c.text), c.words) << c.scenario;
+}
+
 }  // namespace
 }  // namespace jvminit

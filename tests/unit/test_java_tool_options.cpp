@@ -995,6 +995,41 @@ TEST(JavaToolOptions, Jdk8ValueOverTheLimitGetsAWarning) {
     }
 }
 
+// JDK 8 reads only the first 64 options of JAVA_TOOL_OPTIONS, and jvminit's come after the user's: a warning
+// names those of jvminit's it drops (found by a review: only jvminit's own count was checked).
+TEST(JavaToolOptions, Jdk8DropsTheOptionsBeyondTheSixtyFourth) {
+    struct Case {
+        int jdk;
+        int user_options;
+        std::string warning;  // "" for none
+    };
+    const std::vector<Case> cases = {
+        {8, 62, ""},  // with jvminit's two: exactly 64
+        {8, 63,
+         "JAVA_TOOL_OPTIONS holds 65 options; JDK 8 reads only the first 64 and drops the rest, among them "
+         "jvminit's -XX:MaxRAMPercentage=75"},
+        {8, 70,
+         "JAVA_TOOL_OPTIONS holds 72 options; JDK 8 reads only the first 64 and drops the rest, among them "
+         "jvminit's -XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75"},
+        {17, 70, ""},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE("JDK " + std::to_string(c.jdk) + ", " + std::to_string(c.user_options) + " options of the user's");
+        std::string user;
+        for (int i = 0; i < c.user_options; ++i) user += (i ? " -D" : "-D") + std::to_string(i);
+        JavaToolOptionsInput input = input_for({}, c.jdk, c.jdk == 8 ? 392 : 0);
+        input.user.java_tool_options = user;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_EQ(added_options(plan), (Options{kExit, kMaxRam75}));
+        if (c.warning.empty()) {
+            EXPECT_TRUE(plan.warnings.empty()) << plan.warnings.front();
+        } else {
+            ASSERT_EQ(plan.warnings.size(), 1u);
+            EXPECT_EQ(plan.warnings[0], c.warning);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // JDK 8 before 8u92 has no ExitOnOutOfMemoryError / CrashOnOutOfMemoryError: the JVM would not start
 
@@ -1243,6 +1278,18 @@ TEST(JavaToolOptions, OptionsInTheUsersOptionFilesCount) {
          {"@a", "-Dmsg=\"a b\" -XX:MaxRAMPercentage=50", true},
          {kMaxRam75},
          "the user set -XX:MaxRAMPercentage=50 in @a"},
+        {"an @argfile: a comment after an option hides nothing after it (found by a review)",
+         {"@a", "-Xms32m # initial heap\n-Xmx64m\n", true},
+         {kMaxRam75},
+         "the user set -Xmx64m in @a"},
+        {"an @argfile: the launcher's escapes in quotes",
+         {"@a", "-Dq=\"5\\\" screen\" -XX:-ExitOnOutOfMemoryError", true},
+         {kExit},
+         "the user set -XX:-ExitOnOutOfMemoryError in @a"},
+        {"an @argfile: a quote left open ends at the line's end",
+         {"@a", "-Dx=\"abc\n-XX:MaxRAM=1g\n", true},
+         {kMaxRam75},
+         "the user set -XX:MaxRAM=1g in @a"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
