@@ -515,7 +515,8 @@ bool v2_controller_enabled(const CgroupFileReader& read, const std::string& dir,
 
 }  // namespace
 
-ContainerLimits resolve_container_limits(const CgroupFileReader& read) {
+ContainerLimits resolve_container_limits(const CgroupFileReader& read,
+                                         std::optional<std::uint64_t> physical_memory_bytes) {
     ContainerLimits limits;
     const auto cgroup_text = read_or_note(read, "/proc/self/cgroup", limits.notes);
     const auto mountinfo_text = read_or_note(read, "/proc/self/mountinfo", limits.notes);
@@ -543,8 +544,11 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read) {
             resolve_v2_memory(read, memory.directory, memory.mount_point, limits);
         }
         if (limits.memory_limit_bytes) {
-            auto meminfo = read("/proc/meminfo");
-            const auto physical = meminfo.content ? parse_meminfo_total_bytes(*meminfo.content) : std::nullopt;
+            std::optional<std::uint64_t> physical = physical_memory_bytes;
+            if (!physical) {
+                auto meminfo = read("/proc/meminfo");
+                physical = meminfo.content ? parse_meminfo_total_bytes(*meminfo.content) : std::nullopt;
+            }
             if (physical && *limits.memory_limit_bytes >= *physical) {
                 limits.notes.push_back("memory limit " + format_bytes(*limits.memory_limit_bytes) +
                                        " is not below the physical memory (" + format_bytes(*physical) +

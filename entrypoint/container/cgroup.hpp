@@ -149,14 +149,19 @@ using CgroupFileReader = std::function<FileRead(const std::string& absolute_path
 // all read through `read` (absolute paths as the process sees them). Never throws for missing or odd
 // files: each one leaves its value unknown and adds a note.
 //  - memory, v1: the smaller of memory.limit_in_bytes and memory.stat's hierarchical_memory_limit (the
-//    smallest limit of the cgroup and its ancestors). A limit at or above MemTotal counts as unlimited (HotSpot).
+//    smallest limit of the cgroup and its ancestors). A limit at or above the physical memory counts as
+//    unlimited (HotSpot: CgroupV1Subsystem, against os::physical_memory()).
 //  - memory, v2: the smallest memory.max from the own cgroup up to the mount point (ancestors limit us too);
 //    v2 counts only when "memory" is in the own cgroup.controllers.
 //    Ancestors' limits are what the kernel enforces; HotSpot looks at them only from JDK 24 (JDK-8322420,
 //    being backported), so an older JVM may size its heap from a larger own limit (or none).
 //  - cpu: the smallest quota/period from the own cgroup up to the mount point (v1 cfs files, v2 cpu.max).
 // The OOM-kill counter is not read here (see oom_kill_count_of): nothing at start needs it.
-ContainerLimits resolve_container_limits(const CgroupFileReader& read);
+// `physical_memory_bytes`: the machine's memory as HotSpot sees it, sysconf(_SC_PHYS_PAGES) × page size
+// (glibc asks sysinfo(2), which LXCFS leaves alone: its /proc/meminfo shows the container's limit, which would
+// make every limit look unlimited). nullopt: MemTotal of /proc/meminfo, read through `read` (test trees).
+ContainerLimits resolve_container_limits(const CgroupFileReader& read,
+                                         std::optional<std::uint64_t> physical_memory_bytes = std::nullopt);
 
 // The OOM-kill counter of the memory cgroup `limits` found (memory_cgroup_dir, cgroup_version 1 or 2): line
 // `oom_kill N` of v1 memory.oom_control or v2 memory.events (kernel 4.13+, parse_oom_kill_count), read
@@ -167,8 +172,9 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read);
 // (open(2), read(2) to end of file, close(2)). Nothing calls it yet (issue 5: no work at start that can wait).
 std::optional<std::uint64_t> oom_kill_count_of(const CgroupFileReader& read, const ContainerLimits& limits);
 
-// resolve_container_limits with files read from `root_prefix` + path ("" = this machine; a test passes
-// a temporary directory holding proc/self/cgroup, proc/self/mountinfo and the cgroup tree).
+// resolve_container_limits with files read from `root_prefix` + path ("" = this machine, with the physical
+// memory from sysconf(3); a test passes a temporary directory holding proc/self/cgroup, proc/self/mountinfo,
+// proc/meminfo and the cgroup tree).
 // System calls: open(2), read(2), close(2) only. Defined in cgroup_reader.cpp.
 ContainerLimits read_container_limits(std::string_view root_prefix = "");
 

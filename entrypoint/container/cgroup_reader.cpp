@@ -1,4 +1,7 @@
 // The system-call side of container/cgroup.hpp: reading files. Everything else is in cgroup.cpp.
+#include <unistd.h>
+
+#include <optional>
 #include <string>
 
 #include "container/cgroup.hpp"
@@ -16,7 +19,13 @@ CgroupFileReader prefixed_reader(std::string_view root_prefix) {
 }  // namespace
 
 ContainerLimits read_container_limits(std::string_view root_prefix) {
-    return resolve_container_limits(prefixed_reader(root_prefix));
+    std::optional<std::uint64_t> physical;
+    if (root_prefix.empty()) {
+        const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+        if (pages > 0 && page_size > 0)
+            physical = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+    }
+    return resolve_container_limits(prefixed_reader(root_prefix), physical);
 }
 
 std::optional<std::uint64_t> read_oom_kill_count(const ContainerLimits& limits, std::string_view root_prefix) {

@@ -471,6 +471,21 @@ TEST(ContainerLimits, V1LimitAbovePhysicalMemoryCountsAsUnlimited) {
     EXPECT_TRUE(has_note_containing(limits, "physical memory")) << all_notes(limits);
 }
 
+// Under LXCFS /proc/meminfo shows the container's limit as MemTotal; HotSpot compares with sysconf's
+// physical memory (sysinfo(2)), which it leaves alone: the limit holds (found by a review).
+TEST(ContainerLimits, ThePhysicalMemoryGivenBeatsMeminfo) {
+    const std::string dir = "/sys/fs/cgroup/memory/kubepods/burstable/pod1/abc";
+    const auto reader = map_reader({
+        {"/proc/self/cgroup", kV1HostCgroup},
+        {"/proc/self/mountinfo", kV1HostMountinfo},
+        {"/proc/meminfo", "MemTotal: 524288 kB\n"},  // 512 MiB: LXCFS shows the limit
+        {dir + "/memory.limit_in_bytes", "536870912\n"},
+    });
+    EXPECT_EQ(resolve_container_limits(reader, 16384 * kMiB).memory_limit_bytes, 512 * kMiB);
+    EXPECT_EQ(resolve_container_limits(reader).memory_limit_bytes, std::nullopt) << "meminfo alone: not below it";
+    EXPECT_EQ(resolve_container_limits(reader, 512 * kMiB).memory_limit_bytes, std::nullopt) << "not below the RAM";
+}
+
 TEST(ContainerLimits, V2TakesTheSmallestLimitFromTheOwnCgroupUpToTheMountPoint) {
     const std::string top = "/sys/fs/cgroup";
     const std::string dir = top + "/kubepods.slice/pod1.slice/cri-abc.scope";
