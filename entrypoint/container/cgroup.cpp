@@ -515,8 +515,7 @@ bool v2_controller_enabled(const CgroupFileReader& read, const std::string& dir,
 
 }  // namespace
 
-ContainerLimits resolve_container_limits(const CgroupFileReader& read,
-                                         std::optional<std::uint64_t> physical_memory_bytes) {
+ContainerLimits resolve_container_limits(const CgroupFileReader& read, PhysicalMemoryBytes physical_memory_bytes) {
     ContainerLimits limits;
     const auto cgroup_text = read_or_note(read, "/proc/self/cgroup", limits.notes);
     const auto mountinfo_text = read_or_note(read, "/proc/self/mountinfo", limits.notes);
@@ -544,8 +543,10 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read,
             resolve_v2_memory(read, memory.directory, memory.mount_point, limits);
         }
         if (limits.memory_limit_bytes) {
-            std::optional<std::uint64_t> physical = physical_memory_bytes;
-            if (!physical) {
+            std::optional<std::uint64_t> physical;
+            if (physical_memory_bytes) {
+                physical = physical_memory_bytes();
+            } else {
                 auto meminfo = read("/proc/meminfo");
                 physical = meminfo.content ? parse_meminfo_total_bytes(*meminfo.content) : std::nullopt;
             }

@@ -157,11 +157,13 @@ using CgroupFileReader = std::function<FileRead(const std::string& absolute_path
 //    being backported), so an older JVM may size its heap from a larger own limit (or none).
 //  - cpu: the smallest quota/period from the own cgroup up to the mount point (v1 cfs files, v2 cpu.max).
 // The OOM-kill counter is not read here (see oom_kill_count_of): nothing at start needs it.
-// `physical_memory_bytes`: the machine's memory as HotSpot sees it, sysconf(_SC_PHYS_PAGES) × page size
+// `physical_memory_bytes`: gives the machine's memory as HotSpot sees it, sysconf(_SC_PHYS_PAGES) × page size
 // (glibc asks sysinfo(2), which LXCFS leaves alone: its /proc/meminfo shows the container's limit, which would
-// make every limit look unlimited). nullopt: MemTotal of /proc/meminfo, read through `read` (test trees).
+// make every limit look unlimited); called only when there is a limit. nullptr: MemTotal of /proc/meminfo,
+// read through `read` (test trees).
+using PhysicalMemoryBytes = std::optional<std::uint64_t> (*)();
 ContainerLimits resolve_container_limits(const CgroupFileReader& read,
-                                         std::optional<std::uint64_t> physical_memory_bytes = std::nullopt);
+                                         PhysicalMemoryBytes physical_memory_bytes = nullptr);
 
 // The OOM-kill counter of the memory cgroup `limits` found (memory_cgroup_dir, cgroup_version 1 or 2): line
 // `oom_kill N` of v1 memory.oom_control or v2 memory.events (kernel 4.13+, parse_oom_kill_count), read

@@ -16,16 +16,18 @@ CgroupFileReader prefixed_reader(std::string_view root_prefix) {
         return sys::read_file(prefix + path, 64 * 1024 * 1024);
     };
 }
+
+// The machine's memory as HotSpot's os::physical_memory() reads it.
+std::optional<std::uint64_t> sysconf_physical_memory() {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page_size <= 0) return std::nullopt;
+    return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+}
 }  // namespace
 
 ContainerLimits read_container_limits(std::string_view root_prefix) {
-    std::optional<std::uint64_t> physical;
-    if (root_prefix.empty()) {
-        const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
-        if (pages > 0 && page_size > 0)
-            physical = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
-    }
-    return resolve_container_limits(prefixed_reader(root_prefix), physical);
+    return resolve_container_limits(prefixed_reader(root_prefix),
+                                    root_prefix.empty() ? &sysconf_physical_memory : nullptr);
 }
 
 std::optional<std::uint64_t> read_oom_kill_count(const ContainerLimits& limits, std::string_view root_prefix) {

@@ -481,9 +481,11 @@ TEST(ContainerLimits, ThePhysicalMemoryGivenBeatsMeminfo) {
         {"/proc/meminfo", "MemTotal: 524288 kB\n"},  // 512 MiB: LXCFS shows the limit
         {dir + "/memory.limit_in_bytes", "536870912\n"},
     });
-    EXPECT_EQ(resolve_container_limits(reader, 16384 * kMiB).memory_limit_bytes, 512 * kMiB);
+    const PhysicalMemoryBytes sixteen_gib = []() -> std::optional<std::uint64_t> { return 16384 * kMiB; };
+    const PhysicalMemoryBytes half_gib = []() -> std::optional<std::uint64_t> { return 512 * kMiB; };
+    EXPECT_EQ(resolve_container_limits(reader, sixteen_gib).memory_limit_bytes, 512 * kMiB);
     EXPECT_EQ(resolve_container_limits(reader).memory_limit_bytes, std::nullopt) << "meminfo alone: not below it";
-    EXPECT_EQ(resolve_container_limits(reader, 512 * kMiB).memory_limit_bytes, std::nullopt) << "not below the RAM";
+    EXPECT_EQ(resolve_container_limits(reader, half_gib).memory_limit_bytes, std::nullopt) << "not below the RAM";
 }
 
 TEST(ContainerLimits, V2TakesTheSmallestLimitFromTheOwnCgroupUpToTheMountPoint) {
