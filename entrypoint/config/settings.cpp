@@ -62,7 +62,8 @@ std::string show_text(const Settings& s) {
     return s.*Member;
 }
 
-// A host name (RFC 1123 labels of letters, digits and '-', not starting or ending with '-').
+// A host name: RFC 1123 labels of letters, digits and '-', not starting or ending with '-', and '_', which
+// Docker Compose service names have and getaddrinfo(3), which the JDWP agent asks, resolves.
 bool is_host_name(std::string_view text) {
     if (text.empty() || text.size() > 253) return false;
     std::size_t start = 0;
@@ -71,7 +72,7 @@ bool is_host_name(std::string_view text) {
         std::string_view label = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
         if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
         for (char c : label)
-            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
         if (end == std::string_view::npos) break;
         start = end + 1;
     }
@@ -94,16 +95,15 @@ bool apply_bind(Settings& s, std::string_view text) {
     return true;
 }
 
+// Enumerated values in any letter case, as booleans are (EXIT, Info).
 bool apply_on_oom(Settings& s, std::string_view text) {
-    if (text == "exit")
-        s.on_oom = OomAction::Exit;
-    else if (text == "crash")
-        s.on_oom = OomAction::Crash;
-    else if (text == "none")
-        s.on_oom = OomAction::None;
-    else
-        return false;
-    return true;
+    for (OomAction action : {OomAction::Exit, OomAction::Crash, OomAction::None}) {
+        if (iequals(text, to_string(action))) {
+            s.on_oom = action;
+            return true;
+        }
+    }
+    return false;
 }
 std::string show_on_oom(const Settings& s) {
     return std::string(to_string(s.on_oom));
@@ -137,7 +137,7 @@ std::string why_signal_rewrite_refused(std::string_view text) {
 bool apply_log_level(Settings& s, std::string_view text) {
     for (LogLevel level :
          {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error, LogLevel::Off}) {
-        if (text == to_string(level)) {
+        if (iequals(text, to_string(level))) {
             s.log_level = level;
             return true;
         }

@@ -512,6 +512,9 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
     if (!gc_dir.empty() && gc_dir != heap_dump_dir) {
         if (auto error = ensure_writable_dir(gc_dir, "GC log directory", dry_run)) {
             out.error = *error;
+            if (gc_log_dir.empty() && heap_dump_dir.empty())
+                *out.error +=
+                    " (the working directory, since neither JVMINIT_GC_LOG_DIR nor JVMINIT_HEAP_DUMP_DIR is set)";
             return out;
         }
     }

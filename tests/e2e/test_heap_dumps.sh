@@ -166,6 +166,13 @@ if timeout 10 unshare --mount sh -c "$RO_MOUNT" sh "$ro" sh -c '! touch "$1/prob
     expect_refused "read-only, $sub directory" "$ro/$sub"
     ok "$sub: $(cat "$ERR")"
   done
+  # GC logs with no directory set go to the working directory: the line says so (found by a fresh user).
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$RO_MOUNT" sh "$ro" sh -c 'cd "$1" && shift && exec "$@"' sh "$ro" \
+    "$JVMINIT" --gc-log -- touch "$T/started"
+  expect_refused "GC log in a read-only working directory" "$ro"
+  assert_file_contains "$ERR" "the working directory" "jvminit's error"
+  assert_file_contains "$ERR" "JVMINIT_GC_LOG_DIR" "jvminit's error"
+  ok "working directory: $(cat "$ERR")"
 else
   skip_part "cannot make a read-only bind mount here (unshare --mount, mount -o remount,bind,ro)"
 fi

@@ -686,6 +686,10 @@ TEST(Settings, ValuesAtTheEdgesOfTheirRangesAreAccepted) {
         {"JVMINIT_DEBUG", "False"},
         {"JVMINIT_LOG_LEVEL", "off"},
         {"JVMINIT_LOG_LEVEL", "trace"},
+        {"JVMINIT_LOG_LEVEL", "INFO"},  // enumerated values in any case, as booleans (a fresh user)
+        {"JVMINIT_ON_OOM", "Exit"},
+        {"JVMINIT_ON_OOM", "CRASH"},
+        {"JVMINIT_DEBUG_BIND", "my_service"},  // a Docker Compose service name (a fresh user)
     };
     for (const auto& [name, value] : accepted) {
         SCOPED_TRACE(name + "=" + value);
@@ -724,8 +728,8 @@ TEST(Settings, ValuesOutsideTheirRangesAreRefused) {
         {"JVMINIT_STOP_TIMEOUT", "10"},
         {"JVMINIT_DEBUG", "y"},
         {"JVMINIT_DEBUG", "on"},
-        {"JVMINIT_ON_OOM", "Exit"},
         {"JVMINIT_ON_OOM", "kill"},
+        {"JVMINIT_ON_OOM", "exit "},
         {"JVMINIT_DEBUG_BIND", "localhost:5005"},
         {"JVMINIT_DEBUG_BIND", "*.example.com"},
         {"JVMINIT_HEAP_DUMP_DIR", "./dumps"},
