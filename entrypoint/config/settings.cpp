@@ -202,6 +202,24 @@ const std::array kSpecs = {
                 &show_log_level},
 };
 
+// An alias's boolean as the image it comes from reads it, in the words `apply` takes.
+//  - run-java.sh: JAVA_DEBUG set to anything switches debugging on, JAVA_DEBUG_SUSPEND anything but false, n,
+//    no or 0 suspends. Here those four words are false in any letter case (run-java.sh compares them as
+//    written), also for JAVA_DEBUG: a JDWP port opened by JAVA_DEBUG=false is no one's intent (a note says so).
+//  - Paketo parses with Go's strconv.ParseBool, which also takes t and f in either case.
+std::string alias_boolean(const EnvAlias& alias, const std::string& value, std::vector<std::string>& notes) {
+    if (alias.origin == "run-java.sh") {
+        const bool no = iequals(value, "false") || iequals(value, "n") || iequals(value, "no") || value == "0";
+        if (no && alias.alias == "JAVA_DEBUG")
+            notes.push_back("JAVA_DEBUG=" + value +
+                            " is read as false; run-java.sh switches debugging on for any value");
+        return no ? "false" : "true";
+    }
+    if (alias.origin == "Paketo" && (value == "t" || value == "T" || value == "f" || value == "F"))
+        return value == "t" || value == "T" ? "true" : "false";
+    return value;
+}
+
 const std::array kAliases = {
     EnvAlias{"JAVA_DEBUG", "debug.enabled", "run-java.sh"},
     EnvAlias{"JAVA_DEBUG_PORT", "debug.port", "run-java.sh"},
@@ -425,8 +443,7 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
             continue;
         }
         std::string value(it->value);
-        // run-java.sh takes JAVA_DEBUG_SUSPEND=y/n.
-        if (spec->type == ValueType::Bool && (value == "y" || value == "n")) value = value == "y" ? "true" : "false";
+        if (spec->type == ValueType::Bool) value = alias_boolean(alias, value, out.notes);
         if (!spec->apply(out.values, value)) {
             errors.push_back(std::string(alias.alias) + "=" + std::string(it->value) + expected_form(*spec, value) +
                              " (alias of " + std::string(spec->env) + ")");
@@ -507,7 +524,7 @@ const SettingSpec* find_setting_by_flag(std::string_view flag) {
 
 std::string Source::describe() const {
     switch (kind) {
-        case SourceKind::Default: return "default";
+        case SourceKind::Default: return where.empty() ? "default" : "default of " + where;
         case SourceKind::File: return "file " + where;
         case SourceKind::Environment: return "environment " + where;
         case SourceKind::Flag: return "flag " + where;
@@ -532,6 +549,13 @@ SettingsResult resolve_settings(const SettingsInput& input) {
     }
     apply_environment(input.environment, result.settings, result.errors);
     apply_flags(input.flags, result.settings, result.errors);
+    // Paketo's debug port is 8000 where nothing else sets one (its libjvm debug helper).
+    ResolvedSettings& settings = result.settings;
+    if (settings.values.debug && settings.sources["debug.enabled"].where == "BPL_DEBUG_ENABLED" &&
+        settings.sources["debug.port"].kind == SourceKind::Default) {
+        settings.values.debug_port = kPaketoDebugPort;
+        settings.sources["debug.port"].where = "BPL_DEBUG_ENABLED (Paketo's port)";
+    }
     for (auto& error : result.errors) error = one_line(error);
     return result;
 }

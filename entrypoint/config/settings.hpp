@@ -22,7 +22,7 @@ enum class LogLevel { Trace, Debug, Info, Warn, Error, Off };
 
 struct Settings {
     bool debug = false;            // start the JDWP agent
-    int debug_port = 5005;         // 1-65535
+    int debug_port = 5005;         // 1-65535 (kPaketoDebugPort when BPL_DEBUG_ENABLED turns debugging on)
     bool debug_suspend = false;    // JDWP suspend=y: the JVM waits for a debugger before main
     std::string debug_bind = "*";  // JDWP host part; "*" = all interfaces (JDK 9+)
     OomAction on_oom = OomAction::Exit;
@@ -36,6 +36,10 @@ struct Settings {
     std::vector<SignalRewrite> signal_rewrite;  // what to forward instead of a received signal (values.hpp)
     LogLevel log_level = LogLevel::Info;
 };
+
+// Paketo's default JDWP port (its libjvm debug helper): taken when BPL_DEBUG_ENABLED switches debugging on
+// and no source sets the port.
+inline constexpr int kPaketoDebugPort = 8000;
 
 // The TOML type a key takes in the file; durations and paths are strings.
 enum class ValueType { Bool, Integer, String };

@@ -185,6 +185,9 @@ BPL_DEBUG_ENABLED=true run_plain explain
 assert_rc 0 "exit status of explain"
 assert_eq "environment BPL_DEBUG_ENABLED" "$(source_of debug.enabled)" "debug.enabled source"
 grep -E '^note:' "$OUT" | grep -F BPL_DEBUG_ENABLED | grep -qF JVMINIT_DEBUG || fail "no note about the alias"
+# Paketo listens on 8000 (found by a fresh user: 5005 was taken).
+assert_eq "default of BPL_DEBUG_ENABLED (Paketo's port)" "$(source_of debug.port)" "debug.port source"
+grep -qE 'address=[^ ]*:8000' "$OUT" || fail "the JDWP agent does not listen on 8000: $(grep jdwp "$OUT")"
 ok "$(grep '^note:' "$OUT")"
 
 # ------------------------------------------------------------------------------------------------

@@ -847,6 +847,72 @@ TEST(Settings, EveryAliasNamesAnExistingSetting) {
     }
 }
 
+// Alias values as their images read them (found by a fresh user): run-java.sh switches debugging on for
+// any JAVA_DEBUG and suspends for any JAVA_DEBUG_SUSPEND but false, n, no, 0; Paketo takes Go's t/f and
+// listens on 8000 unless a port is set.
+TEST(Settings, AliasValuesAreReadAsTheirImagesReadThem) {
+    struct Case {
+        Pairs environment;
+        bool debug;
+        bool suspend;
+        int port;
+        std::string port_source;
+        bool note_about_false;
+    };
+    const std::vector<Case> cases = {
+        {{{"JAVA_DEBUG", "on"}}, true, false, 5005, "default", false},
+        {{{"JAVA_DEBUG", "1"}}, true, false, 5005, "default", false},
+        {{{"JAVA_DEBUG", "enabled"}}, true, false, 5005, "default", false},
+        {{{"JAVA_DEBUG", "false"}}, false, false, 5005, "default", true},  // run-java.sh: on; here: off, said
+        {{{"JAVA_DEBUG", "NO"}}, false, false, 5005, "default", true},
+        {{{"JAVA_DEBUG", "0"}}, false, false, 5005, "default", true},
+        {{{"JAVA_DEBUG", "1"}, {"JAVA_DEBUG_SUSPEND", "Y"}}, true, true, 5005, "default", false},
+        {{{"JAVA_DEBUG", "1"}, {"JAVA_DEBUG_SUSPEND", "on"}}, true, true, 5005, "default", false},
+        {{{"JAVA_DEBUG", "1"}, {"JAVA_DEBUG_SUSPEND", "N"}}, true, false, 5005, "default", false},
+        {{{"JAVA_DEBUG", "1"}, {"JAVA_DEBUG_SUSPEND", "no"}}, true, false, 5005, "default", false},
+        {{{"BPL_DEBUG_ENABLED", "true"}}, true, false, 8000, "default of BPL_DEBUG_ENABLED (Paketo's port)", false},
+        {{{"BPL_DEBUG_ENABLED", "T"}, {"BPL_DEBUG_SUSPEND", "t"}},
+         true,
+         true,
+         8000,
+         "default of BPL_DEBUG_ENABLED (Paketo's port)",
+         false},
+        {{{"BPL_DEBUG_ENABLED", "f"}}, false, false, 5005, "default", false},
+        {{{"BPL_DEBUG_ENABLED", "true"}, {"BPL_DEBUG_PORT", "9000"}},
+         true,
+         false,
+         9000,
+         "environment BPL_DEBUG_PORT",
+         false},
+        {{{"BPL_DEBUG_ENABLED", "true"}, {"JVMINIT_DEBUG_PORT", "9001"}},
+         true,
+         false,
+         9001,
+         "environment JVMINIT_DEBUG_PORT",
+         false},
+        {{{"BPL_DEBUG_ENABLED", "true"}, {"JVMINIT_DEBUG", "true"}}, true, false, 5005, "default", false},
+        {{{"JVMINIT_DEBUG", "true"}}, true, false, 5005, "default", false},
+    };
+    for (const auto& c : cases) {
+        std::string trace;
+        for (const auto& [name, value] : c.environment) trace += name + "=" + value + " ";
+        SCOPED_TRACE(trace);
+        SettingsResult result = resolve(std::nullopt, c.environment);
+        EXPECT_TRUE(result.errors.empty()) << joined(result.errors);
+        EXPECT_EQ(result.settings.values.debug, c.debug);
+        EXPECT_EQ(result.settings.values.debug_suspend, c.suspend);
+        EXPECT_EQ(result.settings.values.debug_port, c.port);
+        EXPECT_EQ(result.settings.sources.at("debug.port").describe(), c.port_source);
+        const bool noted = std::any_of(result.settings.notes.begin(), result.settings.notes.end(), [](const auto& n) {
+            return n.find("run-java.sh switches debugging on for any value") != std::string::npos;
+        });
+        EXPECT_EQ(noted, c.note_about_false);
+    }
+    // A port from the file is the user's too.
+    SettingsResult from_file = resolve("[debug]\nport = 7000\n", {{"BPL_DEBUG_ENABLED", "true"}});
+    EXPECT_EQ(from_file.settings.values.debug_port, 7000);
+}
+
 TEST(Settings, JvminitNameWinsOverItsAliasInEitherOrder) {
     const std::vector<Pairs> orders = {
         {{"JAVA_DEBUG_PORT", "6000"}, {"JVMINIT_DEBUG_PORT", "7000"}},
