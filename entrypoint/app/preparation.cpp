@@ -152,7 +152,9 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         if (names.error) return Failure{kExitBadInput, {*names.error}};
         if (auto checked = plan_with(names.files); checked.error) return Failure{kExitBadInput, {*checked.error}};
     }
-    p.output = jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, dry_run);
+    // The clean-up (old dumps and GC logs deleted) waits for the launch (run.cpp): a start that cannot
+    // launch its child deletes nothing.
+    p.output = jvm::claim_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, dry_run);
     if (p.output.error) return Failure{kExitBadInput, {*p.output.error}};
     p.plan = plan_with(p.output.files);
     if (p.plan.error) return Failure{kExitBadInput, {*p.plan.error}};
@@ -249,7 +251,8 @@ LimitsCheck check_limits(const Preparation& p) {
                                  " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError "
                                  "(jvminit explain shows the options that size it)");
     if (check.expected_max_heap_bytes)
-        if (auto warning = jvm::free_space_warning(p.settings.values.heap_dump_dir, *check.expected_max_heap_bytes))
+        if (auto warning = jvm::free_space_warning(p.settings.values.heap_dump_dir, *check.expected_max_heap_bytes,
+                                                   p.output.bytes_to_free))
             check.warnings.push_back(*warning);
     return check;
 }

@@ -48,21 +48,6 @@ void log_preparation(const Preparation& p) {
     if (p.jdk.version)
         spdlog::debug("JDK {} (major {}) at {} ({})", p.jdk.version->text, p.jdk.version->major, p.jdk.home,
                       p.jdk.how_found);
-    const auto& incomplete = p.output.incomplete_dumps;
-    const auto is_incomplete = [&](const std::string& path) {
-        return std::find(incomplete.begin(), incomplete.end(), path) != incomplete.end();
-    };
-    for (const auto& path : p.output.deleted)
-        if (is_incomplete(path))
-            spdlog::info("deleted incomplete heap dump {} (heap dump keep limit; incomplete dumps go first)", path);
-        else
-            spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
-    for (const auto& path : incomplete)
-        if (std::find(p.output.deleted.begin(), p.output.deleted.end(), path) == p.output.deleted.end())
-            spdlog::warn("heap dump {} is incomplete: the JVM could not finish writing it (was the volume full?)",
-                         path);
-    for (const auto& path : p.output.deleted_error_files)
-        spdlog::info("deleted old hs_err file {} (the newest {} are kept)", path, jvm::kErrorFilesKept);
     for (const auto& warning : p.output.warnings) spdlog::warn("{}", warning);
     for (const auto& warning : p.warnings) spdlog::warn("{}", warning);
     for (const auto& warning : p.plan.warnings) spdlog::warn("{}", warning);
@@ -71,6 +56,26 @@ void log_preparation(const Preparation& p) {
     if (!p.settings.values.signal_rewrite.empty())
         spdlog::info("signals rewritten or dropped (signals.rewrite): {}",
                      config::format_signal_rewrite(p.settings.values.signal_rewrite));
+}
+
+// What the clean-up after the launch did (jvm::clean_up_output): dumps, incomplete ones, hs_err files.
+void log_clean_up(const jvm::PreparedOutput& output, std::size_t warnings_before) {
+    const auto& incomplete = output.incomplete_dumps;
+    const auto is_incomplete = [&](const std::string& path) {
+        return std::find(incomplete.begin(), incomplete.end(), path) != incomplete.end();
+    };
+    for (const auto& path : output.deleted)
+        if (is_incomplete(path))
+            spdlog::info("deleted incomplete heap dump {} (heap dump keep limit; incomplete dumps go first)", path);
+        else
+            spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
+    for (const auto& path : incomplete)
+        if (std::find(output.deleted.begin(), output.deleted.end(), path) == output.deleted.end())
+            spdlog::warn("heap dump {} is incomplete: the JVM could not finish writing it (was the volume full?)",
+                         path);
+    for (const auto& path : output.deleted_error_files)
+        spdlog::info("deleted old hs_err file {} (the newest {} are kept)", path, jvm::kErrorFilesKept);
+    for (std::size_t i = warnings_before; i < output.warnings.size(); ++i) spdlog::warn("{}", output.warnings[i]);
 }
 
 void log_limits_check(const LimitsCheck& check) {
@@ -128,6 +133,7 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     request.take_terminal = supervise::owns_foreground_terminal();
     supervise::LaunchResult launched = supervise::launch(request);
     if (launched.pid <= 0) {
+        jvm::give_back_output(p.output);  // nothing started: nothing deleted, the start's own run directory gone
         std::string first_line;
         if (launched.error == ENOENT) {
             std::ifstream script(p.executable);
@@ -143,6 +149,9 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     try {
         spdlog::info("started {} (pid {}){}; JAVA_TOOL_OPTIONS additions: {}", p.program.front(), launched.pid,
                      is_pid1 ? " as PID 1" : " as child subreaper", added_options_text(p));
+        const std::size_t warnings_before = p.output.warnings.size();
+        jvm::clean_up_output(p.output);
+        log_clean_up(p.output, warnings_before);
         if (!limits_first) log_limits_check(check_limits(p));
     } catch (const std::exception& e) {
         spdlog::error("after the start: {}; supervising the child anyway", e.what());

@@ -172,7 +172,7 @@ const std::array kSpecs = {
                 &apply_path<&Settings::heap_dump_dir>, &show_text<&Settings::heap_dump_dir>},
     SettingSpec{"heap_dump", "keep", "JVMINIT_HEAP_DUMP_KEEP", "--heap-dump-keep", ValueType::Integer,
                 "an integer from 1 to 1000",
-                "heap dumps kept in the directory; older ones are deleted before the JVM starts",
+                "heap dumps kept in the directory; older ones are deleted when the JVM has been launched",
                 &apply_int<&Settings::heap_dump_keep, 1, 1000>, &show_int<&Settings::heap_dump_keep>},
     SettingSpec{"gc_log", "enabled", "JVMINIT_GC_LOG", "--gc-log", ValueType::Bool, kBoolForm, "write a rotated GC log",
                 &apply_bool<&Settings::gc_log>, &show_bool<&Settings::gc_log>},

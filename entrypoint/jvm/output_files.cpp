@@ -265,9 +265,10 @@ void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<Du
                 (*state == RunDirState::Unknown && fs::file_time_type::clock::now() - time > kDumpWriteQuiet);
             incomplete = written_by_none && file_is_incomplete_hprof(entry.path());
         }
+        const std::uintmax_t size = entry.file_size(type_ec);
         list->push_back({prefix + entry.path().filename().string(),
                          std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count(),
-                         incomplete});
+                         incomplete, type_ec ? 0 : static_cast<std::uint64_t>(size)});
     }
 }
 
@@ -484,8 +485,8 @@ sys::UniqueFd lock_dump_dir(const std::string& dir, bool& timed_out) {
 
 }  // namespace
 
-PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
-                              bool dry_run, std::optional<std::chrono::system_clock::time_point> start_time) {
+PreparedOutput claim_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
+                            bool dry_run, std::optional<std::chrono::system_clock::time_point> start_time) {
     PreparedOutput out;
     if (heap_dump_dir.empty() && !gc_log) return out;  // no file to name: nothing to check or create
     std::string gc_dir = gc_log ? (gc_log_dir.empty() ? heap_dump_dir : gc_log_dir) : std::string();
@@ -522,7 +523,7 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
     // clock is read inside: a clean-up removes only run directories of an earlier millisecond than its own
     // stamp, so every start after it reads a later time and cannot take a removed name again.
     bool lock_timed_out = false;
-    const sys::UniqueFd dir_lock =
+    sys::UniqueFd dir_lock =
         dry_run || heap_dump_dir.empty() ? sys::UniqueFd() : lock_dump_dir(heap_dump_dir, lock_timed_out);
     if (lock_timed_out)
         out.warnings.push_back("heap dump directory " + heap_dump_dir + ": another start held its lock for " +
@@ -587,12 +588,39 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
             return out;
         }
     }
-    if (!dry_run && !heap_dump_dir.empty()) {
-        std::error_code ec;
-        // One listing serves both: deleting dumps empties run directories but adds or removes none.
-        const std::vector<fs::path> runs = run_dirs(heap_dump_dir);
+    if (dry_run) return out;
+    // What the clean-up after the start will delete, decided now, under the directory lock (kept until then).
+    PendingCleanUp& pending = out.pending;
+    pending.active = true;
+    pending.heap_dump_dir = heap_dump_dir;
+    pending.gc_dir = gc_dir;
+    pending.gc_names = gc_names;
+    pending.stamp = chosen_stamp;
+    if (!heap_dump_dir.empty()) {
+        // One listing serves all: deleting dumps empties run directories but adds or removes none.
+        pending.runs = run_dirs(heap_dump_dir);
         std::vector<DumpFile> dumps, error_files;
-        list_dumps(heap_dump_dir, runs, dumps, error_files);
+        list_dumps(heap_dump_dir, pending.runs, dumps, error_files);
+        for (const auto& dump : dumps)
+            if (dump.incomplete) out.incomplete_dumps.push_back((fs::path(heap_dump_dir) / dump.name).string());
+        pending.dumps = dumps_to_delete(dumps, keep);
+        for (const auto& dump : dumps)
+            if (std::find(pending.dumps.begin(), pending.dumps.end(), dump.name) != pending.dumps.end())
+                out.bytes_to_free += dump.size_bytes;
+        // The same retention for the crash logs, with a fixed count (dumps_to_delete: "after the next one").
+        pending.error_files = dumps_to_delete(std::move(error_files), kErrorFilesKept);
+    }
+    pending.dir_lock = std::move(dir_lock);
+    return out;
+}
+
+void clean_up_output(PreparedOutput& out) {
+    PendingCleanUp& pending = out.pending;
+    if (!pending.active) return;
+    pending.active = false;
+    const std::string& heap_dump_dir = pending.heap_dump_dir;
+    if (!heap_dump_dir.empty()) {
+        std::error_code ec;
         // Deletes `names` (relative to the directory), each into `deleted` or a warning naming `what`.
         const auto remove_old = [&](const std::vector<std::string>& names, std::vector<std::string>& deleted,
                                     const char* what) {
@@ -605,36 +633,54 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
                                            ec.message());
             }
         };
-        for (const auto& dump : dumps)
-            if (dump.incomplete) out.incomplete_dumps.push_back((fs::path(heap_dump_dir) / dump.name).string());
-        remove_old(dumps_to_delete(std::move(dumps), keep), out.deleted, "heap dump");
-        // The same retention for the crash logs, with a fixed count (dumps_to_delete: "after the next one").
-        remove_old(dumps_to_delete(std::move(error_files), kErrorFilesKept), out.deleted_error_files, "hs_err file");
+        remove_old(pending.dumps, out.deleted, "heap dump");
+        remove_old(pending.error_files, out.deleted_error_files, "hs_err file");
         // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now), unless
         // a running start holds them (another container on the same volume: its JVM may still dump there).
         // jvminit's own names only of an earlier millisecond, and only under the directory lock (see above);
         // without it they stay (nothing is lost: they are empty).
         const std::string own_time = fs::path(out.files.heap_dump_path).filename().string().substr(4, kStampTimeWidth);
-        for (const auto& run : runs) {
+        for (const auto& run : pending.runs) {
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
             const std::string stamp = run.filename().string().substr(4);  // a start stamp (run_dirs)
-            if (!dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
+            if (!pending.dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
             sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
             fs::remove(run, ec);  // rmdir(2): refused if a dump appeared in the meantime
         }
     }
-    if (!dry_run && !gc_dir.empty()) {
-        remove_old_gc_logs(gc_dir, gc_names, chosen_stamp);
+    if (!pending.gc_dir.empty()) remove_old_gc_logs(pending.gc_dir, pending.gc_names, pending.stamp);
+    pending = PendingCleanUp();  // the directory lock goes with it
+}
+
+void give_back_output(PreparedOutput& out) {
+    if (!out.pending.active) return;
+    // The start's own, empty run directory and GC lock file; nothing else is touched.
+    if (out.run_dir_lock) {
+        out.run_dir_lock = sys::UniqueFd();
+        ::rmdir(out.files.heap_dump_path.c_str());
     }
+    if (out.gc_lock) {
+        std::error_code ec;
+        fs::remove(fs::path(out.pending.gc_dir) / gc_lock_name(out.pending.stamp), ec);
+        out.gc_lock = sys::UniqueFd();
+    }
+    out.pending = PendingCleanUp();
+}
+
+PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
+                              bool dry_run, std::optional<std::chrono::system_clock::time_point> start_time) {
+    PreparedOutput out = claim_output(heap_dump_dir, keep, gc_log, gc_log_dir, dry_run, start_time);
+    if (!out.error) clean_up_output(out);
     return out;
 }
 
-std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes) {
+std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes,
+                                              std::uint64_t bytes_to_free) {
     if (heap_dump_dir.empty()) return std::nullopt;
     struct statvfs vfs {};
     if (::statvfs(heap_dump_dir.c_str(), &vfs) != 0) return std::nullopt;
-    const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize + bytes_to_free;
     if (free_bytes >= max_heap_bytes) return std::nullopt;
     return "heap dump directory " + heap_dump_dir + " has " + std::to_string(free_bytes >> 20) +
            " MiB free, less than the maximum heap of " + std::to_string(max_heap_bytes >> 20) +

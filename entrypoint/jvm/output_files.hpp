@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@ struct DumpFile {
     std::string name;         // path relative to the heap dump directory: "run-STAMP/java_pid7.hprof", "old.hprof"
     std::int64_t mtime_ns;    // modification time, for "oldest first"
     bool incomplete = false;  // a dump HotSpot did not finish and no JVM is still writing (hprof_is_incomplete)
+    std::uint64_t size_bytes = 0;
 };
 
 // Which existing heap dumps (*.hprof, *.hprof.gz) to delete so that, after the next dump, at most `keep` remain: the
@@ -74,6 +76,17 @@ std::vector<std::string> gc_logs_to_delete(const std::vector<std::string>& names
 // The name of a start's GC lock file in the GC log directory: "gc-STAMP.lock". Pure.
 std::string gc_lock_name(const std::string& stamp);
 
+// What a start's clean-up will do once its child runs (claim_output decides, clean_up_output does it).
+struct PendingCleanUp {
+    bool active = false;
+    sys::UniqueFd dir_lock;  // the heap dump directory's exclusive flock(2), held from the stamp's choice on
+    std::string heap_dump_dir, gc_dir, stamp;
+    std::vector<std::filesystem::path> runs;  // the run directories listed (empty ones may go)
+    std::vector<std::string> dumps;           // dumps to delete (dumps_to_delete), relative to heap_dump_dir
+    std::vector<std::string> error_files;     // hs_err files to delete, relative to heap_dump_dir
+    std::vector<std::string> gc_names;        // the GC log directory's listing before this start
+};
+
 struct PreparedOutput {
     OutputFiles files;
     // The start's run directory, open and holding a shared flock(2) for as long as this object lives (the
@@ -89,6 +102,8 @@ struct PreparedOutput {
     std::vector<std::string> deleted_error_files;  // old hs_err files removed (kErrorFilesKept; full paths)
     std::vector<std::string> warnings;             // e.g. an old dump that could not be deleted
     std::optional<std::string> error;              // the directory cannot be created or written: nothing may start
+    std::uint64_t bytes_to_free = 0;               // the size of the dumps the clean-up deletes (free_space_warning)
+    PendingCleanUp pending;                        // claim_output's decisions, until clean_up_output
 };
 
 // Creates the directories (mkdir -p, mode 0755), checks they are writable by creating and removing a
@@ -109,9 +124,23 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
                               bool dry_run,
                               std::optional<std::chrono::system_clock::time_point> start_time = std::nullopt);
 
+// prepare_output in two steps, so that a start whose child cannot be launched deletes nothing: claim_output
+// does everything up to the stamp's files (created and locked) and decides the clean-up (`pending`, under the
+// heap dump directory's lock, kept until then; `incomplete_dumps` and `bytes_to_free` are known); after the
+// launch, clean_up_output deletes what was decided and fills `deleted`, `deleted_error_files` and `warnings`;
+// if the launch failed, give_back_output removes the start's own empty run directory and GC lock file instead
+// and deletes nothing. Both do nothing without a pending clean-up (a dry run, an error, done already).
+PreparedOutput claim_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
+                            bool dry_run,
+                            std::optional<std::chrono::system_clock::time_point> start_time = std::nullopt);
+void clean_up_output(PreparedOutput& out);
+void give_back_output(PreparedOutput& out);
+
 // A warning when the file system of the heap dump directory has less free space (statvfs(3) f_bavail,
-// what an unprivileged writer may use) than `max_heap_bytes`: a dump of a full heap is about that size.
+// what an unprivileged writer may use) plus `bytes_to_free` (dumps a pending clean-up deletes) than
+// `max_heap_bytes`: a dump of a full heap is about that size.
 // nullopt when it fits, when the directory is empty ("") or statvfs fails.
-std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes);
+std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes,
+                                              std::uint64_t bytes_to_free = 0);
 
 }  // namespace jvminit::jvm

@@ -36,6 +36,27 @@ assert_file_contains "$ERR" "bytes; execve(2) takes at most 131071 per argument 
 assert_absent "$MARKER" "the program's output"
 ok "$(cut -c1-160 "$ERR")"
 
+check "a launch that fails changes nothing on disk: no old dump deleted, no run directory or GC lock file left"
+# Found by a fresh user: the clean-up ran before the launch, so a failed start deleted old dumps (down to
+# keep-1) and left its empty run directory. It now waits for the launch.
+dumps=$T/dumps
+gcs=$T/gcs
+mkdir -p "$dumps/run-20250101T000001.000Z-1" "$dumps/run-20250101T000002.000Z-1" "$gcs"
+echo x >"$dumps/run-20250101T000001.000Z-1/java_pid1.hprof"
+echo x >"$dumps/run-20250101T000002.000Z-1/java_pid2.hprof"
+before=$(cd "$T" && find dumps gcs | sort)
+run_plain --heap-dump-dir "$dumps" --heap-dump-keep 1 --gc-log --gc-log-dir "$gcs" -- "$T/crlf.sh"
+assert_rc 127 "exit status (CRLF script)"
+one_error_line
+assert_eq "$before" "$(cd "$T" && find dumps gcs | sort)" "the dump and GC log directories"
+assert_file_not_contains "$ERR" "deleted" "jvminit's log"
+# The same start with a program that runs: the clean-up happens then.
+run_plain --heap-dump-dir "$dumps" --heap-dump-keep 1 -- true
+assert_rc 0 "exit status (true)"
+assert_eq 0 "$(cd "$dumps" && find . -name '*.hprof' | grep -c . || true)" "dumps left with keep 1 after a start"
+assert_file_contains "$ERR" "deleted old heap dump" "jvminit's log"
+ok "untouched after 127; the next start that runs cleaned up"
+
 check "no new process (pids.max 1 in a real pids cgroup): exit 1, not 'cannot be executed'"
 make_test_cgroup pids # lib.sh; skips the rest where no pids cgroup can be made
 echo 1 >"$CG/pids.max" || skip "cannot set pids.max in $CG"

@@ -531,6 +531,44 @@ TEST_F(PrepareOutput, DumpsInRunDirectoriesCountAndEmptyRunDirectoriesGo) {
     EXPECT_TRUE(fs::is_directory(out.files.heap_dump_path));
 }
 
+// The clean-up waits for the launch (found by a fresh user: a start whose exec failed had deleted old dumps
+// and left its run directory): claim_output decides, clean_up_output deletes, give_back_output undoes the
+// start's own files instead and deletes nothing.
+TEST_F(PrepareOutput, TheCleanUpWaitsForTheLaunchAndAFailedLaunchDeletesNothing) {
+    const fs::path dumps = dir("claimed");
+    const fs::path gcs = dir("claimed-gc");
+    fs::create_directories(dumps);
+    touch(dumps / "a.hprof", at_hour(1));
+    touch(dumps / "b.hprof", at_hour(2));
+    std::ofstream(dumps / "c.hprof") << std::string(1000, 'x');
+    fs::last_write_time(dumps / "c.hprof", at_hour(0));
+    const auto start = std::chrono::system_clock::now();
+
+    PreparedOutput failed = claim_output(dumps.string(), 2, true, gcs.string(), false, start);
+    ASSERT_FALSE(failed.error.has_value()) << *failed.error;
+    EXPECT_TRUE(failed.deleted.empty()) << "nothing deleted before the launch";
+    EXPECT_EQ(failed.bytes_to_free, 1001u) << "c.hprof (1000 bytes) and a.hprof (1) will go";
+    EXPECT_TRUE(fs::is_directory(failed.files.heap_dump_path));
+    EXPECT_EQ(names_in(gcs),
+              Names{"gc-" + fs::path(failed.files.heap_dump_path).filename().string().substr(4) + ".lock"});
+    give_back_output(failed);
+    EXPECT_FALSE(fs::exists(failed.files.heap_dump_path)) << "the start's own run directory is gone";
+    EXPECT_TRUE(names_in(gcs).empty()) << "and its GC lock file";
+    EXPECT_EQ(names_in(dumps), (Names{"a.hprof", "b.hprof", "c.hprof"})) << "no dump deleted";
+    EXPECT_TRUE(failed.deleted.empty());
+    clean_up_output(failed);  // nothing pending any more
+    EXPECT_EQ(names_in(dumps), (Names{"a.hprof", "b.hprof", "c.hprof"}));
+
+    PreparedOutput launched = claim_output(dumps.string(), 2, true, gcs.string(), false, start + 1s);
+    ASSERT_FALSE(launched.error.has_value()) << *launched.error;
+    EXPECT_EQ(names_besides(dumps, launched.files.heap_dump_path), (Names{"a.hprof", "b.hprof", "c.hprof"}));
+    clean_up_output(launched);
+    EXPECT_EQ(sorted(launched.deleted), sorted({(dumps / "a.hprof").string(), (dumps / "c.hprof").string()}));
+    EXPECT_EQ(names_besides(dumps, launched.files.heap_dump_path), Names{"b.hprof"});
+    give_back_output(launched);  // done already: nothing to give back
+    EXPECT_TRUE(fs::is_directory(launched.files.heap_dump_path));
+}
+
 // A full volume leaves a truncated dump: the next start deletes it before any complete one, and warns about
 // one it keeps. A dump a JVM may still be writing is not judged: one in a run directory a running start
 // holds (another container on the volume), or, at the top level (no lock to test), one modified within
