@@ -154,6 +154,12 @@ struct Planner {
         } else {
             add_unless_user({"-XX:+HeapDumpOnOutOfMemoryError"}, "heap_dump.dir", is_heap_dump_on_flag);
             add_unless_user({"-XX:HeapDumpPath=" + in.files.heap_dump_path}, "heap_dump.dir", is_heap_dump_path_flag);
+            // The user's fixed path wins, and loses the dumps after the first (found by a fresh user).
+            if (auto path = user_choice(is_heap_dump_path_flag))
+                plan.warnings.push_back("your " + path->option + " (" + path->where +
+                                        ") is used instead of a run directory of JVMINIT_HEAP_DUMP_DIR: the JVM "
+                                        "refuses to overwrite a dump and its pid repeats after a restart, so dumps "
+                                        "after the first are lost there; leave it out to get a directory per start");
         }
         if (!in.files.error_file.empty())
             add_unless_user({"-XX:ErrorFile=" + in.files.error_file}, "heap_dump.dir", is_error_file_flag);

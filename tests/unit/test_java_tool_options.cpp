@@ -693,6 +693,19 @@ TEST(JavaToolOptions, UsersHeapDumpAndErrorFileOptionsWin) {
             bool is_suppressed = std::find(c.suppressed.begin(), c.suppressed.end(), option) != c.suppressed.end();
             EXPECT_NE(std::find(added.begin(), added.end(), option) != added.end(), is_suppressed) << option;
         }
+        // The user's own path wins and loses every dump after the first: a warning says so, unless dumps are
+        // off (found by a fresh user).
+        const bool own_path_dumps = c.java_tool_options.find("HeapDumpPath") != std::string::npos &&
+                                    c.java_tool_options.find("-HeapDumpOn") == std::string::npos;
+        if (own_path_dumps) {
+            ASSERT_EQ(plan.warnings.size(), 1u);
+            EXPECT_EQ(plan.warnings[0],
+                      "your -XX:HeapDumpPath=/var/dumps (JAVA_TOOL_OPTIONS) is used instead of a run directory of "
+                      "JVMINIT_HEAP_DUMP_DIR: the JVM refuses to overwrite a dump and its pid repeats after a "
+                      "restart, so dumps after the first are lost there; leave it out to get a directory per start");
+        } else {
+            EXPECT_TRUE(plan.warnings.empty()) << plan.warnings.front();
+        }
     }
 }
 
