@@ -60,6 +60,7 @@ std::string explanation_text(const Preparation& p, const LimitsCheck& c) {
     for (const auto& warning : p.output.warnings) out << "warning: " << warning << "\n";
     for (const auto& warning : c.warnings) out << "warning: " << warning << "\n";
     for (const auto& note : p.settings.notes) out << "note: " << note << "\n";
+    for (const auto& note : p.settings.without_effect) out << "note: " << note << "\n";
     for (const auto& note : c.limits.notes) out << "note: " << note << "\n";
     return out.str();
 }
@@ -124,6 +125,7 @@ nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
     warnings.insert(warnings.end(), c.warnings.begin(), c.warnings.end());
     j["warnings"] = warnings;
     j["notes"] = p.settings.notes;
+    j["without_effect"] = p.settings.without_effect;
     return j;
 }
 

@@ -45,6 +45,7 @@ int fail(const Failure& failure) {
 
 void log_preparation(const Preparation& p) {
     for (const auto& note : p.settings.notes) spdlog::info("{}", note);
+    for (const auto& note : p.settings.without_effect) spdlog::debug("{}", note);
     if (p.jdk.version)
         spdlog::debug("JDK {} (major {}) at {} ({})", p.jdk.version->text, p.jdk.version->major, p.jdk.home,
                       p.jdk.how_found);

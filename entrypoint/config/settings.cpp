@@ -549,13 +549,24 @@ SettingsResult resolve_settings(const SettingsInput& input) {
     }
     apply_environment(input.environment, result.settings, result.errors);
     apply_flags(input.flags, result.settings, result.errors);
-    // Paketo's debug port is 8000 where nothing else sets one (its libjvm debug helper).
     ResolvedSettings& settings = result.settings;
+    // Settings given a value that depends on one that is off.
+    const auto note_without_effect = [&](std::string_view setting, std::string_view needs, bool needed_on) {
+        const Source& source = settings.sources[std::string(setting)];
+        if (needed_on || source.kind == SourceKind::Default) return;
+        settings.without_effect.push_back(std::string(setting) + " (" + source.describe() +
+                                          ") has no effect: " + std::string(needs));
+    };
+    // Paketo's debug port is 8000 where nothing else sets one (its libjvm debug helper).
     if (settings.values.debug && settings.sources["debug.enabled"].where == "BPL_DEBUG_ENABLED" &&
         settings.sources["debug.port"].kind == SourceKind::Default) {
         settings.values.debug_port = kPaketoDebugPort;
         settings.sources["debug.port"].where = "BPL_DEBUG_ENABLED (Paketo's port)";
     }
+    for (const char* setting : {"debug.port", "debug.suspend", "debug.bind"})
+        note_without_effect(setting, "debug.enabled is false", settings.values.debug);
+    note_without_effect("gc_log.dir", "gc_log.enabled is false", settings.values.gc_log);
+    note_without_effect("heap_dump.keep", "heap_dump.dir is empty", !settings.values.heap_dump_dir.empty());
     for (auto& error : result.errors) error = one_line(error);
     return result;
 }

@@ -120,6 +120,10 @@ struct ResolvedSettings {
     Settings values;
     std::map<std::string, Source> sources;  // by SettingSpec::name(); every setting has an entry
     std::vector<std::string> notes;         // things worth a log line (aliases used)
+    // Settings given a value that has no effect, as the settings they depend on are off (debug.port without
+    // debug.enabled, gc_log.dir without gc_log.enabled, heap_dump.keep without heap_dump.dir): explain shows
+    // them, a run logs them at debug level (an image may well set a port for the day debugging is on).
+    std::vector<std::string> without_effect;
 };
 
 struct SettingsResult {

@@ -913,6 +913,38 @@ TEST(Settings, AliasValuesAreReadAsTheirImagesReadThem) {
     EXPECT_EQ(from_file.settings.values.debug_port, 7000);
 }
 
+// A setting given a value that depends on one that is off is named (found by a fresh user: --debug-port
+// without --debug was silently ignored, even in explain); defaults are not.
+TEST(Settings, SettingsWithoutEffectAreNamed) {
+    struct Case {
+        Pairs environment;
+        Pairs flags;
+        std::vector<std::string> without_effect;
+    };
+    const std::vector<Case> cases = {
+        {{}, {}, {}},
+        {{}, {{"--debug-port", "6000"}}, {"debug.port (flag --debug-port) has no effect: debug.enabled is false"}},
+        {{{"JVMINIT_DEBUG_SUSPEND", "true"}, {"JVMINIT_DEBUG_BIND", "127.0.0.1"}},
+         {},
+         {"debug.suspend (environment JVMINIT_DEBUG_SUSPEND) has no effect: debug.enabled is false",
+          "debug.bind (environment JVMINIT_DEBUG_BIND) has no effect: debug.enabled is false"}},
+        {{{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_PORT", "6000"}}, {}, {}},
+        {{{"JVMINIT_GC_LOG_DIR", "/gc"}},
+         {},
+         {"gc_log.dir (environment JVMINIT_GC_LOG_DIR) has no effect: gc_log.enabled is false"}},
+        {{{"JVMINIT_GC_LOG_DIR", "/gc"}, {"JVMINIT_GC_LOG", "true"}}, {}, {}},
+        {{{"JVMINIT_HEAP_DUMP_KEEP", "5"}},
+         {},
+         {"heap_dump.keep (environment JVMINIT_HEAP_DUMP_KEEP) has no effect: heap_dump.dir is empty"}},
+        {{{"JVMINIT_HEAP_DUMP_KEEP", "5"}, {"JVMINIT_HEAP_DUMP_DIR", "/d"}}, {}, {}},
+    };
+    for (const auto& c : cases) {
+        SettingsResult result = resolve(std::nullopt, c.environment, c.flags);
+        EXPECT_TRUE(result.errors.empty()) << joined(result.errors);
+        EXPECT_EQ(result.settings.without_effect, c.without_effect);
+    }
+}
+
 TEST(Settings, JvminitNameWinsOverItsAliasInEitherOrder) {
     const std::vector<Pairs> orders = {
         {{"JAVA_DEBUG_PORT", "6000"}, {"JVMINIT_DEBUG_PORT", "7000"}},
