@@ -682,9 +682,9 @@ std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, 
     if (::statvfs(heap_dump_dir.c_str(), &vfs) != 0) return std::nullopt;
     const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize + bytes_to_free;
     if (free_bytes >= max_heap_bytes) return std::nullopt;
-    return "heap dump directory " + heap_dump_dir + " has " + std::to_string(free_bytes >> 20) +
-           " MiB free, less than the maximum heap of " + std::to_string(max_heap_bytes >> 20) +
-           " MiB: a heap dump may not fit";
+    return "heap dump directory " + heap_dump_dir + " has " + std::to_string(free_bytes >> 20) + " MiB free" +
+           (bytes_to_free ? std::string(" with the old dumps deleted") : std::string()) +
+           ", less than the maximum heap of " + std::to_string(max_heap_bytes >> 20) + " MiB: a heap dump may not fit";
 }
 
 }  // namespace jvminit::jvm

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -1111,6 +1112,16 @@ TEST_F(PrepareOutput, WarnsWhenTheMaximumHeapMayNotFit) {
         << *huge;
 
     EXPECT_FALSE(free_space_warning(dumps.string(), 1).has_value()) << "one byte fits";
+    // What the clean-up will delete counts as free (the clean-up waits for the launch, the check does not).
+    struct statvfs vfs {};
+    ASSERT_EQ(::statvfs(dumps.c_str(), &vfs), 0);
+    const std::uint64_t free_now = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    const std::uint64_t heap = free_now + (std::uint64_t{1} << 30);  // margins: other tests write to the volume
+    EXPECT_TRUE(free_space_warning(dumps.string(), heap).has_value());
+    EXPECT_FALSE(free_space_warning(dumps.string(), heap, std::uint64_t{2} << 30).has_value()) << "fits then";
+    auto still = free_space_warning(dumps.string(), heap, std::uint64_t{1} << 20);
+    ASSERT_TRUE(still.has_value());
+    EXPECT_NE(still->find(" MiB free with the old dumps deleted, less than"), std::string::npos) << *still;
     EXPECT_FALSE(free_space_warning("", std::uint64_t{1} << 62).has_value()) << "no heap dump directory";
     EXPECT_FALSE(free_space_warning((dumps / "missing").string(), std::uint64_t{1} << 62).has_value())
         << "statvfs fails: no guess";
