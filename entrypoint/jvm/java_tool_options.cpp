@@ -244,11 +244,13 @@ struct Planner {
         if (in.jdk_major <= 8 && value.size() > kJdk8MaxJavaOptionsBytes)
             plan.warnings.push_back("JAVA_TOOL_OPTIONS is " + std::to_string(value.size()) +
                                     " characters; JDK 8 ignores a value over 1023 characters entirely");
-        // And it reads only the first 64 options: jvminit's come after the user's, so they go first.
+        // And it reads only the first 64 options of a value it reads at all: jvminit's come after the user's, so
+        // they go first.
         const std::size_t user_count =
             in.user.java_tool_options ? tokenize_java_options(*in.user.java_tool_options, in.jdk_major).options.size()
                                       : 0;
-        if (in.jdk_major <= 8 && user_count + options.size() > kJdk8MaxJavaOptionsCount) {
+        if (in.jdk_major <= 8 && value.size() <= kJdk8MaxJavaOptionsBytes &&
+            user_count + options.size() > kJdk8MaxJavaOptionsCount) {
             std::string dropped;
             for (std::size_t i = std::max(kJdk8MaxJavaOptionsCount, user_count) - user_count; i < options.size(); ++i)
                 dropped += (dropped.empty() ? "" : " ") + options[i];

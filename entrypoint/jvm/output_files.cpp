@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,15 +131,35 @@ std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int kee
     });
     std::vector<std::string> doomed;
     const std::size_t kept = keep > 0 ? static_cast<std::size_t>(keep - 1) : 0;
-    for (std::size_t i = kept; i < existing.size(); ++i) doomed.push_back(existing[i].name);
+    for (std::size_t i = kept; i < existing.size(); ++i)
+        if (!existing[i].held) doomed.push_back(existing[i].name);
     return doomed;
+}
+
+bool directory_locks_are_shared(std::int64_t file_system_type) {
+    // linux/magic.h, and ZFS's and bcachefs's own.
+    constexpr std::int64_t kLocal[] = {
+        0xEF53,      // ext2, ext3, ext4
+        0x58465342,  // xfs
+        0x9123683E,  // btrfs
+        0x01021994,  // tmpfs
+        0x858458F6,  // ramfs
+        0x794C7630,  // overlayfs
+        0xF2F52010,  // f2fs
+        0x2FC12FC1,  // zfs
+        0x52654973,  // reiserfs
+        0x3153464A,  // jfs
+        0xCA451A4E,  // bcachefs
+    };
+    return std::find(std::begin(kLocal), std::end(kLocal), file_system_type) != std::end(kLocal);
 }
 
 bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes) {
     if (size_bytes == 0) return true;  // opened, nothing written
     const std::size_t compared = std::min(head.size(), kHprofMagic.size());
-    if (head.substr(0, compared) != kHprofMagic.substr(0, compared)) return false;  // not HPROF: not ours to judge
-    if (head.size() < kHprofMagic.size()) return true;                              // cut short within the magic
+    // Not segmented HPROF (1.0.1 has no end record): not ours to judge.
+    if (head.substr(0, compared) != kHprofMagic.substr(0, compared)) return false;
+    if (head.size() < kHprofMagic.size()) return true;  // cut short within the magic
     if (size_bytes < kHprofHeaderBytes + kHprofEndRecordBytes || tail.size() != kHprofEndRecordBytes) return true;
     constexpr char kHeapDumpEnd = 0x2C;
     return !(tail[0] == kHeapDumpEnd && tail.substr(5) == std::string_view("\0\0\0\0", 4));
@@ -229,7 +250,8 @@ bool file_is_incomplete_hprof(const fs::path& path) {
 
 // Whether a running start holds the run directory `run` (its shared flock(2), lock_run_dir), so that its JVM
 // may be writing a dump there right now: Held; Free when the lock was granted (and given back); Unknown
-// where it cannot be tested (NFS refuses flock(2) on a directory) or `run` cannot be opened.
+// where it cannot be tested (flock(2) refused) or `run` cannot be opened. Only on a file system whose
+// directory locks every host sees (directory_locks_are_shared): elsewhere the caller takes Unknown.
 enum class RunDirState { Held, Free, Unknown };
 RunDirState run_dir_state(const fs::path& run) {
     sys::UniqueFd fd(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -240,9 +262,10 @@ RunDirState run_dir_state(const fs::path& run) {
 
 // The files of `dir` (names prefixed with `prefix`): heap dumps (is_dump_file) into `dumps`, and hs_err files
 // into `error_files` when it is given (the run directories': not the user's own beside them). A dump is
-// marked incomplete only when no JVM can still be writing it: in a run directory no running start holds,
-// or, where that cannot be known (the top level, NFS), unmodified for kDumpWriteQuiet.
-void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<DumpFile>& dumps,
+// marked held in a run directory a running start holds, and incomplete only when no JVM can still be writing
+// it: in a run directory no running start holds, or, where that cannot be known (the top level, a file
+// system whose directory locks other hosts do not see: `locks_shared` false), unmodified for kDumpWriteQuiet.
+void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_shared, std::vector<DumpFile>& dumps,
                   std::vector<DumpFile>* error_files) {
     std::optional<RunDirState> state;  // run_dir_state(dir), tested at the first dump found
     std::error_code ec;
@@ -260,6 +283,7 @@ void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<Du
         bool incomplete = false;
         if (list == &dumps) {
             if (!state) state = prefix.empty() ? RunDirState::Unknown : run_dir_state(dir);
+            if (!locks_shared && *state == RunDirState::Free) state = RunDirState::Unknown;
             const bool written_by_none =
                 *state == RunDirState::Free ||
                 (*state == RunDirState::Unknown && fs::file_time_type::clock::now() - time > kDumpWriteQuiet);
@@ -268,7 +292,8 @@ void add_files_in(const fs::path& dir, const std::string& prefix, std::vector<Du
         const std::uintmax_t size = entry.file_size(type_ec);
         list->push_back({prefix + entry.path().filename().string(),
                          std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count(),
-                         incomplete, type_ec ? 0 : static_cast<std::uint64_t>(size)});
+                         incomplete, type_ec ? 0 : static_cast<std::uint64_t>(size),
+                         list == &dumps && *state == RunDirState::Held});
     }
 }
 
@@ -309,10 +334,17 @@ bool remove_listed(const std::string& dir, const std::string& relative, std::err
 
 // The heap dumps (is_dump_file) in the directory itself and in its run-STAMP directories `runs` (run_dirs), and the
 // hs_err files of those: one listing of each directory for both.
-void list_dumps(const std::string& dir, const std::vector<fs::path>& runs, std::vector<DumpFile>& dumps,
-                std::vector<DumpFile>& error_files) {
-    add_files_in(dir, "", dumps, nullptr);
-    for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", dumps, &error_files);
+void list_dumps(const std::string& dir, const std::vector<fs::path>& runs, bool locks_shared,
+                std::vector<DumpFile>& dumps, std::vector<DumpFile>& error_files) {
+    add_files_in(dir, "", locks_shared, dumps, nullptr);
+    for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", locks_shared, dumps, &error_files);
+}
+
+// Whether directory locks on `dir`'s file system are seen by every host (directory_locks_are_shared).
+bool directory_locks_are_shared_at(const std::string& dir) {
+    struct statfs fs_info {};
+    return ::statfs(dir.c_str(), &fs_info) == 0 &&
+           directory_locks_are_shared(static_cast<std::int64_t>(fs_info.f_type));
 }
 
 std::vector<std::string> list_names(const std::string& dir) {
@@ -325,8 +357,10 @@ std::vector<std::string> list_names(const std::string& dir) {
 
 // Opens the run directory and takes a shared flock(2) on it: held for as long as the start lives, it keeps
 // other starts' clean-up away. `gone`: the directory was removed between mkdir and the lock (another start's
-// clean-up, after a clock step back). A file system that refuses flock on a directory (NFS emulates it with
-// fcntl locks) gives no lock and not gone: no start's clean-up can lock it there either, so it is safe.
+// clean-up, after a clock step back). A file system that refuses flock on a directory gives no lock and not
+// gone: no start's clean-up can lock it there either, so it is safe. On NFS the lock is granted but is the
+// host's own (fs/nfs/dir.c has no flock operation): other hosts' clean-up leaves run directories alone there
+// (directory_locks_are_shared).
 struct RunDirLock {
     sys::UniqueFd fd;
     bool gone = false;
@@ -463,7 +497,7 @@ std::optional<std::string> give_dump_dir_access(const std::string& dir, const st
 // cleans up: so a start that read the clock is never overtaken by another's clean-up removing the name it is
 // about to take. Tries for up to kDirLockWaitMs (a start holds it for well under a millisecond; one frozen
 // mid-start, by docker pause, must not stall the others for ever). Invalid when not taken: timed out, or
-// the file system refuses flock on a directory (NFS emulates it with fcntl locks, which want a writable fd).
+// the file system refuses flock on a directory. On NFS it is the host's own lock only (see lock_run_dir).
 constexpr int kDirLockWaitMs = 2000;
 sys::UniqueFd lock_dump_dir(const std::string& dir, bool& timed_out) {
     timed_out = false;
@@ -598,9 +632,10 @@ PreparedOutput claim_output(const std::string& heap_dump_dir, int keep, bool gc_
     pending.stamp = chosen_stamp;
     if (!heap_dump_dir.empty()) {
         // One listing serves all: deleting dumps empties run directories but adds or removes none.
+        pending.locks_shared = directory_locks_are_shared_at(heap_dump_dir);
         pending.runs = run_dirs(heap_dump_dir);
         std::vector<DumpFile> dumps, error_files;
-        list_dumps(heap_dump_dir, pending.runs, dumps, error_files);
+        list_dumps(heap_dump_dir, pending.runs, pending.locks_shared, dumps, error_files);
         for (const auto& dump : dumps)
             if (dump.incomplete) out.incomplete_dumps.push_back((fs::path(heap_dump_dir) / dump.name).string());
         pending.dumps = dumps_to_delete(dumps, keep);
@@ -637,13 +672,14 @@ void clean_up_output(PreparedOutput& out) {
         remove_old(pending.error_files, out.deleted_error_files, "hs_err file");
         // Directories of earlier starts that hold nothing (no OOM then, or their dump deleted just now), unless
         // a running start holds them (another container on the same volume: its JVM may still dump there).
-        // jvminit's own names only of an earlier millisecond, and only under the directory lock (see above);
-        // without it they stay (nothing is lost: they are empty).
+        // jvminit's own names only of an earlier millisecond, and only under the directory lock (see above) on a
+        // file system whose directory locks every host sees; otherwise they stay (nothing is lost: they are
+        // empty; on NFS another host's running start would look free, and its JVM creates no directory).
         const std::string own_time = fs::path(out.files.heap_dump_path).filename().string().substr(4, kStampTimeWidth);
         for (const auto& run : pending.runs) {
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
             const std::string stamp = run.filename().string().substr(4);  // a start stamp (run_dirs)
-            if (!pending.dir_lock || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
+            if (!pending.dir_lock || !pending.locks_shared || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
             sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
             fs::remove(run, ec);  // rmdir(2): refused if a dump appeared in the meantime

@@ -35,31 +35,43 @@ struct DumpFile {
     std::int64_t mtime_ns;    // modification time, for "oldest first"
     bool incomplete = false;  // a dump HotSpot did not finish and no JVM is still writing (hprof_is_incomplete)
     std::uint64_t size_bytes = 0;
+    bool held = false;  // in a run directory a running start holds: its JVM may write it now; counts, never deleted
 };
 
 // Which existing heap dumps (*.hprof, *.hprof.gz) to delete so that, after the next dump, at most `keep` remain: the
 // incomplete ones first, then the oldest complete ones, beyond the newest keep-1 (a truncated dump left by a
-// full volume never costs a complete one its place). `keep` 1-1000. Pure.
+// full volume never costs a complete one its place). A held dump counts but is never chosen (then more than
+// `keep` may remain until its start ends). `keep` 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
 
-// The magic an HPROF file starts with ("JAVA PROFILE 1.0.2\0" since JDK 6), and the record a finished one
-// ends with: HEAP_DUMP_END, tag 0x2C, u4 time, u4 length 0 (HotSpot's heapDumper.cpp writes it last).
-inline constexpr std::string_view kHprofMagic = "JAVA PROFILE 1.0.";
-inline constexpr std::size_t kHprofHeaderBytes = 31;    // "JAVA PROFILE 1.0.2\0", u4 id size, u8 time
+// The magic of a segmented HPROF file, and the record a finished one ends with: HEAP_DUMP_END, tag 0x2C, u4
+// time, u4 length 0 (HotSpot's heapDumper.cpp writes it last). JDK 11+ always writes this format; JDK 8 (and
+// 9, 10) only for a used heap over 2 GB (SegmentedHeapDumpThreshold), else "JAVA PROFILE 1.0.1" without
+// segments and without HEAP_DUMP_END: such a file cannot be told finished or not.
+inline constexpr std::string_view kHprofMagic{"JAVA PROFILE 1.0.2\0", 19};
+inline constexpr std::size_t kHprofHeaderBytes = 31;    // the magic, u4 id size, u8 time
 inline constexpr std::size_t kHprofEndRecordBytes = 9;  // HEAP_DUMP_END
 
 // Whether an HPROF file is one HotSpot did not finish: on a write error (a full volume) it prints "Dump file
 // is incomplete" and leaves what it wrote. `head`: the file's first bytes (up to kHprofMagic.size()),
 // `tail`: its last kHprofEndRecordBytes (fewer for a shorter file), `size_bytes`: its size. True for an
-// empty file, a start of the magic cut short, and an HPROF file that does not end with HEAP_DUMP_END; false
-// for anything that is not HPROF (a gzip dump of -XX:HeapDumpGzipLevel, a user's file): not ours to judge.
-// Pure.
+// empty file, a start of the magic cut short, and a segmented HPROF file that does not end with HEAP_DUMP_END;
+// false for anything else (JDK 8's 1.0.1 format, a gzip dump of -XX:HeapDumpGzipLevel, a user's file): not
+// ours to judge. Pure.
 bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes);
 
 // A dump is judged (hprof_is_incomplete) only when no JVM can still be writing it: in a run directory no
-// running start holds (flock(2)), or, where that cannot be known (a dump at the directory's top level, NFS),
-// when it has not been modified for this long. A dump not judged counts as complete.
-inline constexpr std::chrono::seconds kDumpWriteQuiet{60};
+// running start holds (flock(2), on a local file system), or, where that cannot be known (a dump at the
+// directory's top level; a network file system, whose flock(2) on a directory other hosts do not see), when
+// it has not been modified for this long (NFS caches attributes for up to a minute; JDK 21+ writes a large
+// heap in parallel to other files before it completes the dump). A dump not judged counts as complete.
+inline constexpr std::chrono::minutes kDumpWriteQuiet{10};
+
+// Whether flock(2) on a directory of a file system of this type (statfs(2) f_type) is seen by every process
+// that uses the file system: the local ones (ext4, xfs, btrfs, tmpfs, overlayfs, ...). Not on NFS, whose
+// directories take only a lock of the host's own (fs/nfs/dir.c has no flock operation), SMB, FUSE or any
+// type not known here. Pure.
+bool directory_locks_are_shared(std::int64_t file_system_type);
 
 // hs_err files of this many crashes are kept, the newest (HEAP_DUMP_DIR/run-STAMP/hs_err_pid<pid>.log, a
 // few hundred KiB each): a crash loop (on-oom crash, a JVM that dies at start) does not fill the volume.
@@ -85,6 +97,7 @@ struct PendingCleanUp {
     std::vector<std::string> dumps;           // dumps to delete (dumps_to_delete), relative to heap_dump_dir
     std::vector<std::string> error_files;     // hs_err files to delete, relative to heap_dump_dir
     std::vector<std::string> gc_names;        // the GC log directory's listing before this start
+    bool locks_shared = false;                // directory_locks_are_shared for the heap dump directory
 };
 
 struct PreparedOutput {

@@ -190,6 +190,34 @@ TEST(DumpRetention, IncompleteDumpsGoBeforeAnyCompleteOne) {
     }
 }
 
+TEST(DumpRetention, AHeldDumpCountsButIsNeverDeleted) {
+    // A running start's JVM may be writing it (another container on the volume): with keep 1 it used to go.
+    const std::vector<RetentionCase> cases = {
+        {"keep 1: the held one stays, the rest go", {{"a.hprof", 1}, {"h.hprof", 2, false, 0, true}}, 1, {"a.hprof"}},
+        {"keep 2: the held one takes the kept place",
+         {{"a.hprof", 1}, {"b.hprof", 2}, {"h.hprof", 3, false, 0, true}},
+         2,
+         {"a.hprof", "b.hprof"}},
+        {"an old held one stays beyond keep",
+         {{"h.hprof", 1, false, 0, true}, {"a.hprof", 2}, {"b.hprof", 3}},
+         2,
+         {"a.hprof"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + ", keep " + std::to_string(c.keep));
+        EXPECT_EQ(sorted(dumps_to_delete(c.existing, c.keep)), sorted(c.doomed));
+    }
+}
+
+TEST(DirectoryLocks, AreSharedOnLocalFileSystemsOnly) {
+    // statfs(2) f_type values (linux/magic.h).
+    for (std::int64_t local : {0xEF53L, 0x58465342L, 0x9123683EL, 0x01021994L, 0x794C7630L})
+        EXPECT_TRUE(directory_locks_are_shared(local)) << std::hex << local;
+    for (std::int64_t network : {0x6969L /* NFS */, 0xFF534D42L /* CIFS */, 0xFE534D42L /* SMB2 */,
+                                 0x65735546L /* FUSE */, 0x01021997L /* 9p */, 0L})
+        EXPECT_FALSE(directory_locks_are_shared(network)) << std::hex << network;
+}
+
 // An HPROF file as HotSpot writes it: the header ("JAVA PROFILE 1.0.2\0", u4 id size, u8 time), `records`,
 // and, when `finished`, HEAP_DUMP_END (tag 0x2C, u4 time, u4 length 0).
 std::string hprof(bool finished, const std::string& records = std::string("\x01\0\0\0\0\0\0\0\x04"
@@ -228,7 +256,12 @@ TEST(HprofIsIncomplete, OnlyAnHprofFileWithoutItsEndRecord) {
          false},
         {"the last record is another with length 0",
          finished.substr(0, finished.size() - 9) + std::string("\x1c\0\0\0\0\0\0\0\0", 9), true},
-        {"JDK 1.0.1 magic", "JAVA PROFILE 1.0.1" + finished.substr(18), false},
+        // JDK 8 writes a used heap under 2 GB as 1.0.1, without segments and without HEAP_DUMP_END (found by
+        // a review: every such complete dump was taken for incomplete and deleted first).
+        {"JDK 8's 1.0.1 format without the end record: not judged", "JAVA PROFILE 1.0.1" + hprof(false).substr(18),
+         false},
+        {"JDK 8's 1.0.1 format, empty records", "JAVA PROFILE 1.0.1" + hprof(false, "").substr(18), false},
+        {"a 1.0.1 magic cut short is no 1.0.2 one", "JAVA PROFILE 1.0.1", false},
         {"gzip (HeapDumpGzipLevel): not ours to judge", std::string("\x1f\x8b\x08\0\0\0", 6), false},
         {"a user's text file", "x", false},
     };
@@ -615,6 +648,25 @@ TEST_F(PrepareOutput, IncompleteDumpsGoFirstUnlessAJvmMayStillWriteThem) {
     EXPECT_EQ(sorted(after.deleted),
               sorted({(dumps / "truncated-2.hprof").string(), (running_run / "java_pid7.hprof").string()}));
     EXPECT_TRUE(fs::exists(dumps / "being-written.hprof")) << "modified just now: counted as complete, the newest";
+}
+
+// A dump in a run directory a running start holds (another container on the volume, its JVM dumping now) is
+// never deleted, even with keep 1 (found by a review); once its start ended it counts like any other.
+TEST_F(PrepareOutput, ARunningStartsDumpIsNeverDeleted) {
+    const fs::path dumps = dir("held");
+    const auto start = std::chrono::system_clock::now();
+    std::optional<PreparedOutput> running = prepare_output(dumps.string(), 1, false, "", false, start - 1h);
+    ASSERT_FALSE(running->error.has_value()) << *running->error;
+    const fs::path theirs = fs::path(running->files.heap_dump_path) / "java_pid7.hprof";
+    touch(theirs, at_hour(1));
+    touch(dumps / "old.hprof", at_hour(2));
+    PreparedOutput out = prepare_output(dumps.string(), 1, false, "", false, start);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_EQ(out.deleted, Names{(dumps / "old.hprof").string()});
+    EXPECT_TRUE(fs::exists(theirs));
+    running.reset();
+    PreparedOutput after = prepare_output(dumps.string(), 1, false, "", false, start + 1s);
+    EXPECT_EQ(after.deleted, Names{theirs.string()});
 }
 
 // A crash loop (on-oom crash, a JVM that dies at start) leaves a run directory with an hs_err file per start:
