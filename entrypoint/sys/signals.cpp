@@ -15,6 +15,13 @@ SignalFd::SignalFd() {
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     if (::sigaction(SIGPIPE, &ignore, &original_sigpipe_) != 0) throw_errno("sigaction(SIGPIPE)");
+    // SIGCHLD at its default: a parent that left it ignored (SIG_IGN survives execve(2)) would have the kernel
+    // reap jvminit's children itself, with no SIGCHLD and no status to pass on (sigaction(2), "POSIX.1-2001
+    // ... SIGCHLD ... SIG_IGN"): jvminit would wait for ever. The child inherits the default too.
+    struct sigaction child_default {};
+    child_default.sa_handler = SIG_DFL;
+    sigemptyset(&child_default.sa_mask);
+    if (::sigaction(SIGCHLD, &child_default, nullptr) != 0) throw_errno("sigaction(SIGCHLD)");
     // Every signal but SIGPIPE is blocked and read from the signalfd. SIGPIPE stays unblocked and ignored:
     // a blocked signal stays pending even when ignored, so jvminit's own failed writes to a closed stderr
     // would be read back, and forwarded, in a loop.

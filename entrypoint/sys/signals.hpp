@@ -12,7 +12,8 @@
 
 namespace jvminit::sys {
 
-// Ignores SIGPIPE, blocks every other blockable signal in the calling thread and opens a signalfd (non-blocking,
+// Ignores SIGPIPE, sets SIGCHLD to its default (an inherited SIG_IGN would have the kernel reap the children
+// unseen), blocks every other blockable signal in the calling thread and opens a signalfd (non-blocking,
 // close-on-exec) that delivers them. Remembers the mask in force before, for the child to restore before exec. Throws
 // SystemError when sigprocmask(2) or signalfd(2) fails.
 class SignalFd {

@@ -23,6 +23,23 @@ for n in 0 1 7 42 126 127 128 255; do
 done
 ok "0 1 7 42 126 127 128 255"
 
+check "a parent that left SIGCHLD ignored: the status still passes through, at once, and the child gets SIGCHLD's default"
+# Found by a trial: SIG_IGN survives execve, so the kernel reaped the child unseen and jvminit waited for ever.
+# shellcheck disable=SC2016
+IGNORE_CHLD='import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execvp(sys.argv[1], sys.argv[1:])'
+for where in pid1 plain; do
+  if [[ $where == pid1 ]]; then
+    _run 20 unshare --pid --fork --mount-proc --kill-child python3 -c "$IGNORE_CHLD" "$JVMINIT" -- sh -c 'grep SigIgn /proc/self/status; exit 3'
+  else
+    _run 20 python3 -c "$IGNORE_CHLD" "$JVMINIT" -- sh -c 'grep SigIgn /proc/self/status; exit 3'
+  fi
+  assert_rc 3 "exit status ($where)"
+  ignored=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$OUT")
+  [[ -n $ignored ]] || fail "no SigIgn line from the child ($where)"
+  (((16#$ignored & 0x10000) == 0)) || fail "the child has SIGCHLD ignored ($where): SigIgn $ignored"
+done
+ok "3 as PID 1 and not; the child's SigIgn $ignored"
+
 check "death by signal N gives 128+N"
 for sig in TERM:15 KILL:9 SEGV:11 INT:2 HUP:1 ABRT:6 USR1:10 QUIT:3; do
   name=${sig%%:*} num=${sig##*:}
