@@ -46,10 +46,14 @@ std::vector<pid_t> descendants_of(pid_t root, const std::vector<std::pair<pid_t,
     return found;
 }
 
-std::vector<pid_t> read_descendants(pid_t root) {
+std::optional<std::vector<pid_t>> read_descendants(pid_t root) {
+    char self[32] = {};
+    const ssize_t length = ::readlink("/proc/self", self, sizeof self - 1);
+    if (length <= 0 || std::string_view(self, static_cast<std::size_t>(length)) != std::to_string(::getpid()))
+        return std::nullopt;
     std::vector<std::pair<pid_t, pid_t>> links;
     DIR* proc = ::opendir("/proc");
-    if (!proc) return {};
+    if (!proc) return std::nullopt;
     while (dirent* entry = ::readdir(proc)) {
         pid_t pid = 0;
         std::string_view name = entry->d_name;

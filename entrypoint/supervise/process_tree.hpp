@@ -19,6 +19,9 @@ std::optional<pid_t> parse_stat_ppid(std::string_view stat);
 std::vector<pid_t> descendants_of(pid_t root, const std::vector<std::pair<pid_t, pid_t>>& parent_links);
 
 // Reads /proc and returns the descendants of `root` right now. Processes that vanish while reading are skipped.
-std::vector<pid_t> read_descendants(pid_t root);
+// nullopt when /proc cannot tell: not mounted (opendir fails), or not this pid namespace's (/proc/self names
+// another pid than getpid(2): a /proc of the host's, `unshare --pid` without a new mount of it), whose pids
+// would mean other processes here.
+std::optional<std::vector<pid_t>> read_descendants(pid_t root);
 
 }  // namespace jvminit::supervise

@@ -35,6 +35,9 @@ std::string rewritten_from(int received) {
     return text;
 }
 
+// Without /proc, how long a subreaper waits after its SIGKILL to the main child's process group.
+constexpr std::chrono::seconds kGiveUpAfterKill{1};
+
 bool is_stop_signal(int sig) {
     return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP;
 }
@@ -62,6 +65,15 @@ public:
                 deadline_ = Clock::now();  // `info` stays empty: the grace period ends below
             }
             if (!info) {
+                if (killing_ && !options_.is_pid1 && !proc_usable_) {
+                    // Without /proc a subreaper cannot find what left the child's process group, and would
+                    // wait for it for ever: it goes to the init above once jvminit has ended.
+                    spdlog::warn(
+                        "processes outside pid {}'s process group may remain (no /proc of this pid "
+                        "namespace to find them); exiting without waiting for them",
+                        outcome_.pid);
+                    break;
+                }
                 end_grace_period();
                 continue;
             }
@@ -206,7 +218,10 @@ private:
         descendants_asked_to_stop_ = true;
         if (!deadline_) deadline_ = Clock::now() + options_.grace_period;
         int count = signal_descendants(SIGTERM, true);
-        if (count > 0) {
+        if (count < 0) {
+            spdlog::info("main child ended; sent SIGTERM to the remaining processes, waiting up to {}",
+                         config::format_duration(options_.grace_period));
+        } else if (count > 0) {
             // To 10 ms up: a grace period that has just started reads "8s", not "7999ms".
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::ceil<std::chrono::duration<std::int64_t, std::centi>>(*deadline_ - Clock::now()));
@@ -215,9 +230,31 @@ private:
         }
     }
 
+    // The processes jvminit signals after the main child: from /proc, or, without a usable one, every process
+    // of the namespace as PID 1 (kill(-1)), else the main child's process group (the launch made it its own).
+    std::optional<std::vector<pid_t>> descendants() {
+        auto found = read_descendants(::getpid());
+        if (!found && proc_usable_) {
+            proc_usable_ = false;
+            spdlog::warn("no /proc of this pid namespace: the processes left are signalled as {}",
+                         options_.is_pid1 ? "every process of the namespace (kill -1)"
+                                          : "pid " + std::to_string(outcome_.pid) + "'s process group");
+        }
+        return found;
+    }
+
+    // Sends `sig` (and SIGCONT) where descendants() says; the number of processes it reached, -1 for an
+    // unknown number (no /proc), 0 for none.
     int signal_descendants(int sig, bool then_continue) {
+        const auto found = descendants();
+        if (!found) {
+            const pid_t target = options_.is_pid1 ? -1 : -outcome_.pid;
+            const bool reached = ::kill(target, sig) == 0;
+            if (then_continue) ::kill(target, SIGCONT);
+            return reached ? -1 : 0;
+        }
         int count = 0;
-        for (pid_t pid : read_descendants(::getpid())) {
+        for (pid_t pid : *found) {
             if (::kill(pid, sig) == 0) ++count;
             if (then_continue) ::kill(pid, SIGCONT);
         }
@@ -239,7 +276,13 @@ private:
     void kill_everything() {
         int count = 0;
         std::vector<pid_t> refused;
-        for (pid_t pid : read_descendants(::getpid())) {
+        const auto found = descendants();
+        if (!found && !options_.is_pid1) {
+            ::kill(-outcome_.pid, SIGKILL);  // the main child's process group; then wait a moment (run)
+            if (!main_child_ended_) outcome_.killed_after_grace = true;
+            deadline_ = Clock::now() + kGiveUpAfterKill;
+        }
+        for (pid_t pid : found.value_or(std::vector<pid_t>())) {
             if (::kill(pid, SIGKILL) == 0) {
                 ++count;
                 // Only jvminit's own SIGKILL makes it "killed at the grace end": one refused (no CAP_KILL)
@@ -278,6 +321,7 @@ private:
     bool killing_ = false;
     bool stop_requested_ = false;  // a SIGTERM/SIGINT for the main child came in (delivered or not)
     bool kill_refused_reported_ = false;
+    bool proc_usable_ = true;  // until descendants() finds no /proc of this pid namespace
 };
 
 }  // namespace
@@ -288,7 +332,8 @@ ChildOutcome supervise(sys::SignalFd& signals, pid_t child, const SupervisorOpti
     } catch (const std::exception& e) {
         // Only allocation failures can get here; make sure nothing is left running.
         spdlog::critical("supervision failed: {}; killing every descendant", e.what());
-        for (pid_t pid : read_descendants(::getpid())) ::kill(pid, SIGKILL);
+        for (pid_t pid : read_descendants(::getpid()).value_or(std::vector<pid_t>())) ::kill(pid, SIGKILL);
+        if (options.is_pid1) ::kill(-1, SIGKILL);
         ChildOutcome outcome;
         outcome.pid = child;
         outcome.wait_status = SIGKILL;  // reported as killed by SIGKILL
