@@ -163,6 +163,7 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     options.grace_period = p.settings.values.stop_timeout;
     options.is_pid1 = is_pid1;
     options.signal_rewrite = p.settings.values.signal_rewrite;
+    options.child_has_terminal = request.take_terminal;
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
 
     const int exit_code = supervise::exit_code_for(outcome, p.settings.values.stop_exit_zero);

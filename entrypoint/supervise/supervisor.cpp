@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -195,6 +196,7 @@ private:
             const bool is_main_child = pid == outcome_.pid && !main_child_ended_;
             if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
                 if (is_main_child) main_child_stopped_ = WIFSTOPPED(status);
+                if (is_main_child && options_.child_has_terminal && !stopping()) follow_terminal_job_control(status);
                 // While stopping, a stopped child would hold its SIGTERM until SIGKILL: let it run.
                 if (is_main_child && main_child_stopped_ && stopping()) ::kill(pid, SIGCONT);
                 continue;
@@ -212,6 +214,33 @@ private:
         if (main_child_ended_ && !no_children_left_ && !descendants_asked_to_stop_ && !killing_)
             ask_descendants_to_stop();
         if (killing_ && !no_children_left_) kill_everything();  // catch what was forked meanwhile
+    }
+
+    // Ctrl-Z stopped the main child, which has the terminal: take the terminal back, so that Ctrl-C reaches
+    // jvminit (forward_to_main_child adds the SIGCONT), and, under a job-control shell, stop as its job; give
+    // it back when the child continues. SIGTTOU, which tcsetpgrp raises in a background group, is blocked.
+    void follow_terminal_job_control(int status) {
+        if (WIFSTOPPED(status)) {
+            const int sig = WSTOPSIG(status);
+            if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) return;  // someone's SIGSTOP: not the terminal's
+            if (::tcgetpgrp(STDIN_FILENO) != outcome_.pid) return;           // the terminal has moved on
+            if (::tcsetpgrp(STDIN_FILENO, ::getpgrp()) != 0) return;
+            terminal_taken_back_ = true;
+            if (::getsid(0) == ::getpid()) {
+                spdlog::debug("pid {} stopped by {}; the terminal's keys come to jvminit now", outcome_.pid,
+                              config::signal_name(sig));
+                return;
+            }
+            spdlog::debug("pid {} stopped by {}; stopping jvminit too, as its shell's job", outcome_.pid,
+                          config::signal_name(sig));
+            ::kill(::getpid(), SIGSTOP);  // `fg` continues jvminit, which passes the SIGCONT on
+            return;
+        }
+        // Continued: the terminal back to the child, if jvminit's group has it (`fg`, not `bg`).
+        if (terminal_taken_back_ && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp()) {
+            ::tcsetpgrp(STDIN_FILENO, outcome_.pid);
+            terminal_taken_back_ = false;
+        }
     }
 
     void ask_descendants_to_stop() {
@@ -321,7 +350,8 @@ private:
     bool killing_ = false;
     bool stop_requested_ = false;  // a SIGTERM/SIGINT for the main child came in (delivered or not)
     bool kill_refused_reported_ = false;
-    bool proc_usable_ = true;  // until descendants() finds no /proc of this pid namespace
+    bool proc_usable_ = true;           // until descendants() finds no /proc of this pid namespace
+    bool terminal_taken_back_ = false;  // follow_terminal_job_control took the terminal from the stopped child
 };
 
 }  // namespace

@@ -94,4 +94,50 @@ assert_rc 0 "exit status (the child's TERM trap exits 0)"
 ((ms < 10000)) || fail "jvminit took $ms ms after SIGTERM: the stopped child was not continued"
 ok "child continued, trap ran, exit 0 after $ms ms"
 
+# The terminal's own keys: Ctrl-Z and Ctrl-C typed on the pty go to its foreground group, the child's, not
+# through jvminit (found by a trial: after Ctrl-Z the Ctrl-C stayed pending on the stopped child for ever).
+# `script` reads the keys from a FIFO the test writes into; held open read-write first, so that opening it
+# for script's stdin does not wait for a writer.
+keys=$T/keys
+mkfifo "$keys"
+exec 7<>"$keys"
+type_key() { printf '%b' "$1" >&7; }
+
+check "with a TTY (pid1): Ctrl-Z stops the child; Ctrl-C then reaches it, continued (the terminal's keys come to jvminit)"
+# shellcheck disable=SC2016
+RUN_STDIN=$keys start_tty pid1 -- bash -c 'trap "echo got INT; exit 0" INT; echo ready; while :; do sleep 0.05 & wait $!; done'
+wait_for_line "$OUT" 'ready' 10
+child=$(main_child)
+type_key '\032'
+child_stopped() { [[ $(proc_state "$child") == T ]]; }
+wait_until 5 child_stopped || fail "Ctrl-Z did not stop the child (state $(proc_state "$child"))"
+type_key '\003'
+wait_done_within 10 "Ctrl-C after Ctrl-Z left the child stopped"
+wait_for_line "$OUT" 'got INT' 1
+assert_rc 0 "exit status (the child's INT trap exits 0)"
+ok "stopped by Ctrl-Z, ended by Ctrl-C"
+
+check "with a TTY under a job-control shell: Ctrl-Z stops jvminit as the shell's job (the prompt comes back); fg continues it; Ctrl-C then ends the child"
+shell_out=$T/shell.out
+env --default-signal timeout -k 5 60 script -qefc "env PS1='prompt> ' bash --norc -i" /dev/null <"$keys" >"$shell_out" 2>&1 &
+shell=$!
+register_cleanup "$shell"
+wait_for_line "$shell_out" 'prompt>' 10
+type_key "$(printf '%q' "$JVMINIT") -- sleep 1000\n"
+wait_for_line "$shell_out" 'started sleep' 10
+type_key '\032'
+wait_for_line "$shell_out" 'Stopped' 10
+type_key 'echo PROMPT-$((40+2))\n'
+wait_for_line "$shell_out" 'PROMPT-42' 10
+type_key 'fg\n'
+sleep 1 # fg: jvminit continues, passes SIGCONT on, gives the child the terminal again
+type_key '\003'
+wait_for_line "$shell_out" 'killed by signal 2' 10
+type_key 'echo STATUS-$?\n'
+wait_for_line "$shell_out" 'STATUS-130' 10
+type_key 'exit\n'
+wait "$shell" || true
+ok "Stopped, prompt back, fg, Ctrl-C: 130"
+exec 7>&-
+
 say "pass"
