@@ -86,9 +86,12 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
                             (has_slash ? std::string() : " (" + searched + ")")}};
         }
         if (found->error != 0)
-            return Failure{kExitNotExecutable,
-                           {"PROGRAM '" + std::string(name) + "': cannot be executed: " + found->path +
-                            " is not an executable file"}};
+            return Failure{
+                kExitNotExecutable,
+                {"PROGRAM '" + std::string(name) + "': cannot be executed: " + found->path +
+                 (found->unsearchable ? ": Permission denied (a directory on its path may not be searched by uid " +
+                                            std::to_string(::geteuid()) + ")"
+                                      : std::string(" is not an executable file"))}};
         p.executable = found->path;
     }
 

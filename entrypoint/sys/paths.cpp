@@ -12,10 +12,15 @@
 namespace jvminit::sys {
 
 namespace {
-// 0: an executable regular file; EACCES: exists but is not one; ENOENT: nothing there.
-int check(const std::string& candidate) {
+// 0: an executable regular file; EACCES: exists but is not one; ENOENT: nothing there. `unsearchable`: EACCES
+// because a directory on the way may not be searched.
+int check(const std::string& candidate, bool& unsearchable) {
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) != 0) return ENOENT;
+    unsearchable = false;
+    if (::stat(candidate.c_str(), &st) != 0) {
+        unsearchable = errno == EACCES;
+        return unsearchable ? EACCES : ENOENT;
+    }
     if (!S_ISREG(st.st_mode) || ::access(candidate.c_str(), X_OK) != 0) return EACCES;
     return 0;
 }
@@ -24,9 +29,10 @@ int check(const std::string& candidate) {
 std::optional<Lookup> find_on_path(const std::string& program, const std::string& path_env) {
     if (program.empty()) return std::nullopt;
     if (program.find('/') != std::string::npos) {
-        const int error = check(program);
+        bool unsearchable = false;
+        const int error = check(program, unsearchable);
         if (error == ENOENT) return std::nullopt;
-        return Lookup{program, error};
+        return Lookup{program, error, unsearchable};
     }
     std::optional<Lookup> not_executable;
     const std::string_view dirs = path_env;
@@ -46,9 +52,10 @@ std::optional<Lookup> find_on_path(const std::string& program, const std::string
         const std::string_view dir = dirs.substr(start, end == std::string_view::npos ? end : end - start);
         if (!listed_before(start, dir)) {
             candidate.assign(dir.empty() ? std::string_view(".") : dir).append(1, '/').append(program);
-            const int error = check(candidate);
+            bool unsearchable = false;
+            const int error = check(candidate, unsearchable);
             if (error == 0) return Lookup{candidate, 0};
-            if (error == EACCES && !not_executable) not_executable = Lookup{candidate, EACCES};
+            if (error == EACCES && !not_executable) not_executable = Lookup{candidate, EACCES, unsearchable};
         }
         if (end == std::string_view::npos) break;
         start = end + 1;

@@ -8,13 +8,15 @@
 namespace jvminit::sys {
 
 struct Lookup {
-    std::string path;  // the file that would be executed (PROGRAM itself when it contains a '/')
-    int error = 0;     // 0: executable; EACCES: exists but not executable (or a directory); ENOENT: not found
+    std::string path;           // the file that would be executed (PROGRAM itself when it contains a '/')
+    int error = 0;              // 0: executable; EACCES: exists but not executable (or a directory); ENOENT: not found
+    bool unsearchable = false;  // with EACCES: a directory on the way cannot be searched (stat(2) gave EACCES)
 };
 
 // Searches `path_env` (colon separated; an empty entry is the working directory, as execvp does) for
 // `program`, unless it contains a '/'. Returns the first executable regular file; else the first match
-// that exists but cannot be executed, with EACCES; else nullopt (ENOENT). Uses access(2) and stat(2);
+// that exists but cannot be executed, or that sits below a directory that cannot be searched (execvp(3)
+// reports that EACCES too, 126), with EACCES; else nullopt (ENOENT). Uses access(2) and stat(2);
 // an entry listed twice (the same text) is looked at once.
 std::optional<Lookup> find_on_path(const std::string& program, const std::string& path_env);
 

@@ -85,6 +85,23 @@ expect_one_line_naming "$T/not-executable"
 assert_absent "$T/ran" "marker of the non-executable script"
 ok "$(cat "$ERR")"
 
+check "PROGRAM below a directory its user may not search gives 126 and 'Permission denied', as execvp does (not 127 'not found')"
+# Found by a trial: the lookup took the failed stat(2) for "not there".
+if command -v setpriv >/dev/null; then
+  locked=$T/locked
+  mkdir -p "$locked" && cp "$(type -P true)" "$locked/prog" && chmod 700 "$locked"
+  chmod o+x "$T" # the test directory itself stays searchable for 65534
+  for program in prog "$locked/prog"; do
+    _run 20 setpriv --reuid=65534 --regid=65534 --clear-groups env PATH="$locked:/usr/bin:/bin" "$JVMINIT" -- "$program"
+    assert_rc 126 "$program below an unsearchable directory"
+    expect_one_line_naming "$locked/prog"
+    assert_file_contains "$ERR" "Permission denied" "the error"
+  done
+  ok "$(cat "$ERR")"
+else
+  skip_part "no setpriv"
+fi
+
 check "a directory as program gives 126 and one stderr line naming it"
 mkdir "$T/a-directory"
 run_pid1 -- "$T/a-directory"
