@@ -119,6 +119,7 @@ private:
         // signalfd hands out pending signals lowest number first, so a SIGTERM (15) can come before the
         // SIGCHLD (17) that says the child stopped: learn the child's state first, or a stopped child would
         // not get its SIGCONT and would hold the SIGTERM until the grace period ends.
+        const bool asked_before = descendants_asked_to_stop_;
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) reap();
         if (is_stop_signal(sig) && stopping()) {
             // signalfd hands out SIGTERM (15) before SIGTSTP (20) whatever the order they came in: once
@@ -131,7 +132,12 @@ private:
             if (sig == SIGTERM || sig == SIGINT) start_stop(sig, received, forwarded);
             return;
         }
-        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
+        if (sig == SIGTERM && !asked_before && descendants_asked_to_stop_) {
+            // The reap just above found the main child ended and sent the remaining processes SIGTERM already:
+            // not a second one (a shell's trap would run twice; found by a trial).
+            spdlog::debug("{} received as the main child ended; the remaining processes have their SIGTERM",
+                          config::signal_name(received));
+        } else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
             spdlog::debug("{} received while remaining processes stop; passing {} on", config::signal_name(received),
                           config::signal_name(sig));
             signal_descendants(sig, true);

@@ -121,6 +121,26 @@ left=$(pgrep -fx "sleep 1001\\.$u" || true)
 [[ -z $left ]] || fail "'sleep 1001.$u' (pid $left) is left after jvminit ended"
 ok "130, nothing left"
 
+check "a SIGTERM read together with the main child's end: a remaining process gets one SIGTERM, not two"
+# signalfd hands out SIGTERM (15) before SIGCHLD (17): the reap before forwarding found the main child ended
+# and sent the rest SIGTERM, then the SIGTERM was passed on to them again (found by a trial: a shell's trap
+# could run twice). jvminit is stopped while the main child ends and the SIGTERM comes, so both are pending.
+terms=$T/terms
+# shellcheck disable=SC2016
+JVMINIT_LOG_LEVEL=debug start_plain -- sh -c "sh -c 'trap \"echo TERM >> $terms\" TERM; echo up; i=0; while [ \$i -lt 100 ]; do sleep .05; i=\$((i+1)); [ -s $terms ] && { sleep .5; exit 0; }; done' & sleep .5; exit 0"
+wait_for_line "$OUT" 'up' 10
+kill -STOP "$INIT_PID"
+sleep 1 # the main child ends meanwhile
+kill -TERM "$INIT_PID"
+kill -CONT "$INIT_PID"
+wait_done
+assert_rc 0 "exit status (the main child's 0)"
+assert_eq 1 "$(grep -c TERM "$terms" 2>/dev/null || echo 0)" "SIGTERMs the remaining process saw"
+# Two SIGTERMs sent microseconds apart mostly merge into one pending signal; the log shows whether a second went.
+assert_file_contains "$ERR" "the remaining processes have their SIGTERM" "jvminit's debug log"
+assert_file_not_contains "$ERR" "passing SIGTERM on" "jvminit's debug log"
+ok "one SIGTERM"
+
 # ---- no permission to signal the child --------------------------------------------------------------
 # A container with its capabilities dropped (--cap-drop=ALL: no CAP_KILL) whose child switches users
 # (gosu, setpriv): kill(2) gives EPERM. jvminit said "SIGTERM forwarded" and failed the SIGKILL at the
