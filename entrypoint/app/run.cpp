@@ -165,6 +165,9 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     options.signal_rewrite = p.settings.values.signal_rewrite;
     options.child_has_terminal = request.take_terminal;
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
+    // The terminal's foreground back from the child's group, which is gone: a shell (or the next program) in
+    // jvminit's group would find it on a dead group, its Ctrl-C lost. SIGTTOU is blocked.
+    if (request.take_terminal && ::tcgetpgrp(STDIN_FILENO) == launched.pid) ::tcsetpgrp(STDIN_FILENO, ::getpgrp());
 
     const int exit_code = supervise::exit_code_for(outcome, p.settings.values.stop_exit_zero);
     try {  // the child's status matters more than the line that reports it

@@ -1,5 +1,6 @@
 #include "supervise/supervisor.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,10 +11,12 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/values.hpp"
 #include "supervise/process_tree.hpp"
+#include "sys/fd.hpp"
 
 namespace jvminit::supervise {
 
@@ -66,7 +69,7 @@ public:
                 deadline_ = Clock::now();  // `info` stays empty: the grace period ends below
             }
             if (!info) {
-                if (killing_ && !options_.is_pid1 && !proc_usable_) {
+                if (killing_ && !options_.is_pid1 && !proc_usable_ && main_child_ended_) {
                     // Without /proc a subreaper cannot find what left the child's process group, and would
                     // wait for it for ever: it goes to the init above once jvminit has ended.
                     spdlog::warn(
@@ -151,7 +154,8 @@ private:
     bool forward_to_main_child(int sig, const signalfd_siginfo& info) {
         spdlog::debug("forwarding {} (from pid {}) to pid {}", config::signal_name(sig), info.ssi_pid, outcome_.pid);
         // The child is not reaped yet (we would know), so its pid is still its own: kill cannot hit another process.
-        const bool forwarded = ::kill(outcome_.pid, sig) == 0;
+        // A SIGCONT (a shell's `fg` for jvminit) goes to the child's whole group, with the terminal first.
+        const bool forwarded = sig == SIGCONT ? continue_child() : ::kill(outcome_.pid, sig) == 0;
         if (!forwarded) {
             const int error = errno;
             spdlog::error("cannot forward {} to pid {}: {}{}", config::signal_name(sig), outcome_.pid,
@@ -159,7 +163,7 @@ private:
         }
         if (main_child_stopped_ && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)) {
             // A stopped child would hold the signal pending forever (pid1-behaviour.md scenario 11).
-            ::kill(outcome_.pid, SIGCONT);
+            continue_child();
         }
         return forwarded;
     }
@@ -204,7 +208,7 @@ private:
                 if (is_main_child) main_child_stopped_ = WIFSTOPPED(status);
                 if (is_main_child && options_.child_has_terminal && !stopping()) follow_terminal_job_control(status);
                 // While stopping, a stopped child would hold its SIGTERM until SIGKILL: let it run.
-                if (is_main_child && main_child_stopped_ && stopping()) ::kill(pid, SIGCONT);
+                if (is_main_child && main_child_stopped_ && stopping()) continue_child();
                 continue;
             }
             if (is_main_child) {
@@ -222,31 +226,61 @@ private:
         if (killing_ && !no_children_left_) kill_everything();  // catch what was forked meanwhile
     }
 
-    // Ctrl-Z stopped the main child, which has the terminal: take the terminal back, so that Ctrl-C reaches
-    // jvminit (forward_to_main_child adds the SIGCONT), and, under a job-control shell, stop as its job; give
-    // it back when the child continues. SIGTTOU, which tcsetpgrp raises in a background group, is blocked.
+    // The main child stopped or continued while it had the terminal (child_has_terminal). Stopped with the
+    // terminal's foreground (Ctrl-Z, or a program that stops itself, as nano does): jvminit takes the
+    // foreground, so the next Ctrl-C comes to jvminit and reaches the child with a SIGCONT (continue_child),
+    // and, as a job of a shell with job control, stops itself so that the shell shows it stopped. Stopped on
+    // reading or writing the terminal from the background (SIGTTIN/SIGTTOU, after `bg`): given the terminal and
+    // continued if jvminit's group has it now (`fg` of a running job sends no SIGCONT), else, under such a
+    // shell, jvminit stops itself too ("Stopped (tty input)"). tcsetpgrp(3) from a background group raises
+    // SIGTTOU, which jvminit blocks.
     void follow_terminal_job_control(int status) {
-        if (WIFSTOPPED(status)) {
-            const int sig = WSTOPSIG(status);
-            if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) return;  // someone's SIGSTOP: not the terminal's
-            if (::tcgetpgrp(STDIN_FILENO) != outcome_.pid) return;           // the terminal has moved on
+        if (!WIFSTOPPED(status)) return;  // continued: continue_child gave the terminal already
+        const int sig = WSTOPSIG(status);
+        const pid_t foreground = ::tcgetpgrp(STDIN_FILENO);
+        if (foreground == outcome_.pid) {
             if (::tcsetpgrp(STDIN_FILENO, ::getpgrp()) != 0) return;
-            terminal_taken_back_ = true;
-            if (::getsid(0) == ::getpid()) {
-                spdlog::debug("pid {} stopped by {}; the terminal's keys come to jvminit now", outcome_.pid,
-                              config::signal_name(sig));
+            spdlog::debug("pid {} stopped by {} with the terminal; the terminal's keys come to jvminit now",
+                          outcome_.pid, config::signal_name(sig));
+        } else if (sig == SIGTTIN || sig == SIGTTOU) {
+            if (foreground == ::getpgrp()) {
+                continue_child();  // hands the terminal over first
                 return;
             }
-            spdlog::debug("pid {} stopped by {}; stopping jvminit too, as its shell's job", outcome_.pid,
-                          config::signal_name(sig));
-            ::kill(::getpid(), SIGSTOP);  // `fg` continues jvminit, which passes the SIGCONT on
+        } else {
             return;
         }
-        // Continued: the terminal back to the child, if jvminit's group has it (`fg`, not `bg`).
-        if (terminal_taken_back_ && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp()) {
+        if (!under_job_control_shell()) return;
+        spdlog::debug("stopping jvminit too, as its shell's job; fg continues it");
+        ::kill(::getpid(), SIGSTOP);
+    }
+
+    // A shell with job control started jvminit as a job: jvminit leads its own process group, in a session
+    // it does not lead, and its parent is a shell (/proc/PPID/comm), not an init. Under tini (`docker run
+    // --init`), another init or a script without job control, nobody would ever continue a stopped jvminit.
+    static bool under_job_control_shell() {
+        const pid_t parent = ::getppid();
+        if (::getpgrp() != ::getpid() || ::getsid(0) == ::getpid() || parent == 1) return false;
+        char comm[32] = {};
+        const std::string path = "/proc/" + std::to_string(parent) + "/comm";
+        sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+        const ssize_t n = fd ? ::read(fd.get(), comm, sizeof comm - 1) : -1;
+        if (n <= 0) return false;
+        std::string_view name(comm, static_cast<std::size_t>(n));
+        if (name.ends_with('\n')) name.remove_suffix(1);
+        constexpr std::string_view kShells[] = {"bash", "sh",   "dash", "zsh",  "ksh",  "mksh",   "ash",
+                                                "fish", "tcsh", "csh",  "yash", "oksh", "busybox"};
+        return std::find(std::begin(kShells), std::end(kShells), name) != std::end(kShells);
+    }
+
+    // SIGCONT to the main child's process group (a shell's `fg` continues a whole job), after giving it the
+    // terminal when it had it at the start and jvminit's group has it now (not after a shell's `bg`). True
+    // when the signal reached the group.
+    bool continue_child() {
+        if (options_.child_has_terminal && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp())
             ::tcsetpgrp(STDIN_FILENO, outcome_.pid);
-            terminal_taken_back_ = false;
-        }
+        if (::kill(-outcome_.pid, SIGCONT) == 0) return true;
+        return ::kill(outcome_.pid, SIGCONT) == 0;  // the group's id is the child's; it may have left it
     }
 
     void ask_descendants_to_stop() {
@@ -312,10 +346,18 @@ private:
         int count = 0;
         std::vector<pid_t> refused;
         const auto found = descendants();
-        if (!found && !options_.is_pid1) {
-            ::kill(-outcome_.pid, SIGKILL);  // the main child's process group; then wait a moment (run)
-            if (!main_child_ended_) outcome_.killed_after_grace = true;
-            deadline_ = Clock::now() + kGiveUpAfterKill;
+        if (!found) {
+            // The main child first, by its pid (it is not reaped, so the pid is still its own).
+            if (!main_child_ended_) {
+                if (::kill(outcome_.pid, SIGKILL) == 0)
+                    outcome_.killed_after_grace = true;
+                else if (errno == EPERM)
+                    refused.push_back(outcome_.pid);
+            }
+            if (!options_.is_pid1) {
+                ::kill(-outcome_.pid, SIGKILL);  // the main child's process group; then wait a moment (run)
+                deadline_ = Clock::now() + kGiveUpAfterKill;
+            }
         }
         for (pid_t pid : found.value_or(std::vector<pid_t>())) {
             if (::kill(pid, SIGKILL) == 0) {
@@ -356,8 +398,7 @@ private:
     bool killing_ = false;
     bool stop_requested_ = false;  // a SIGTERM/SIGINT for the main child came in (delivered or not)
     bool kill_refused_reported_ = false;
-    bool proc_usable_ = true;           // until descendants() finds no /proc of this pid namespace
-    bool terminal_taken_back_ = false;  // follow_terminal_job_control took the terminal from the stopped child
+    bool proc_usable_ = true;  // until descendants() finds no /proc of this pid namespace
 };
 
 }  // namespace

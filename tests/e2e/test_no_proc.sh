@@ -47,4 +47,29 @@ assert_file_contains "$ERR" "process group" "jvminit's log"
 assert_file_contains "$ERR" "exiting without waiting for them" "jvminit's log"
 ok "$(grep -h 'exiting without' "$ERR")"
 
+check "PID 1 without /proc: a main child that ignores SIGTERM is killed at the grace end, and the last line says so"
+_start unshare --pid --fork --kill-child --mount sh -c "$NO_PROC" sh "$JVMINIT" --stop-timeout 1s -- sh -c 'trap "" TERM; echo up; exec sleep 30'
+wait_for_line "$OUT" 'up' 10
+signal_init TERM
+wait_done
+assert_rc 137 "exit status"
+assert_file_contains "$ERR" "killed at the end of the grace period" "the last line"
+ok "$(tail -n 1 "$ERR")"
+
+check "subreaper without /proc, no CAP_KILL, a child of another user: the refused SIGKILL is said, and jvminit waits for the child's own end (its 4), not 1 s"
+# Found by a review: it gave up a second after the refused SIGKILL and exited 0 with no status reaped.
+if have_cap_tools; then
+  _start unshare --pid --fork --kill-child --mount-proc sh -c \
+    "umount -l /proc || exit 99; capsh --drop=cap_kill -- -c 'exec \"\$0\" --stop-timeout=1s -- setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \"trap \\\"\\\" TERM; echo up; sleep 4; exit 4\"' \"\$0\"; echo \"jvminit exited \$?\"" \
+    "$JVMINIT"
+  wait_for_line "$OUT" 'up' 10
+  signal_init TERM # INIT_PID: jvminit (by its executable), inside the namespace
+  wait_done
+  assert_file_contains "$OUT" "jvminit exited 4" "the shell's report"
+  assert_file_contains "$ERR" "cannot send SIGKILL" "jvminit's log"
+  ok "$(grep -h 'exiting with' "$ERR")"
+else
+  skip_part "no capsh or setpriv"
+fi
+
 say "pass"

@@ -117,27 +117,79 @@ wait_for_line "$OUT" 'got INT' 1
 assert_rc 0 "exit status (the child's INT trap exits 0)"
 ok "stopped by Ctrl-Z, ended by Ctrl-C"
 
-check "with a TTY under a job-control shell: Ctrl-Z stops jvminit as the shell's job (the prompt comes back); fg continues it; Ctrl-C then ends the child"
-shell_out=$T/shell.out
-env --default-signal timeout -k 5 60 script -qefc "env PS1='prompt> ' bash --norc -i" /dev/null <"$keys" >"$shell_out" 2>&1 &
-shell=$!
-register_cleanup "$shell"
-wait_for_line "$shell_out" 'prompt>' 10
-type_key "$(printf '%q' "$JVMINIT") -- sleep 1000\n"
-wait_for_line "$shell_out" 'started sleep' 10
+# start_session CMD: CMD on a new pty (script), reading the keys typed; its output in $session_out.
+sessions=0
+start_session() {
+  session_out=$T/session.$((++sessions)).out
+  env --default-signal timeout -k 5 90 script -qefc "$1" /dev/null <"$keys" >"$session_out" 2>&1 &
+  session=$!
+  register_cleanup "$session"
+}
+J=$(printf '%q' "$JVMINIT")
+
+# The steps that failed in review: a child reading the terminal after fg (it stopped again on SIGTTIN, the
+# terminal dead); a job behind a shell continued as a whole by fg; a child that stops itself with SIGSTOP
+# (as nano does). Each output to wait for is made by the program, not the echo of what was typed.
+check "with a TTY under a job-control shell: Ctrl-Z stops jvminit as the shell's job (prompt back); fg gives the child the terminal and its whole group SIGCONT"
+start_session "env PS1='prompt> ' bash --norc -i"
+wait_for_line "$session_out" 'prompt>' 10
+type_key "$J -- sed -u s/ping/PONG/\n"
+wait_for_line "$session_out" 'started sed' 10
+type_key 'ping-1\n'
+wait_for_line "$session_out" 'PONG-1' 10
 type_key '\032'
-wait_for_line "$shell_out" 'Stopped' 10
+wait_for_line "$session_out" 'Stopped' 10
 type_key 'echo PROMPT-$((40+2))\n'
-wait_for_line "$shell_out" 'PROMPT-42' 10
+wait_for_line "$session_out" 'PROMPT-42' 10
 type_key 'fg\n'
-sleep 1 # fg: jvminit continues, passes SIGCONT on, gives the child the terminal again
+type_key 'ping-2\n'
+wait_for_line "$session_out" 'PONG-2' 10
+type_key '\004'
+wait_for_line "$session_out" 'sed .pid [0-9]+. exited with code 0' 10
+ok "Stopped, prompt back, fg, the child reads the terminal again"
+# A job behind a shell: fg continues the sleep too.
+type_key "$J -- sh -c 'sleep 3; echo SLEPT-\$((1+1))'\n"
+wait_for_line "$session_out" 'started sh' 10
+type_key '\032'
+wait_for_line "$session_out" 'Stopped.*sleep 3' 10
+type_key 'fg\n'
+wait_for_line "$session_out" 'SLEPT-2' 15
+ok "the whole job continued"
+# A child that stops itself.
+type_key "$J -- sh -c 'kill -STOP \$\$; echo RESUMED-\$((2+3))'\n"
+wait_for_line "$session_out" 'Stopped.*kill -STOP' 10
+type_key 'fg\n'
+wait_for_line "$session_out" 'RESUMED-5' 10
+ok "self-stopped child: Stopped, fg resumes it"
+# Ctrl-C after fg.
+type_key "$J -- sleep 1000\n"
+wait_for_line "$session_out" 'started sleep' 10
+type_key '\032'
+wait_for_line "$session_out" 'Stopped.*sleep 1000' 10
+type_key 'fg\n'
+wait_for_line "$session_out" 'fg' 5
+sleep 1 # fg: jvminit continues and gives the child the terminal; a Ctrl-C before that reaches it through jvminit
 type_key '\003'
-wait_for_line "$shell_out" 'killed by signal 2' 10
+wait_for_line "$session_out" 'killed by signal 2' 10
 type_key 'echo STATUS-$?\n'
-wait_for_line "$shell_out" 'STATUS-130' 10
+wait_for_line "$session_out" 'STATUS-130' 10
 type_key 'exit\n'
-wait "$shell" || true
-ok "Stopped, prompt back, fg, Ctrl-C: 130"
+wait "$session" || true
+ok "Ctrl-C after fg: 130"
+
+check "with a TTY under a shell without job control: Ctrl-Z does not stop jvminit (nobody would continue it), Ctrl-C ends the child; the terminal goes back to jvminit's group when it exits"
+# The first jvminit's child group kept the terminal after it ended: the second found it on a dead group,
+# could not give it to its child, and Ctrl-C reached nobody (found by a review, older code).
+start_session "bash -c \"$J -- true; $J -- sed -u s/ping/PONG/; echo DONE-\\\$?\""
+wait_for_line "$session_out" 'started sed' 10
+type_key 'ping-3\n'
+wait_for_line "$session_out" 'PONG-3' 10
+type_key '\032'
+sleep 1
+type_key '\003'
+wait_for_line "$session_out" 'DONE-130' 10
+wait "$session" || true
+ok "the second start got the terminal; Ctrl-Z then Ctrl-C: 130, nothing stopped for ever"
 exec 7>&-
 
 say "pass"
