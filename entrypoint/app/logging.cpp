@@ -1,13 +1,21 @@
 #include "app/logging.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
+
+#include "sys/fd.hpp"
 
 namespace jvminit::app {
 
@@ -38,6 +46,49 @@ void setup_logging(config::LogLevel level) {
 }
 
 namespace {
+// spdlog's sink for log_without_blocking: each line in one write(2), dropped when the pipe is full.
+class NonBlockingSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+public:
+    explicit NonBlockingSink(sys::UniqueFd fd) : fd_(std::move(fd)) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t line;
+        formatter_->format(msg, line);
+        if (dropped_ > 0) {
+            const std::string notice =
+                "[jvminit warning] " + std::to_string(dropped_) + " log line(s) dropped: stderr was full\n";
+            if (!write_all(notice.data(), notice.size())) {
+                ++dropped_;
+                return;
+            }
+            dropped_ = 0;
+        }
+        if (!write_all(line.data(), line.size())) ++dropped_;
+    }
+    void flush_() override {}
+
+private:
+    // False when nothing of it could be written (the pipe full: EAGAIN). A line longer than the pipe's atomic
+    // size may go out in parts; the rest of it is dropped then.
+    bool write_all(const char* data, std::size_t size) {
+        std::size_t done = 0;
+        while (done < size) {
+            const ssize_t n = ::write(fd_.get(), data + done, size - done);
+            if (n > 0) {
+                done += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            return done > 0;
+        }
+        return true;
+    }
+
+    sys::UniqueFd fd_;
+    std::size_t dropped_ = 0;
+};
+
 // A reader that is gone (`jvminit --help | true`, `jvminit --bogus 2>&1 | true`) must give EPIPE and an exit
 // status of jvminit's, not death by SIGPIPE (its default action) and an unexplained 141. Only on the way out:
 // the run path ignores SIGPIPE itself and gives the child the original disposition (sys/signals.hpp).
@@ -47,6 +98,17 @@ void ignore_sigpipe() {
     ::sigaction(SIGPIPE, &ignore, nullptr);
 }
 }  // namespace
+
+void log_without_blocking() {
+    struct stat st {};
+    if (::fstat(STDERR_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+    sys::UniqueFd fd(::open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) return;  // no /proc: the log stays blocking
+    auto logger = std::make_shared<spdlog::logger>("jvminit", std::make_shared<NonBlockingSink>(std::move(fd)));
+    logger->set_pattern("[jvminit %l] %v");
+    logger->set_level(spdlog::default_logger()->level());
+    spdlog::set_default_logger(logger);
+}
 
 void print_error(std::string_view message) {
     ignore_sigpipe();

@@ -10,6 +10,14 @@ namespace jvminit::app {
 // Installs the default logger (stderr, flushed per line). Call once, before any other logging.
 void setup_logging(config::LogLevel level);
 
+// For the supervision of a child: when stderr is a pipe or FIFO (a container runtime's log reader), the log
+// writes to a second, non-blocking open of it (/proc/self/fd/2, close-on-exec): a reader that stops reading
+// must not stop jvminit, which would then forward nothing, reap nothing and never send its SIGKILL. A line that
+// does not fit is dropped; the next line that fits says how many were. The child keeps the blocking stderr it
+// shares with jvminit (O_NONBLOCK belongs to an open file description). Anything else (a terminal, a file,
+// /dev/null, a socket) is left as it is. Costs one fstat(2) (and one open(2) for a pipe).
+void log_without_blocking();
+
 // Prints one error line "[jvminit error] <message>" on stderr whatever the log level: for bad input,
 // which must always be reported. Control characters in the message are escaped (\n, \xNN).
 // Sets SIGPIPE to ignored first, like print_out: call it only for errors that end the run.

@@ -110,6 +110,7 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     if (auto* failure = std::get_if<Failure>(&loaded)) return fail(*failure);
     auto settings = std::get<config::ResolvedSettings>(std::move(loaded));
     setup_logging(settings.values.log_level);
+    log_without_blocking();  // from here on jvminit supervises: a stuck log reader must not stop it
 
     auto prepared = prepare(std::move(settings), command_line.program, environment, /*dry_run=*/false);
     if (auto* failure = std::get_if<Failure>(&prepared)) return fail(*failure);

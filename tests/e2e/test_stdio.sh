@@ -39,4 +39,31 @@ under jvminit:
 $via"
 ok "fds above 2: $(tr '\n' ' ' <<<"$direct")"
 
+check "stderr a pipe whose reader stopped reading: jvminit still stops the child (SIGKILL at the grace end) and exits; the child's own stderr stays blocking"
+# Found by a trial: jvminit blocked in its log write for ever, its SIGKILL never came.
+stuck=$T/stuck-log
+mkfifo "$stuck"
+exec 8<>"$stuck" # a reader that never reads (held read-write, so opening it for writing does not wait)
+blocking=$T/child-flags
+# The child fills the pipe (64 KiB), then reports whether its stderr is non-blocking (O_NONBLOCK 04000 in
+# /proc/self/fdinfo/2 flags), through a file, and waits with SIGTERM ignored.
+child_script="trap '' TERM; grep -q . /proc/self/fdinfo/2 && sed -n 's/^flags:[[:space:]]*//p' /proc/self/fdinfo/2 > $blocking; head -c 70000 /dev/zero >&2 & sleep 100"
+env --default-signal timeout -k 5 40 "$JVMINIT" --stop-timeout 1s -- sh -c "$child_script" </dev/null >/dev/null 2>"$stuck" &
+BG_PID=$!
+register_cleanup "$BG_PID"
+INIT_PID=$(find_init "$BG_PID") || fail "jvminit did not start"
+register_cleanup "$INIT_PID"
+ERR_NOTE="(stderr went to a FIFO nobody reads)"
+wait_until 10 test -s "$blocking" || fail "the child did not start"
+sleep 1 # the pipe fills
+signal_init TERM
+wait_until 20 is_gone "$INIT_PID" || fail "jvminit still runs 20 s after SIGTERM with a 1 s grace period: blocked writing its log $ERR_NOTE"
+RC=0
+wait "$BG_PID" || RC=$?
+assert_rc 137 "exit status (the child, SIGTERM ignored, killed at the grace end)"
+flags=$(cat "$blocking")
+(((8#$flags & 04000) == 0)) || fail "the child's stderr is non-blocking (flags $flags): jvminit's must be its own"
+exec 8<&-
+ok "137; the child's stderr flags $flags (blocking)"
+
 say "pass"
