@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -164,11 +165,18 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     options.grace_period = p.settings.values.stop_timeout;
     options.is_pid1 = is_pid1;
     options.signal_rewrite = p.settings.values.signal_rewrite;
-    options.child_has_terminal = request.take_terminal;
+    if (termios modes{}; ::isatty(STDIN_FILENO) == 1 && ::tcgetattr(STDIN_FILENO, &modes) == 0)
+        options.terminal_modes = modes;
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
-    // The terminal's foreground back from the child's group, which is gone: a shell (or the next program) in
-    // jvminit's group would find it on a dead group, its Ctrl-C lost. SIGTTOU is blocked.
-    if (request.take_terminal && ::tcgetpgrp(STDIN_FILENO) == launched.pid) ::tcsetpgrp(STDIN_FILENO, ::getpgrp());
+    // The terminal's foreground back from the child's group, or a group of what it started, now gone: a shell
+    // (or the next program) in jvminit's group would find it on a dead group, its Ctrl-C lost. Not from a live
+    // group (a shell that took it back). SIGTTOU is blocked.
+    if (::isatty(STDIN_FILENO) == 1) {
+        const pid_t foreground = ::tcgetpgrp(STDIN_FILENO);
+        if (foreground > 0 && foreground != ::getpgrp() &&
+            (foreground == launched.pid || (::kill(-foreground, 0) != 0 && errno == ESRCH)))
+            ::tcsetpgrp(STDIN_FILENO, ::getpgrp());
+    }
 
     const int exit_code = supervise::exit_code_for(outcome, p.settings.values.stop_exit_zero);
     try {  // the child's status matters more than the line that reports it

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -206,9 +207,15 @@ private:
             const bool is_main_child = pid == outcome_.pid && !main_child_ended_;
             if (WIFSTOPPED(status) || WIFCONTINUED(status)) {
                 if (is_main_child) main_child_stopped_ = WIFSTOPPED(status);
-                if (is_main_child && options_.child_has_terminal && !stopping()) follow_terminal_job_control(status);
-                // While stopping, a stopped child would hold its SIGTERM until SIGKILL: let it run.
-                if (is_main_child && main_child_stopped_ && stopping()) continue_child();
+                if (is_main_child && WIFSTOPPED(status)) {
+                    if (stopping())
+                        continue_while_stopping(WSTOPSIG(status));
+                    else
+                        follow_job_control(WSTOPSIG(status));
+                } else if (WIFSTOPPED(status) && (stopping() || descendants_asked_to_stop_) && !killing_) {
+                    // A remaining process stopped during its grace period (Ctrl-Z) would not finish its shutdown.
+                    ::kill(pid, SIGCONT);
+                }
                 continue;
             }
             if (is_main_child) {
@@ -226,41 +233,68 @@ private:
         if (killing_ && !no_children_left_) kill_everything();  // catch what was forked meanwhile
     }
 
-    // The main child stopped or continued while it had the terminal (child_has_terminal). Stopped with the
-    // terminal's foreground (Ctrl-Z, or a program that stops itself, as nano does): jvminit takes the
-    // foreground, so the next Ctrl-C comes to jvminit and reaches the child with a SIGCONT (continue_child),
-    // and, as a job of a shell with job control, stops itself so that the shell shows it stopped. Stopped on
-    // reading or writing the terminal from the background (SIGTTIN/SIGTTOU, after `bg`): given the terminal and
-    // continued if jvminit's group has it now (`fg` of a running job sends no SIGCONT), else, under such a
-    // shell, jvminit stops itself too ("Stopped (tty input)"). tcsetpgrp(3) from a background group raises
-    // SIGTTOU, which jvminit blocks.
-    void follow_terminal_job_control(int status) {
-        if (!WIFSTOPPED(status)) return;  // continued: continue_child gave the terminal already
-        const int sig = WSTOPSIG(status);
-        const pid_t foreground = ::tcgetpgrp(STDIN_FILENO);
-        if (foreground == outcome_.pid) {
-            if (::tcsetpgrp(STDIN_FILENO, ::getpgrp()) != 0) return;
+    // Job control for the main child, which jvminit placed in a process group of its own (launcher): what a
+    // shell does for a job, so that the terminal's keys keep working and a shell above sees jvminit's job stop.
+    //  - Stopped while its group has the terminal (Ctrl-Z, or a program that stops itself, as nano does):
+    //    jvminit takes the terminal, with the modes it started with (a raw-mode child such as jshell would
+    //    leave Ctrl-C without effect), so the next Ctrl-C comes to jvminit and reaches the child with a SIGCONT.
+    //  - Stopped on reading or writing the terminal from the background (SIGTTIN/SIGTTOU) while jvminit's
+    //    group has it (`fg` of a running job sends no SIGCONT; a start with `&`): given the terminal, continued.
+    //  - Otherwise, and after taking the terminal, as the job of a shell with job control: jvminit stops its
+    //    whole process group (a pipeline's other members, a wrapper script), so the shell shows it stopped;
+    //    `fg` continues it, and the SIGCONT it passes on gives the child the terminal again (continue_child).
+    // tcsetpgrp(3) and tcsetattr(3) from a background group raise SIGTTOU, which jvminit blocks.
+    void follow_job_control(int sig) {
+        const bool terminal = ::isatty(STDIN_FILENO) == 1;
+        const pid_t foreground = terminal ? ::tcgetpgrp(STDIN_FILENO) : -1;
+        if (terminal && foreground == outcome_.pid) {
+            take_terminal();
             spdlog::debug("pid {} stopped by {} with the terminal; the terminal's keys come to jvminit now",
                           outcome_.pid, config::signal_name(sig));
-        } else if (sig == SIGTTIN || sig == SIGTTOU) {
-            if (foreground == ::getpgrp()) {
-                continue_child();  // hands the terminal over first
-                return;
-            }
-        } else {
+        } else if (terminal && (sig == SIGTTIN || sig == SIGTTOU) && foreground == ::getpgrp()) {
+            continue_child();  // hands the terminal over first
             return;
         }
-        if (!under_job_control_shell()) return;
-        spdlog::debug("stopping jvminit too, as its shell's job; fg continues it");
-        ::kill(::getpid(), SIGSTOP);
+        stop_as_shell_job();
     }
 
-    // A shell with job control started jvminit as a job: jvminit leads its own process group, in a session
-    // it does not lead, and its parent is a shell (/proc/PPID/comm), not an init. Under tini (`docker run
-    // --init`), another init or a script without job control, nobody would ever continue a stopped jvminit.
-    static bool under_job_control_shell() {
-        const pid_t parent = ::getppid();
-        if (::getpgrp() != ::getpid() || ::getsid(0) == ::getpid() || parent == 1) return false;
+    // While stopping, a stopped main child would hold its SIGTERM until SIGKILL: let it run. Unless it stopped
+    // on the terminal from the background (a JVM's Console hook restoring the echo) where jvminit cannot give
+    // it the terminal: continuing it would only loop on SIGTTOU. Then, as a shell's job, jvminit stops, and
+    // `fg` lets the hook finish; without such a shell it stays stopped until the grace period's SIGKILL.
+    void continue_while_stopping(int sig) {
+        const bool on_terminal = sig == SIGTTIN || sig == SIGTTOU;
+        if (on_terminal && !(::isatty(STDIN_FILENO) == 1 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp())) {
+            stop_as_shell_job();
+            return;
+        }
+        continue_child();
+    }
+
+    // As the job of a shell with job control (job_control_shell_above), stops jvminit's process group.
+    void stop_as_shell_job() {
+        if (!job_control_shell_above()) return;
+        spdlog::debug("pid {} stopped; stopping jvminit's process group too, as its shell's job", outcome_.pid);
+        ::kill(0, SIGSTOP);  // `fg` continues jvminit, which continues the child
+    }
+
+    // A shell with job control placed jvminit's process group as a job: the group is not the session leader's,
+    // and its leader's parent is a shell (/proc/PID/comm). Under tini (`docker run --init`), another init, or a
+    // session with no shell above (`docker run -t`: jvminit or a script leads it), nobody would continue it.
+    static bool job_control_shell_above() {
+        const pid_t group = ::getpgrp();
+        if (group == ::getsid(0)) return false;
+        pid_t parent = group == ::getpid() ? ::getppid() : 0;
+        if (parent == 0) {
+            char stat[512] = {};
+            const std::string path = "/proc/" + std::to_string(group) + "/stat";
+            sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+            const ssize_t n = fd ? ::read(fd.get(), stat, sizeof stat - 1) : -1;
+            if (n <= 0) return false;
+            const auto ppid = parse_stat_ppid(std::string_view(stat, static_cast<std::size_t>(n)));
+            if (!ppid) return false;
+            parent = *ppid;
+        }
         char comm[32] = {};
         const std::string path = "/proc/" + std::to_string(parent) + "/comm";
         sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -273,12 +307,24 @@ private:
         return std::find(std::begin(kShells), std::end(kShells), name) != std::end(kShells);
     }
 
+    // The terminal to jvminit's group, with the modes jvminit started with; the child's saved for later.
+    void take_terminal() {
+        if (options_.terminal_modes) {
+            termios child_modes{};
+            if (::tcgetattr(STDIN_FILENO, &child_modes) == 0) child_modes_ = child_modes;
+            ::tcsetattr(STDIN_FILENO, TCSADRAIN, &*options_.terminal_modes);
+        }
+        ::tcsetpgrp(STDIN_FILENO, ::getpgrp());
+    }
+
     // SIGCONT to the main child's process group (a shell's `fg` continues a whole job), after giving it the
-    // terminal when it had it at the start and jvminit's group has it now (not after a shell's `bg`). True
-    // when the signal reached the group.
+    // terminal (with its own modes again) when jvminit's group has it. True when the signal reached the group.
     bool continue_child() {
-        if (options_.child_has_terminal && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp())
+        if (::isatty(STDIN_FILENO) == 1 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp()) {
+            if (child_modes_) ::tcsetattr(STDIN_FILENO, TCSADRAIN, &*child_modes_);
+            child_modes_.reset();
             ::tcsetpgrp(STDIN_FILENO, outcome_.pid);
+        }
         if (::kill(-outcome_.pid, SIGCONT) == 0) return true;
         return ::kill(outcome_.pid, SIGCONT) == 0;  // the group's id is the child's; it may have left it
     }
@@ -398,7 +444,8 @@ private:
     bool killing_ = false;
     bool stop_requested_ = false;  // a SIGTERM/SIGINT for the main child came in (delivered or not)
     bool kill_refused_reported_ = false;
-    bool proc_usable_ = true;  // until descendants() finds no /proc of this pid namespace
+    bool proc_usable_ = true;             // until descendants() finds no /proc of this pid namespace
+    std::optional<termios> child_modes_;  // the terminal's modes the child had when jvminit took the terminal
 };
 
 }  // namespace

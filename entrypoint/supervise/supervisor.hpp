@@ -9,8 +9,10 @@
 #pragma once
 
 #include <sys/types.h>
+#include <termios.h>
 
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include "config/values.hpp"
@@ -23,7 +25,9 @@ struct SupervisorOptions {
     std::chrono::milliseconds grace_period{8000};  // 0 ms to 24 h
     bool is_pid1 = false;                          // PID 1 of a pid namespace: kill(-1) reaches every process in it
     std::vector<config::SignalRewrite> signal_rewrite;  // signals forwarded as another one or dropped
-    bool child_has_terminal = false;  // the launch made the child's group the foreground of the terminal on stdin
+    // The terminal's modes (tcgetattr(3) of stdin) before the launch, when stdin is a terminal: restored when
+    // jvminit takes the terminal from a stopped child (whose raw mode would leave Ctrl-C without effect).
+    std::optional<termios> terminal_modes;
 };
 
 // Supervises `child` until it and every remaining descendant are gone:
@@ -36,12 +40,12 @@ struct SupervisorOptions {
 //  - when the main child has ended, remaining descendants get SIGTERM (and SIGCONT); the grace period runs
 //    from the stop request or else from the main child's end;
 //  - when it ends, everything left gets SIGKILL;
-//  - with `child_has_terminal`, when the terminal's own stop keys stop the main child (SIGTSTP/SIGTTIN/
-//    SIGTTOU from Ctrl-Z, not someone's SIGSTOP), jvminit takes the terminal's foreground back, so that the
-//    next Ctrl-C comes to it and is forwarded with SIGCONT (pid1-behaviour.md scenario 11); a jvminit that
-//    is not a session leader (started from a job-control shell) also stops itself, as that shell's job, so
-//    the shell gets the terminal back; when the child continues (fg: the SIGCONT jvminit passes on),
-//    the child gets the terminal again if jvminit's group has it (tcsetpgrp(3));
+//  - job control as a shell does it for the main child's process group (follow_job_control in
+//    supervisor.cpp): when a stop of the main child leaves its group with the terminal, jvminit takes it back
+//    (Ctrl-C then reaches the child with SIGCONT, pid1-behaviour.md scenario 11); a child stopped reading the
+//    terminal from the background gets it when jvminit's group has it; as the job of a shell with job
+//    control, jvminit stops its own process group so the shell shows it stopped; every SIGCONT to the child
+//    goes to its group, with the terminal when jvminit's group has it;
 //  - returns as soon as nothing is left (waitpid reports ECHILD).
 // Never throws: failures of system calls are logged and the loop goes on towards a stop.
 ChildOutcome supervise(sys::SignalFd& signals, pid_t child, const SupervisorOptions& options) noexcept;

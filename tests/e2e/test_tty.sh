@@ -161,6 +161,22 @@ wait_for_line "$session_out" 'Stopped.*kill -STOP' 10
 type_key 'fg\n'
 wait_for_line "$session_out" 'RESUMED-5' 10
 ok "self-stopped child: Stopped, fg resumes it"
+# Found by a second review: stdin not the terminal (no terminal given to the child: Ctrl-Z reaches jvminit,
+# which forwarded it and went on running), and a pipeline (jvminit stopped alone, `cat` kept the job running).
+type_key "$J -- env sh -c 'sleep 3; echo NOTTY-\$((3+4))' < /dev/null\n"
+wait_for_line "$session_out" 'started env' 10
+type_key '\032'
+wait_for_line "$session_out" 'Stopped.*dev/null' 10
+type_key 'fg\n'
+wait_for_line "$session_out" 'NOTTY-7' 15
+ok "stdin not the terminal: Stopped, fg resumes it"
+type_key "$J -- nice sh -c 'sleep 3; echo PIPED-\$((4+4))' 2>&1 | cat\n"
+wait_for_line "$session_out" 'started nice' 10
+type_key '\032'
+wait_for_line "$session_out" 'Stopped.*cat' 10
+type_key 'fg\n'
+wait_for_line "$session_out" 'PIPED-8' 15
+ok "a pipeline: the whole job Stopped, fg resumes it"
 # Ctrl-C after fg.
 type_key "$J -- sleep 1000\n"
 wait_for_line "$session_out" 'started sleep' 10
