@@ -275,7 +275,11 @@ private:
     void stop_as_shell_job() {
         if (!job_control_shell_above()) return;
         spdlog::debug("pid {} stopped; stopping jvminit's process group too, as its shell's job", outcome_.pid);
-        ::kill(0, SIGSTOP);  // `fg` continues jvminit, which continues the child
+        const auto stopped_at = Clock::now();
+        ::kill(0,
+               SIGSTOP);  // takes effect on the way out of kill(2); `fg` continues jvminit, which continues the child
+        // The grace period does not run while the job is stopped: `fg` after a while must not meet a SIGKILL.
+        if (deadline_) *deadline_ += Clock::now() - stopped_at;
     }
 
     // A shell with job control placed jvminit's process group as a job: the group is not the session leader's,

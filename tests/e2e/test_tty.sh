@@ -177,6 +177,22 @@ wait_for_line "$session_out" 'Stopped.*cat' 10
 type_key 'fg\n'
 wait_for_line "$session_out" 'PIPED-8' 15
 ok "a pipeline: the whole job Stopped, fg resumes it"
+# A shutdown hook that restores the terminal (a JVM's Console does) stops on SIGTTOU when the job is in the
+# background: jvminit stops as the job instead of continuing it in a loop, and the grace period does not run
+# while it is stopped, so `fg` later lets the hook finish (found by a second review: SIGKILL, hook lost).
+# shellcheck disable=SC2016
+printf '%s\n' 'trap "stty sane; echo HOOK-$((1+1)); exit 0" TERM' 'while :; do sleep .1; done' >"$T/hook.sh"
+type_key "$J --stop-timeout 2s -- dash $T/hook.sh\n"
+wait_for_line "$session_out" 'started dash' 10
+type_key '\032'
+wait_for_line "$session_out" 'Stopped.*hook.sh' 10
+type_key 'kill %1\n'
+sleep 4 # the hook stops on SIGTTOU, jvminit stops as the job; longer than the 2 s grace period
+type_key 'fg\n'
+wait_for_line "$session_out" 'HOOK-2' 10
+type_key 'echo HOOKRC-$?\n'
+wait_for_line "$session_out" 'HOOKRC-0' 10
+ok "the hook stopped on the terminal, fg after the grace period let it finish: 0"
 # Ctrl-C after fg.
 type_key "$J -- sleep 1000\n"
 wait_for_line "$session_out" 'started sleep' 10
