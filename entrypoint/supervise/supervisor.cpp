@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/values.hpp"
@@ -132,6 +133,9 @@ private:
             return;
         }
         if (!main_child_ended_) {
+            // A stop the terminal sent (Ctrl-Z reaches jvminit when its group has the terminal) or someone sent
+            // to jvminit: the child's stop that follows is the job's, which jvminit then joins (follow_job_control).
+            if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP) job_stop_forwarded_ = true;
             const bool forwarded = forward_to_main_child(sig, info);
             if (sig == SIGTERM || sig == SIGINT) start_stop(sig, received, forwarded);
             return;
@@ -156,7 +160,13 @@ private:
         spdlog::debug("forwarding {} (from pid {}) to pid {}", config::signal_name(sig), info.ssi_pid, outcome_.pid);
         // The child is not reaped yet (we would know), so its pid is still its own: kill cannot hit another process.
         // A SIGCONT (a shell's `fg` for jvminit) goes to the child's whole group, with the terminal first.
-        const bool forwarded = sig == SIGCONT ? continue_child() : ::kill(outcome_.pid, sig) == 0;
+        // What the terminal's keys send (the kernel: SI_KERNEL) went to a whole group; jvminit gets them when its
+        // group has the terminal, and passes them on to the child's group as the terminal would have.
+        const bool from_terminal = info.ssi_code == SI_KERNEL && info.ssi_pid == 0 &&
+                                   (sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGWINCH);
+        const bool forwarded = sig == SIGCONT  ? continue_child()
+                               : from_terminal ? ::kill(-outcome_.pid, sig) == 0 || ::kill(outcome_.pid, sig) == 0
+                                               : ::kill(outcome_.pid, sig) == 0;
         if (!forwarded) {
             const int error = errno;
             spdlog::error("cannot forward {} to pid {}: {}{}", config::signal_name(sig), outcome_.pid,
@@ -245,26 +255,31 @@ private:
     //    `fg` continues it, and the SIGCONT it passes on gives the child the terminal again (continue_child).
     // tcsetpgrp(3) and tcsetattr(3) from a background group raise SIGTTOU, which jvminit blocks.
     void follow_job_control(int sig) {
+        const bool forwarded_stop = std::exchange(job_stop_forwarded_, false);
         const bool terminal = ::isatty(STDIN_FILENO) == 1;
         const pid_t foreground = terminal ? ::tcgetpgrp(STDIN_FILENO) : -1;
+        const bool on_terminal = sig == SIGTTIN || sig == SIGTTOU;
         if (terminal && foreground == outcome_.pid) {
             take_terminal();
             spdlog::debug("pid {} stopped by {} with the terminal; the terminal's keys come to jvminit now",
                           outcome_.pid, config::signal_name(sig));
-        } else if (terminal && (sig == SIGTTIN || sig == SIGTTOU) && foreground == ::getpgrp()) {
+        } else if (terminal && on_terminal && foreground == ::getpgrp()) {
             continue_child();  // hands the terminal over first
             return;
+        } else if (!forwarded_stop && !on_terminal) {
+            return;  // someone stopped the child from outside (kill -STOP): not the job's stop
         }
         stop_as_shell_job();
     }
 
     // While stopping, a stopped main child would hold its SIGTERM until SIGKILL: let it run. Unless it stopped
     // on the terminal from the background (a JVM's Console hook restoring the echo) where jvminit cannot give
-    // it the terminal: continuing it would only loop on SIGTTOU. Then, as a shell's job, jvminit stops, and
-    // `fg` lets the hook finish; without such a shell it stays stopped until the grace period's SIGKILL.
+    // it the terminal, as the job of a shell: continuing it would only loop on SIGTTOU; jvminit stops as the
+    // job instead, and `fg` lets the hook finish.
     void continue_while_stopping(int sig) {
         const bool on_terminal = sig == SIGTTIN || sig == SIGTTOU;
-        if (on_terminal && !(::isatty(STDIN_FILENO) == 1 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp())) {
+        if (on_terminal && ::isatty(STDIN_FILENO) == 1 && ::tcgetpgrp(STDIN_FILENO) != ::getpgrp() &&
+            job_control_shell_above()) {
             stop_as_shell_job();
             return;
         }
@@ -450,6 +465,7 @@ private:
     bool kill_refused_reported_ = false;
     bool proc_usable_ = true;             // until descendants() finds no /proc of this pid namespace
     std::optional<termios> child_modes_;  // the terminal's modes the child had when jvminit took the terminal
+    bool job_stop_forwarded_ = false;     // jvminit passed a stop signal on; the child's next stop is the job's
 };
 
 }  // namespace

@@ -141,6 +141,20 @@ assert_file_contains "$ERR" "the remaining processes have their SIGTERM" "jvmini
 assert_file_not_contains "$ERR" "passing SIGTERM on" "jvminit's debug log"
 ok "one SIGTERM"
 
+check "PID 1, no terminal: a child stopped by SIGTTIN during its stop is continued, and its TERM trap finishes"
+# Found by a review: the terminal rule (do not continue a child stopped on the terminal from the
+# background) was applied without a terminal, so the child got the grace period's SIGKILL instead.
+# shellcheck disable=SC2016
+start_pid1 -- bash -c 'trap "sleep 1; echo TRAP-DONE; exit 0" TERM; echo up; while :; do sleep 0.05 & wait $!; done'
+wait_for_line "$OUT" 'up' 10
+signal_init TERM
+sleep 0.3 # the trap runs (sleep 1)
+pkill -TTIN -P "$INIT_PID" -x bash || fail "cannot send SIGTTIN to the child"
+wait_done
+assert_rc 0 "exit status (the trap's)"
+assert_file_contains "$OUT" "TRAP-DONE" "the child's output"
+ok "continued; 0"
+
 # ---- no permission to signal the child --------------------------------------------------------------
 # A container with its capabilities dropped (--cap-drop=ALL: no CAP_KILL) whose child switches users
 # (gosu, setpriv): kill(2) gives EPERM. jvminit said "SIGTERM forwarded" and failed the SIGKILL at the

@@ -193,6 +193,19 @@ wait_for_line "$session_out" 'HOOK-2' 10
 type_key 'echo HOOKRC-$?\n'
 wait_for_line "$session_out" 'HOOKRC-0' 10
 ok "the hook stopped on the terminal, fg after the grace period let it finish: 0"
+# A job in the background whose child someone else stops (kill -STOP): not the job's stop, jvminit goes on
+# (found by a review: it stopped itself, and nobody continued it).
+type_key "$J -- sleep 1001 </dev/null >/dev/null 2>&1 &\n"
+outside() { pgrep -fx "sleep 1001" >/dev/null; }
+wait_until 10 outside || fail "the background job's sleep did not start"
+kill -STOP "$(pgrep -fx 'sleep 1001')"
+sleep 1
+bg_init=$(pgrep -f -- "-- sleep 1001" | head -n 1)
+[[ $(proc_state "$bg_init") != T ]] || fail "jvminit stopped itself after an outside SIGSTOP of its child"
+kill -CONT "$(pgrep -fx 'sleep 1001')"
+kill -TERM "$bg_init"
+wait_until 10 is_gone "$bg_init" || fail "the background jvminit did not end on SIGTERM"
+ok "an outside SIGSTOP of the child does not stop jvminit"
 # Ctrl-C after fg.
 type_key "$J -- sleep 1000\n"
 wait_for_line "$session_out" 'started sleep' 10
