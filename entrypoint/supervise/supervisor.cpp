@@ -1,6 +1,5 @@
 #include "supervise/supervisor.hpp"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -18,7 +17,7 @@
 
 #include "config/values.hpp"
 #include "supervise/process_tree.hpp"
-#include "sys/fd.hpp"
+#include "sys/files.hpp"
 
 namespace jvminit::supervise {
 
@@ -305,21 +304,14 @@ private:
         if (group == ::getsid(0)) return false;
         pid_t parent = group == ::getpid() ? ::getppid() : 0;
         if (parent == 0) {
-            char stat[512] = {};
-            const std::string path = "/proc/" + std::to_string(group) + "/stat";
-            sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-            const ssize_t n = fd ? ::read(fd.get(), stat, sizeof stat - 1) : -1;
-            if (n <= 0) return false;
-            const auto ppid = parse_stat_ppid(std::string_view(stat, static_cast<std::size_t>(n)));
+            const auto stat = sys::read_file("/proc/" + std::to_string(group) + "/stat", 4096);
+            const auto ppid = stat.content ? parse_stat_ppid(*stat.content) : std::nullopt;
             if (!ppid) return false;
             parent = *ppid;
         }
-        char comm[32] = {};
-        const std::string path = "/proc/" + std::to_string(parent) + "/comm";
-        sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-        const ssize_t n = fd ? ::read(fd.get(), comm, sizeof comm - 1) : -1;
-        if (n <= 0) return false;
-        std::string_view name(comm, static_cast<std::size_t>(n));
+        const auto comm = sys::read_file("/proc/" + std::to_string(parent) + "/comm", 256);
+        if (!comm.content) return false;
+        std::string_view name = *comm.content;
         if (name.ends_with('\n')) name.remove_suffix(1);
         constexpr std::string_view kShells[] = {"bash", "sh",   "dash", "zsh",  "ksh",  "mksh",   "ash",
                                                 "fish", "tcsh", "csh",  "yash", "oksh", "busybox"};
