@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "app/explain.hpp"
 #include "app/logging.hpp"
@@ -133,7 +134,11 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     request.environment.reserve(p.child_environment.size());
     for (const auto& entry : p.child_environment) request.environment.push_back(entry.c_str());
     request.sigpipe_action = signals->original_sigpipe();
-    request.take_terminal = supervise::owns_foreground_terminal();
+    // Stdin a terminal: its modes, read before the child can change them (job control restores them), and
+    // whether the child gets its foreground. tcgetattr(3) is isatty(3)'s own test: no terminal, one call.
+    std::optional<termios> terminal_modes;
+    if (termios modes{}; ::tcgetattr(STDIN_FILENO, &modes) == 0) terminal_modes = modes;
+    request.take_terminal = terminal_modes && supervise::owns_foreground_terminal();
     supervise::LaunchResult launched = supervise::launch(request);
     if (launched.pid <= 0) {
         jvm::give_back_output(p.output);  // nothing started: nothing deleted, the start's own run directory gone
@@ -165,13 +170,12 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     options.grace_period = p.settings.values.stop_timeout;
     options.is_pid1 = is_pid1;
     options.signal_rewrite = p.settings.values.signal_rewrite;
-    if (termios modes{}; ::isatty(STDIN_FILENO) == 1 && ::tcgetattr(STDIN_FILENO, &modes) == 0)
-        options.terminal_modes = modes;
+    options.terminal_modes = terminal_modes;
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
     // The terminal's foreground back from the child's group, or a group of what it started, now gone: a shell
     // (or the next program) in jvminit's group would find it on a dead group, its Ctrl-C lost. Not from a live
     // group (a shell that took it back). SIGTTOU is blocked.
-    if (::isatty(STDIN_FILENO) == 1) {
+    if (terminal_modes) {
         const pid_t foreground = ::tcgetpgrp(STDIN_FILENO);
         if (foreground > 0 && foreground != ::getpgrp() &&
             (foreground == launched.pid || (::kill(-foreground, 0) != 0 && errno == ESRCH)))

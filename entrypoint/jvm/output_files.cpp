@@ -219,10 +219,8 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
 // A heap dump's name: *.hprof, or *.hprof.gz as HotSpot names it with -XX:HeapDumpGzipLevel (JDK 15+).
 bool is_dump_file(const fs::path& file) {
     const std::string name = file.filename().string();
-    const auto ends_with = [&](std::string_view suffix) {
-        return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    return ends_with(".hprof") || ends_with(".hprof.gz");
+    // A name, not only the suffix (".hprof" alone is no dump).
+    return (name.size() > 6 && name.ends_with(".hprof")) || (name.size() > 9 && name.ends_with(".hprof.gz"));
 }
 
 // What -XX:ErrorFile=run-STAMP/hs_err_pid%p.log names.
