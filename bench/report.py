@@ -230,6 +230,42 @@ startup_like(
     "on which an init's work after the launch can overlap the child, so the overhead is all of an init's work. Not "
     "a target: it shows how much of each init's work the scheduling hides in the table above.",
     3, None, None)
+
+
+def startup_split():
+    lines = [kv(l.replace(" ", "\n")) for l in read(path("startsplit.txt")).splitlines() if l.startswith("name=")]
+    got = {d["name"]: d for d in lines if "name" in d}
+    bare = got.get("bare")
+    if not bare:
+        return
+    W("## Start-up split: before the child runs, after it ends\n")
+    W("Where the start-up overhead goes (not a target). `sigecho split` runs `INIT sigecho stamp 1000` (and the "
+      "bare `sigecho stamp 1000`), interleaved: the child writes CLOCK_MONOTONIC when it starts, sleeps 1 ms and "
+      "writes it again just before it exits. *To the child*: from the spawn of the command to the child's first "
+      "stamp (the init's exec and start-up, its work before the launch, the launch); *after the end*: from the "
+      "child's last stamp to the command's end (the init notices the child's end, reaps it and exits). Both minus "
+      "the bare program's. The 1 ms sleep lets an init's work after the launch end before the child does, as "
+      "with a real program.\n")
+    body = []
+    for n in rows:
+        d = got.get(n)
+        if not d:
+            continue
+        to, after = num(d.get("to_child_median_us")), num(d.get("after_end_median_us"))
+        to0, after0 = num(bare.get("to_child_median_us")), num(bare.get("after_end_median_us"))
+        if None in (to, after, to0, after0):
+            continue
+        failed = int(num(d.get("failed")) or 0)
+        body.append([label[n], fmt(to, 1), "—" if n == "bare" else f"{to - to0:+.0f} µs",
+                     fmt(after, 1), "—" if n == "bare" else f"{after - after0:+.0f} µs",
+                     "—" if n == "bare" else f"{to - to0 + after - after0:+.0f} µs",
+                     str(int(num(d.get("runs")) or 0)) + (f" ({failed} failed)" if failed else "")])
+    W(table(["command", "to the child, median (µs)", "over bare", "after the end, median (µs)", "over bare",
+             "both over bare", "runs"], body))
+    W("")
+
+
+startup_split()
 startup_like(
     "JVM start", sorted(glob.glob(path("jvm-*.json"))),
     "`INIT java -version` against `java -version` (hyperfine `-N`, not PID 1). jvminit must not add a JVM or "

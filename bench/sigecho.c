@@ -1,5 +1,5 @@
 /*
- * sigecho: helper for bench/run (signal forwarding latency, orphan reaping, steady state).
+ * sigecho: helper for bench/run (signal forwarding latency, orphan reaping, steady state, start-up split).
  *
  * One program, several modes, sharing a small file in /dev/shm (passed by path, created by the caller,
  * at least 4096 bytes):
@@ -26,6 +26,16 @@
  *       Asks the child to exit 0; with PID, waits (pidfd) until that process (the init) has exited and
  *       prints how long that took after the request.
  *
+ *   sigecho stamp [LINGER_US]
+ *       The child of the start-up split: writes CLOCK_MONOTONIC (ns, 8 bytes) to stdout at once, sleeps
+ *       LINGER_US (default 0), writes CLOCK_MONOTONIC again and exits 0.
+ *   sigecho split RUNS NAME 'COMMAND ...' [NAME 'COMMAND ...' ...]
+ *       Runs each COMMAND (split at spaces, no shell) RUNS times, the commands interleaved, after RUNS/10
+ *       warm-up runs each; each COMMAND must end in `sigecho stamp` (bare, or as an init's child), whose
+ *       stdout is a pipe to the driver and stderr /dev/null. Per run: from posix_spawn to the stamp (the
+ *       child runs: the init's start and launch), and from the stamp to the command's end (the init notices
+ *       the child's end and exits). Prints one line per NAME: medians and 10th percentiles in microseconds.
+ *
  * Clocks: CLOCK_MONOTONIC is system-wide, so the driver (outside the namespace) and the child compare directly.
  */
 #define _GNU_SOURCE
@@ -35,6 +45,7 @@
 #include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,6 +77,8 @@ struct shared {
 };
 
 static struct shared *S;
+static void usage(void);
+extern char **environ;
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -346,14 +359,118 @@ static int run_command(uint32_t cmd, long timeout_ms) {
   return 0;
 }
 
+static int cmp_double(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int stamp(long linger_us) {
+  const uint64_t start = now_ns();
+  if (write(1, &start, sizeof start) != (ssize_t)sizeof start) return 1;
+  if (linger_us > 0) sleep_us(linger_us);
+  const uint64_t end = now_ns();
+  return write(1, &end, sizeof end) == (ssize_t)sizeof end ? 0 : 1;
+}
+
+/* One run of argv: nanoseconds from the spawn to the stamp, and from the stamp to the end; 0 when it failed. */
+static int split_once(char **argv, uint64_t *to_child, uint64_t *after_end) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) die("pipe2");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid;
+  const uint64_t t0 = now_ns();
+  const int err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(p[1]);
+  if (err != 0) {
+    close(p[0]);
+    errno = err;
+    die(argv[0]);
+  }
+  uint64_t stamps[2] = {0, 0};
+  size_t got = 0;
+  for (;;) {
+    const ssize_t r = read(p[0], (char *)stamps + got, sizeof stamps - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+    if (got == sizeof stamps) break;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const uint64_t t1 = now_ns();
+  close(p[0]);
+  if (got != sizeof stamps || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return 0;
+  *to_child = stamps[0] - t0;
+  *after_end = t1 - stamps[1];
+  return 1;
+}
+
+static int split(long runs, int n_cmds, char **names, char **commands) {
+  if (runs < 10 || n_cmds < 1) usage();
+  char **argvs[16];
+  if (n_cmds > 16) usage();
+  for (int c = 0; c < n_cmds; c++) {
+    char **v = calloc(64, sizeof *v);
+    int k = 0;
+    for (char *tok = strtok(commands[c], " "); tok && k < 63; tok = strtok(NULL, " ")) v[k++] = tok;
+    if (k == 0) usage();
+    argvs[c] = v;
+  }
+  double *to = calloc((size_t)(runs * n_cmds), sizeof *to), *after = calloc((size_t)(runs * n_cmds), sizeof *after);
+  long failed[16] = {0};
+  for (long i = -(runs / 10); i < runs; i++)
+    for (int c = 0; c < n_cmds; c++) {
+      uint64_t a = 0, b = 0;
+      if (!split_once(argvs[c], &a, &b)) {
+        failed[c]++;
+        if (failed[c] > runs / 10) {
+          fprintf(stderr, "sigecho: %s: more than %ld runs failed (no stamp, or not exit 0)\n", names[c], runs / 10);
+          return 3;
+        }
+        a = b = 0;
+      }
+      if (i >= 0) {
+        to[c * runs + i] = (double)a / 1000.0;
+        after[c * runs + i] = (double)b / 1000.0;
+      }
+    }
+  for (int c = 0; c < n_cmds; c++) {
+    qsort(to + c * runs, (size_t)runs, sizeof *to, cmp_double);
+    qsort(after + c * runs, (size_t)runs, sizeof *after, cmp_double);
+    printf("name=%s runs=%ld failed=%ld to_child_median_us=%.1f to_child_p10_us=%.1f after_end_median_us=%.1f "
+           "after_end_p10_us=%.1f\n",
+           names[c], runs, failed[c], to[c * runs + runs / 2], to[c * runs + runs / 10], after[c * runs + runs / 2],
+           after[c * runs + runs / 10]);
+  }
+  return 0;
+}
+
 static void usage(void) {
   fprintf(stderr,
           "usage: sigecho serve SHM | wait-ready SHM TIMEOUT_MS | signal SHM PID COUNT [LOSS_TIMEOUT_MS [RAW_FILE]]\n"
-          "       | orphans SHM COUNT BURST TIMEOUT_MS | quit SHM [PID TIMEOUT_MS]\n");
+          "       | orphans SHM COUNT BURST TIMEOUT_MS | quit SHM [PID TIMEOUT_MS]\n"
+          "       | stamp [LINGER_US] | split RUNS NAME 'COMMAND ...' [NAME 'COMMAND ...' ...]\n");
   exit(64);
 }
 
 int main(int argc, char **argv) {
+  if ((argc == 2 || argc == 3) && strcmp(argv[1], "stamp") == 0) return stamp(argc == 3 ? atol(argv[2]) : 0);
+  if (argc >= 5 && strcmp(argv[1], "split") == 0) {
+    if ((argc - 3) % 2 != 0) usage();
+    const int n = (argc - 3) / 2;
+    char *names[16], *commands[16];
+    if (n > 16) usage();
+    for (int c = 0; c < n; c++) {
+      names[c] = argv[3 + 2 * c];
+      commands[c] = argv[4 + 2 * c];
+    }
+    return split(atol(argv[2]), n, names, commands);
+  }
   if (argc < 3) usage();
   const char *mode = argv[1];
   map_shared(argv[2]);
