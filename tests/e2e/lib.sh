@@ -167,7 +167,12 @@ file_has_line() { [[ -f $1 ]] && grep -qE -- "$2" "$1"; }
 
 # wait_for_line FILE ERE [SECONDS=30]: fails the test unless a line matching ERE appears in FILE.
 wait_for_line() {
-  wait_until "${3:-30}" file_has_line "$1" "$2" || fail "no line matching /$2/ in $(basename "$1") within ${3:-30} s"
+  wait_until "${3:-30}" file_has_line "$1" "$2" && return 0
+  if [[ $1 != "$OUT" && $1 != "$ERR" && -f $1 ]]; then  # dump_run shows those two
+    printf -- '--- %s (last 40 lines) ---\n' "$(basename "$1")"
+    tail -n 40 "$1" | sed 's/^/  | /'
+  fi
+  fail "no line matching /$2/ in $(basename "$1") within ${3:-30} s"
 }
 
 # ---------------------------------------------------------------------------------------------
