@@ -17,6 +17,15 @@ namespace bp = boost::process;
 
 namespace {
 
+// The vfork child's handler for the stop signals until its exec (which resets it to the default): it does
+// nothing. A Ctrl-Z that reaches the child's group between vfork and exec, with the default action, would
+// stop the vfork child before its exec, and jvminit, suspended in vfork until that exec, with it: for good,
+// in the kernel (state D), with no signal read, forwarded or reaped. Caught, such a stop is dropped: the
+// program starts, and the next Ctrl-Z stops it. (A dash script's Ctrl-Z during its own vfork shows the hang.)
+// jvminit itself has no signal handler (it reads signals from a signalfd); this one is the vfork child's only,
+// installed in the child's own copy of the dispositions, and gone with its exec.
+void ignore_stop_before_exec(int) {}
+
 LaunchResult launch_once(const LaunchRequest& request) {
     LaunchResult result;
     if (request.argv.empty()) {
@@ -57,6 +66,14 @@ LaunchResult launch_once(const LaunchRequest& request) {
                 // SIGTTOU is still blocked here (inherited mask), so tcsetpgrp from the new group succeeds.
                 if (take_terminal) ::tcsetpgrp(STDIN_FILENO, ::getpid());
                 ::sigaction(SIGPIPE, &sigpipe_action, nullptr);
+                // A stop signal that jvminit inherited as ignored stays ignored (execve keeps SIG_IGN).
+                struct sigaction catch_stop {};
+                catch_stop.sa_handler = &ignore_stop_before_exec;
+                for (const int sig : {SIGTSTP, SIGTTIN, SIGTTOU}) {
+                    struct sigaction previous {};
+                    ::sigaction(sig, &catch_stop, &previous);
+                    if (previous.sa_handler == SIG_IGN) ::sigaction(sig, &previous, nullptr);
+                }
                 ::sigprocmask(SIG_SETMASK, &mask, nullptr);
             },
         ec);

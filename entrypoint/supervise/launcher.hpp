@@ -28,7 +28,9 @@ struct LaunchResult {
 // of jvminit's page tables, no copy-on-write faults afterwards, no error pipe; jvminit is suspended until
 // the child has called execve or exited. Between vfork and exec the child only makes system calls on its
 // own stack: setpgid(0, 0) (its own process group, as tini does), tcsetpgrp(0) when take_terminal, then
-// restores SIGPIPE's disposition (the child's own copy of the handlers) and unblocks every signal, whatever
+// restores SIGPIPE's disposition (the child's own copy of the handlers), catches SIGTSTP, SIGTTIN and SIGTTOU
+// with a handler that does nothing (a stop there would leave jvminit suspended in vfork for good; execve
+// resets caught signals to the default, and those inherited as ignored stay so), and unblocks every signal, whatever
 // mask jvminit was started with (as dumb-init does; tini passes its own on): a parent that left SIGTERM
 // blocked would otherwise keep every forwarded stop from the child until the SIGKILL at the grace end.
 // Nothing is logged there. Never throws; an exec failure is reported through `error`. A file that exec
