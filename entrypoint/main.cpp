@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
 #else
     // Everything jvminit writes is written by now (stdio flushed here; its log lines go out one write each),
     // and the kernel closes its files and releases its locks: the destructors of the logger and the settings
-    // and glibc's exit handlers would only free memory, 8-10 µs after the child has ended (bench/README.md).
+    // and glibc's exit handlers would only free memory, 5-10 µs after the child has ended (README, Benchmarks).
     std::fflush(nullptr);
     ::_exit(exit_code);
 #endif
