@@ -9,9 +9,18 @@
 
 extern char** environ;
 
+// AddressSanitizer: GCC defines __SANITIZE_ADDRESS__, clang answers __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define JVMINIT_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JVMINIT_ADDRESS_SANITIZER 1
+#endif
+#endif
+
 int main(int argc, char** argv) {
     const int exit_code = jvminit::app::main(std::vector<std::string>(argv, argv + argc), environ);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(JVMINIT_ADDRESS_SANITIZER)
     return exit_code;  // LeakSanitizer's check runs from the exit handlers
 #else
     // Everything jvminit writes is written by now (stdio flushed here; its log lines go out one write each),
