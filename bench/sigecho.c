@@ -32,9 +32,11 @@
  *   sigecho split RUNS NAME 'COMMAND ...' [NAME 'COMMAND ...' ...]
  *       Runs each COMMAND (split at spaces, no shell) RUNS times, the commands interleaved, after RUNS/10
  *       warm-up runs each; each COMMAND must end in `sigecho stamp` (bare, or as an init's child), whose
- *       stdout is a pipe to the driver and stderr /dev/null. Per run: from posix_spawn to the stamp (the
- *       child runs: the init's start and launch), and from the stamp to the command's end (the init notices
- *       the child's end and exits). Prints one line per NAME: medians and 10th percentiles in microseconds.
+ *       stdout is a pipe to the driver and stderr /dev/null. Per run: from posix_spawn to the first stamp
+ *       (the child runs: the init's start and launch), and from the second stamp to the command's end (the
+ *       init notices the child's end and exits). Prints one line per NAME: the runs measured (a failed one is
+ *       counted apart and is not a sample; more than RUNS/10 end the split with status 3), medians and 10th
+ *       percentiles in microseconds.
  *
  * Clocks: CLOCK_MONOTONIC is system-wide, so the driver (outside the namespace) and the child compare directly.
  */
@@ -422,30 +424,31 @@ static int split(long runs, int n_cmds, char **names, char **commands) {
     argvs[c] = v;
   }
   double *to = calloc((size_t)(runs * n_cmds), sizeof *to), *after = calloc((size_t)(runs * n_cmds), sizeof *after);
-  long failed[16] = {0};
+  long failed[16] = {0}, valid[16] = {0};  /* failed: measured runs only; valid: the samples kept */
   for (long i = -(runs / 10); i < runs; i++)
     for (int c = 0; c < n_cmds; c++) {
       uint64_t a = 0, b = 0;
-      if (!split_once(argvs[c], &a, &b)) {
-        failed[c]++;
-        if (failed[c] > runs / 10) {
+      const int good = split_once(argvs[c], &a, &b);
+      if (i < 0) continue; /* warm-up */
+      if (!good) {         /* not a sample: a failed run would pull the statistics down */
+        if (++failed[c] > runs / 10) {
           fprintf(stderr, "sigecho: %s: more than %ld runs failed (no stamp, or not exit 0)\n", names[c], runs / 10);
           return 3;
         }
-        a = b = 0;
+        continue;
       }
-      if (i >= 0) {
-        to[c * runs + i] = (double)a / 1000.0;
-        after[c * runs + i] = (double)b / 1000.0;
-      }
+      to[c * runs + valid[c]] = (double)a / 1000.0;
+      after[c * runs + valid[c]] = (double)b / 1000.0;
+      valid[c]++;
     }
   for (int c = 0; c < n_cmds; c++) {
-    qsort(to + c * runs, (size_t)runs, sizeof *to, cmp_double);
-    qsort(after + c * runs, (size_t)runs, sizeof *after, cmp_double);
+    const long n = valid[c];
+    qsort(to + c * runs, (size_t)n, sizeof *to, cmp_double);
+    qsort(after + c * runs, (size_t)n, sizeof *after, cmp_double);
     printf("name=%s runs=%ld failed=%ld to_child_median_us=%.1f to_child_p10_us=%.1f after_end_median_us=%.1f "
            "after_end_p10_us=%.1f\n",
-           names[c], runs, failed[c], to[c * runs + runs / 2], to[c * runs + runs / 10], after[c * runs + runs / 2],
-           after[c * runs + runs / 10]);
+           names[c], n, failed[c], to[c * runs + n / 2], to[c * runs + n / 10], after[c * runs + n / 2],
+           after[c * runs + n / 10]);
   }
   return 0;
 }
