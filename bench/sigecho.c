@@ -374,7 +374,8 @@ static int stamp(long linger_us) {
   return write(1, &end, sizeof end) == (ssize_t)sizeof end ? 0 : 1;
 }
 
-/* One run of argv: nanoseconds from the spawn to the stamp, and from the stamp to the end; 0 when it failed. */
+/* One run of argv: nanoseconds from the spawn to the first stamp, and from the second stamp to the end. Returns 0
+   when the run failed (no two stamps, or not exit 0), 1 otherwise. */
 static int split_once(char **argv, uint64_t *to_child, uint64_t *after_end) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) die("pipe2");
