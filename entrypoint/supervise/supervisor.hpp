@@ -1,5 +1,5 @@
 // The supervision loop: one loop, blocked on the signalfd, the only caller of waitpid(2) in jvminit.
-// Idle, it sleeps in poll(2) without a timeout: no timers, no wake-ups. It forwards every signal to the
+// Idle, it sleeps in a read(2) of the signalfd: no timers, no wake-ups. It forwards every signal to the
 // main child, reaps every zombie (waitpid(-1) until nothing is left, so one SIGCHLD for many exits loses
 // none), and stops within the grace period (pid1-behaviour.md scenarios 1-7).
 //

@@ -29,7 +29,9 @@ SignalFd::SignalFd() {
     sigfillset(&all);
     sigdelset(&all, SIGPIPE);
     if (::sigprocmask(SIG_SETMASK, &all, &original_mask_) != 0) throw_errno("sigprocmask(SIG_SETMASK)");
-    int fd = ::signalfd(-1, &all, SFD_NONBLOCK | SFD_CLOEXEC);
+    // Blocking: wait() without a timeout sleeps in read(2) itself, one system call per signal (poll + read
+    // only while a timeout runs).
+    int fd = ::signalfd(-1, &all, SFD_CLOEXEC);
     if (fd < 0) {
         int saved = errno;
         ::sigprocmask(SIG_SETMASK, &original_mask_, nullptr);
@@ -45,19 +47,19 @@ SignalFd::~SignalFd() {
 }
 
 std::optional<signalfd_siginfo> SignalFd::wait(std::optional<std::chrono::milliseconds> timeout) {
-    for (;;) {
-        signalfd_siginfo info{};
-        ssize_t n = retry_on_eintr([&] { return ::read(fd_.get(), &info, sizeof info); });
-        if (n == static_cast<ssize_t>(sizeof info)) return info;
-        if (n >= 0) throw SystemError(EIO, "read(signalfd): short read");
-        if (errno != EAGAIN) throw_errno("read(signalfd)");
-
+    if (timeout) {
+        // Only jvminit reads its signalfd: once poll(2) says a signal is pending, read(2) does not block.
         pollfd pfd{fd_.get(), POLLIN, 0};
-        int timeout_ms = timeout ? static_cast<int>(std::max<long long>(0, timeout->count())) : -1;
-        int ready = retry_on_eintr([&] { return ::poll(&pfd, 1, timeout_ms); });
+        const int timeout_ms = static_cast<int>(std::max<long long>(0, timeout->count()));
+        const int ready = retry_on_eintr([&] { return ::poll(&pfd, 1, timeout_ms); });
         if (ready < 0) throw_errno("poll(signalfd)");
         if (ready == 0) return std::nullopt;
     }
+    signalfd_siginfo info{};
+    const ssize_t n = retry_on_eintr([&] { return ::read(fd_.get(), &info, sizeof info); });
+    if (n == static_cast<ssize_t>(sizeof info)) return info;
+    if (n >= 0) throw SystemError(EIO, "read(signalfd): short read");
+    throw_errno("read(signalfd)");
 }
 
 }  // namespace jvminit::sys

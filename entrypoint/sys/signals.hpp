@@ -13,8 +13,8 @@
 namespace jvminit::sys {
 
 // Ignores SIGPIPE, sets SIGCHLD to its default (an inherited SIG_IGN would have the kernel reap the children
-// unseen), blocks every other blockable signal in the calling thread and opens a signalfd (non-blocking,
-// close-on-exec) that delivers them. Remembers the mask in force before, for the child to restore before exec. Throws
+// unseen), blocks every other blockable signal in the calling thread and opens a signalfd (close-on-exec)
+// that delivers them. Remembers the mask in force before, for the child to restore before exec. Throws
 // SystemError when sigprocmask(2) or signalfd(2) fails.
 class SignalFd {
 public:
@@ -37,8 +37,10 @@ public:
     // gets it back between fork and exec.
     const struct sigaction& original_sigpipe() const noexcept { return original_sigpipe_; }
 
-    // Waits until a signal is pending or `timeout` passes (nullopt: waits without limit, no wake-ups).
-    // Returns the next signal, or nullopt on timeout. EINTR is retried; other errors throw SystemError.
+    // Waits until a signal is pending or `timeout` passes (nullopt: waits without limit, no wake-ups), and
+    // returns the next signal (signalfd(2) hands out the lowest number first), or nullopt on timeout. Without a
+    // timeout one blocking read(2); with one, poll(2) and then read(2). EINTR is retried; other errors throw
+    // SystemError.
     std::optional<signalfd_siginfo> wait(std::optional<std::chrono::milliseconds> timeout);
 
 private:

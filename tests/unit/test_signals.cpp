@@ -83,6 +83,20 @@ TEST_F(SignalFdTest, ABlockedSignalIsReadFromTheSignalfd) {
     EXPECT_EQ(read, SIGUSR1);
 }
 
+TEST_F(SignalFdTest, WaitingWithoutATimeoutReturnsAPendingSignalAndThenTheNext) {
+    SignalFd signals;
+    ASSERT_EQ(raise(SIGUSR2), 0);
+    ASSERT_EQ(raise(SIGUSR1), 0);
+    // Both already pending: the blocking read returns at once, the lower number first.
+    const auto first = signals.wait(std::nullopt);
+    const auto second = signals.wait(std::nullopt);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(static_cast<int>(first->ssi_signo), SIGUSR1);
+    EXPECT_EQ(static_cast<int>(second->ssi_signo), SIGUSR2);
+    // Nothing pending now: a zero timeout returns nothing at once.
+    EXPECT_FALSE(signals.wait(std::chrono::milliseconds(0)));
+}
+
 TEST_F(SignalFdTest, KeepBlockedAtExitLeavesASignalThatArrivedOnTheWayOutPendingAndBlocked) {
     {
         SignalFd signals;
