@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <functional>
 #include <limits>
@@ -48,6 +49,32 @@ bool is_heap_dump_path_flag(std::string_view o) {
 bool is_error_file_flag(std::string_view o) {
     return is_xx_flag(o, "ErrorFile");
 }
+// One -Xlog selector, tag-set[*][=level] with tag-set = tag[+tag...] or all (HotSpot's logSelection.cpp; a
+// selector's tags match in any order): whether it decides GC logging. A tag set with the gc tag does, at any
+// level (gc=off too: the user turned it off). all does at info and below (info, debug, trace: the GC lines are
+// info) and at off (everything off), not at warning or error (the JVM's default is all=warning). Tags and
+// levels are case-insensitive.
+bool selector_decides_gc_logging(std::string_view text) {
+    std::string selector(text);  // tags and levels are case-insensitive (-Xlog:GC=INFO)
+    for (char& c : selector) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view tags = selector;
+    std::string_view level;
+    if (const std::size_t eq = tags.find('='); eq != std::string_view::npos) {
+        level = tags.substr(eq + 1);
+        tags = tags.substr(0, eq);
+    }
+    if (tags == "all")
+        return level.empty() || level == "info" || level == "debug" || level == "trace" || level == "off";
+    if (!tags.empty() && tags.back() == '*') tags.remove_suffix(1);
+    while (!tags.empty()) {
+        const std::size_t plus = tags.find('+');
+        if (tags.substr(0, plus) == "gc") return true;
+        if (plus == std::string_view::npos) break;
+        tags.remove_prefix(plus + 1);
+    }
+    return false;
+}
+
 bool is_gc_log_flag(std::string_view o) {
     if (starts_with(o, "-Xloggc") || o == "-verbose:gc" || o == "-Xlog:disable") return true;
     // JDK 8's GC logging flags: every -XX:±PrintGC... and the rotation settings.
@@ -55,17 +82,15 @@ bool is_gc_log_flag(std::string_view o) {
         is_xx_flag(o, "NumberOfGCLogFiles") || is_xx_flag(o, "GCLogFileSize"))
         return true;
     if (o == "-Xlog" || starts_with(o, "-Xlog:")) {
-        // -Xlog[:what[:output...]]: GC logging when the selection names the gc tag (or is the default).
-        std::string_view what = o.size() > 6 ? o.substr(6) : std::string_view("all");
+        // -Xlog[:what[:output...]]: what is selectors separated by commas; none (-Xlog, -Xlog::...) is all=info.
+        std::string_view what = o.size() > 6 ? o.substr(6) : std::string_view();
         what = what.substr(0, what.find(':'));
-        if (what.empty() || what == "all") return true;
-        std::size_t start = 0;
-        while (start <= what.size()) {
-            std::size_t end = what.find(',', start);
-            std::string_view selector = what.substr(start, end == std::string_view::npos ? what.npos : end - start);
-            if (starts_with(selector, "gc")) return true;
-            if (end == std::string_view::npos) break;
-            start = end + 1;
+        if (what.empty()) return true;
+        while (true) {
+            const std::size_t comma = what.find(',');
+            if (selector_decides_gc_logging(what.substr(0, comma))) return true;
+            if (comma == std::string_view::npos) break;
+            what.remove_prefix(comma + 1);
         }
     }
     return false;
