@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 
@@ -70,12 +71,16 @@ void log_clean_up(const jvm::PreparedOutput& output, std::size_t warnings_before
     for (const auto& path : output.deleted)
         if (is_incomplete(path))
             spdlog::info("deleted incomplete heap dump {} (heap dump keep limit; incomplete dumps go first)", path);
+        else if (jvm::heap_dump_segment_of(std::filesystem::path(path).filename().string()))
+            spdlog::info("deleted {}, a segment of an unfinished parallel heap dump (it goes with its dump)", path);
         else
             spdlog::info("deleted old heap dump {} (heap dump keep limit)", path);
     for (const auto& path : incomplete)
         if (std::find(output.deleted.begin(), output.deleted.end(), path) == output.deleted.end())
-            spdlog::warn("heap dump {} is incomplete: the JVM could not finish writing it (was the volume full?)",
-                         path);
+            spdlog::warn(
+                "heap dump {} is incomplete: the JVM could not finish writing it (was the volume full, or the "
+                "JVM killed during the dump?)",
+                path);
     for (const auto& path : output.deleted_error_files)
         spdlog::info("deleted old hs_err file {} (the newest {} are kept)", path, jvm::kErrorFilesKept);
     for (std::size_t i = warnings_before; i < output.warnings.size(); ++i) spdlog::warn("{}", output.warnings[i]);

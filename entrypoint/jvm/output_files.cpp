@@ -131,8 +131,11 @@ std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int kee
     });
     std::vector<std::string> doomed;
     const std::size_t kept = keep > 0 ? static_cast<std::size_t>(keep - 1) : 0;
-    for (std::size_t i = kept; i < existing.size(); ++i)
-        if (!existing[i].held) doomed.push_back(existing[i].name);
+    for (std::size_t i = kept; i < existing.size(); ++i) {
+        if (existing[i].held) continue;
+        doomed.push_back(existing[i].name);
+        doomed.insert(doomed.end(), existing[i].parts.begin(), existing[i].parts.end());
+    }
     return doomed;
 }
 
@@ -217,8 +220,7 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
 }
 
 // A heap dump's name: *.hprof, or *.hprof.gz as HotSpot names it with -XX:HeapDumpGzipLevel (JDK 15+).
-bool is_dump_file(const fs::path& file) {
-    const std::string name = file.filename().string();
+bool is_dump_name(std::string_view name) {
     // A name, not only the suffix (".hprof" alone is no dump).
     return (name.size() > 6 && name.ends_with(".hprof")) || (name.size() > 9 && name.ends_with(".hprof.gz"));
 }
@@ -258,40 +260,90 @@ RunDirState run_dir_state(const fs::path& run) {
     return errno == EWOULDBLOCK ? RunDirState::Held : RunDirState::Unknown;
 }
 
-// The files of `dir` (names prefixed with `prefix`): heap dumps (is_dump_file) into `dumps`, and hs_err files
-// into `error_files` when it is given (the run directories': not the user's own beside them). A dump is
-// marked held in a run directory a running start holds, and incomplete only when no JVM can still be writing
-// it: in a run directory no running start holds, or, where that cannot be known (the top level, a file
-// system whose directory locks other hosts do not see: `locks_shared` false), unmodified for kDumpWriteQuiet.
+// The files of `dir` (names prefixed with `prefix`): heap dumps (is_dump_name) into `dumps`, each with its segment
+// files (heap_dump_segment_of) as its parts, and hs_err files into `error_files` when it is given (the run
+// directories': not the user's own beside them). A dump is marked held in a run directory a running start holds,
+// and judged only when no JVM can still be writing it: in a run directory no running start holds, or, where that
+// cannot be known (the top level, a file system whose directory locks other hosts do not see: `locks_shared`
+// false), when none of its files changed for kDumpWriteQuiet. Then a dump with segments, or segments without their
+// dump, are incomplete, and a dump alone is judged by its bytes (file_is_incomplete_hprof).
 void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_shared, std::vector<DumpFile>& dumps,
                   std::vector<DumpFile>* error_files) {
-    std::optional<RunDirState> state;  // run_dir_state(dir), tested at the first dump found
+    struct Found {
+        std::string name;  // in `dir`
+        fs::file_time_type time;
+        std::uint64_t size_bytes;
+    };
+    const auto nanoseconds = [](fs::file_time_type time) {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+    };
+    std::vector<Found> found_dumps;
+    std::vector<std::pair<std::string, Found>> found_segments;  // the dump's name, the segment
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
         std::error_code type_ec;
         // The file itself, not what a symbolic link names: a link is not a dump jvminit's JVMs wrote.
         if (entry.symlink_status(type_ec).type() != fs::file_type::regular) continue;
-        std::vector<DumpFile>* list = is_dump_file(entry.path())                   ? &dumps
-                                      : error_files && is_error_file(entry.path()) ? error_files
-                                                                                   : nullptr;
-        if (!list) continue;
-        auto time = entry.last_write_time(type_ec);
+        std::string name = entry.path().filename().string();
+        const bool is_dump = is_dump_name(name);
+        std::optional<std::string> segment_of = is_dump ? std::nullopt : heap_dump_segment_of(name);
+        const bool is_error = !is_dump && !segment_of && error_files && is_error_file(entry.path());
+        if (!is_dump && !segment_of && !is_error) continue;
+        const auto time = entry.last_write_time(type_ec);
         if (type_ec) continue;
-        bool incomplete = false;
-        if (list == &dumps) {
-            if (!state) state = prefix.empty() ? RunDirState::Unknown : run_dir_state(dir);
-            if (!locks_shared && *state == RunDirState::Free) state = RunDirState::Unknown;
-            const bool written_by_none =
-                *state == RunDirState::Free ||
-                (*state == RunDirState::Unknown && fs::file_time_type::clock::now() - time > kDumpWriteQuiet);
-            incomplete = written_by_none && file_is_incomplete_hprof(entry.path());
-        }
         const std::uintmax_t size = entry.file_size(type_ec);
-        list->push_back({prefix + entry.path().filename().string(),
-                         std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count(),
-                         incomplete, type_ec ? 0 : static_cast<std::uint64_t>(size),
-                         list == &dumps && *state == RunDirState::Held});
+        Found found{std::move(name), time, type_ec ? 0 : static_cast<std::uint64_t>(size)};
+        if (is_error)
+            error_files->push_back({prefix + found.name, nanoseconds(time), false, found.size_bytes, false});
+        else if (segment_of)
+            found_segments.emplace_back(std::move(*segment_of), std::move(found));
+        else
+            found_dumps.push_back(std::move(found));
+    }
+    if (found_dumps.empty() && found_segments.empty()) return;
+    RunDirState state = prefix.empty() ? RunDirState::Unknown : run_dir_state(dir);
+    if (!locks_shared && state == RunDirState::Free) state = RunDirState::Unknown;
+    std::sort(found_segments.begin(), found_segments.end(),
+              [](const auto& a, const auto& b) { return a.second.name < b.second.name; });
+    // One dump: `dump` (nullptr for segments whose dump is gone) and its segments.
+    const auto add = [&](const Found* dump, const std::vector<const Found*>& segments) {
+        DumpFile file;
+        file.name = prefix + (dump ? dump->name : segments.front()->name);
+        fs::file_time_type newest = dump ? dump->time : segments.front()->time;
+        file.size_bytes = dump ? dump->size_bytes : 0;
+        for (std::size_t k = 0; k < segments.size(); ++k) {
+            if (dump || k > 0) file.parts.push_back(prefix + segments[k]->name);  // else it is `name`
+            newest = std::max(newest, segments[k]->time);
+            file.size_bytes += segments[k]->size_bytes;
+        }
+        file.mtime_ns = nanoseconds(dump ? dump->time : newest);
+        const bool written_by_none =
+            state == RunDirState::Free ||
+            (state == RunDirState::Unknown && fs::file_time_type::clock::now() - newest > kDumpWriteQuiet);
+        file.incomplete = written_by_none && (!segments.empty() || file_is_incomplete_hprof(dir / dump->name));
+        file.held = state == RunDirState::Held;
+        dumps.push_back(std::move(file));
+    };
+    std::vector<bool> attached(found_segments.size(), false);
+    for (const Found& dump : found_dumps) {
+        std::vector<const Found*> segments;
+        for (std::size_t i = 0; i < found_segments.size(); ++i)
+            if (found_segments[i].first == dump.name) {
+                segments.push_back(&found_segments[i].second);
+                attached[i] = true;
+            }
+        add(&dump, segments);
+    }
+    for (std::size_t i = 0; i < found_segments.size(); ++i) {
+        if (attached[i]) continue;
+        std::vector<const Found*> segments;
+        for (std::size_t j = i; j < found_segments.size(); ++j)
+            if (!attached[j] && found_segments[j].first == found_segments[i].first) {
+                segments.push_back(&found_segments[j].second);
+                attached[j] = true;
+            }
+        add(nullptr, segments);
     }
 }
 
@@ -330,8 +382,8 @@ bool remove_listed(const std::string& dir, const std::string& relative, std::err
     return true;
 }
 
-// The heap dumps (is_dump_file) in the directory itself and in its run-STAMP directories `runs` (run_dirs), and the
-// hs_err files of those: one listing of each directory for both.
+// The heap dumps (is_dump_name) and their segments in the directory itself and in its run-STAMP directories `runs`
+// (run_dirs), and the hs_err files of those: one listing of each directory for both.
 void list_dumps(const std::string& dir, const std::vector<fs::path>& runs, bool locks_shared,
                 std::vector<DumpFile>& dumps, std::vector<DumpFile>& error_files) {
     add_files_in(dir, "", locks_shared, dumps, nullptr);
@@ -516,6 +568,15 @@ sys::UniqueFd lock_dump_dir(const std::string& dir, bool& timed_out) {
 }
 
 }  // namespace
+
+std::optional<std::string> heap_dump_segment_of(std::string_view name) {
+    const std::size_t dot = name.rfind(".p");
+    if (dot == std::string_view::npos || dot + 2 == name.size()) return std::nullopt;
+    const std::string_view number = name.substr(dot + 2);
+    if (!std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    if (!is_dump_name(name.substr(0, dot))) return std::nullopt;
+    return std::string(name.substr(0, dot));
+}
 
 PreparedOutput claim_output(const std::string& heap_dump_dir, int keep, bool gc_log, const std::string& gc_log_dir,
                             bool dry_run, std::optional<std::chrono::system_clock::time_point> start_time) {

@@ -36,12 +36,22 @@ struct DumpFile {
     bool incomplete = false;  // a dump HotSpot did not finish and no JVM is still writing (hprof_is_incomplete)
     std::uint64_t size_bytes = 0;
     bool held = false;  // in a run directory a running start holds: its JVM may write it now; counts, never deleted
+    // The segment files of an unfinished parallel dump (heap_dump_segment_of), relative like `name`: deleted
+    // with it. A dump with segments is incomplete once no JVM can be writing it (HotSpot removes them all
+    // before it writes HEAP_DUMP_END). Segments whose dump is gone are one DumpFile: the first is `name`.
+    std::vector<std::string> parts = {};
 };
+
+// The dump a file is a segment of, for a name "<dump>.p<N>" (N decimal, <dump> a *.hprof or *.hprof.gz name):
+// JDK 22+ (JDK-8306441) writes a heap with several threads, each into "<dump>.p<N>", merges them into <dump>
+// and removes them (heapDumper.cpp, VM_HeapDumpMerge; also when the merge fails), so a segment outlives its JVM
+// only when that JVM died during the dump (an OOM kill, SIGKILL, a crash). nullopt for any other name. Pure.
+std::optional<std::string> heap_dump_segment_of(std::string_view name);
 
 // Which existing heap dumps (*.hprof, *.hprof.gz) to delete so that, after the next dump, at most `keep` remain: the
 // incomplete ones first, then the oldest complete ones, beyond the newest keep-1 (a truncated dump left by a
 // full volume never costs a complete one its place). A held dump counts but is never chosen (then more than
-// `keep` may remain until its start ends). `keep` 1-1000. Pure.
+// `keep` may remain until its start ends). A chosen dump's `parts` follow its name. `keep` 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
 
 // The magic of a segmented HPROF file, and the record a finished one ends with: HEAP_DUMP_END, tag 0x2C, u4
@@ -63,7 +73,7 @@ bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint
 // A dump is judged (hprof_is_incomplete) only when no JVM can still be writing it: in a run directory no
 // running start holds (flock(2), on a local file system), or, where that cannot be known (a dump at the
 // directory's top level; a network file system, whose flock(2) on a directory other hosts do not see), when
-// it has not been modified for this long (NFS caches attributes for up to a minute; JDK 21+ writes a large
+// it has not been modified for this long (NFS caches attributes for up to a minute; JDK 22+ writes a large
 // heap in parallel to other files before it completes the dump). A dump not judged counts as complete.
 inline constexpr std::chrono::minutes kDumpWriteQuiet{10};
 

@@ -353,6 +353,37 @@ else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi
 
+check "a JVM killed during a parallel heap dump (JDK 22+: <dump>.p<N> segment files): the dump is incomplete, its segments count with it and go with it"
+# JDK 17 writes no segments, so the child writes what a JDK 22+ JVM killed during its dump leaves: the dump's
+# start without HEAP_DUMP_END and two segments, in the run directory its HeapDumpPath names; then it is killed.
+seg=$T/segments
+# shellcheck disable=SC2016
+KILLED_DURING_DUMP='run=${JAVA_TOOL_OPTIONS##*-XX:HeapDumpPath=}; run=${run%% *}
+printf "JAVA PROFILE 1.0.2\0\0\0\0\10\0\0\0\0\0\0\0\0" >"$run/java_pid$$.hprof"
+head -c 100000 /dev/zero >"$run/java_pid$$.hprof.p0"; head -c 100000 /dev/zero >"$run/java_pid$$.hprof.p1"
+kill -KILL $$'
+JVMINIT_HEAP_DUMP_DIR=$seg run_pid1 -- sh -c "$KILLED_DURING_DUMP"
+assert_rc 137 "exit status of the child killed during its dump"
+mapfile -t left < <(cd "$seg" && find . -type f | sed 's|^\./||' | sort)
+[[ ${#left[@]} == 3 && ${left[0]} =~ ^${RUN_RE}/java_pid[0-9]+\.hprof$ && ${left[1]} == "${left[0]}.p0" && ${left[2]} == "${left[0]}.p1" ]] ||
+  fail "the setup: expected a dump and two segments in one run directory, found: ${left[*]}"
+JVMINIT_HEAP_DUMP_DIR=$seg run_pid1 -- true
+assert_rc 0 "exit status of the start with the default keep (3)"
+grep -E '^\[jvminit warn' "$ERR" | grep -F "$seg/${left[0]} is incomplete" | grep -q 'killed during the dump' ||
+  fail "no warning about the incomplete dump ${left[0]}: $(cat "$ERR")"
+for f in "${left[@]}"; do [[ -f $seg/$f ]] || fail "$f was deleted within the keep limit"; done
+JVMINIT_HEAP_DUMP_DIR=$seg JVMINIT_HEAP_DUMP_KEEP=1 run_pid1 -- true
+assert_rc 0 "exit status of the start with keep 1"
+grep -E '^\[jvminit info' "$ERR" | grep -qF "deleted incomplete heap dump $seg/${left[0]} " ||
+  fail "keep 1 did not delete the incomplete dump: $(cat "$ERR")"
+for p in p0 p1; do
+  grep -E '^\[jvminit info' "$ERR" | grep -qF "deleted $seg/${left[0]}.$p, a segment of an unfinished parallel heap dump" ||
+    fail "keep 1 did not delete the segment ${left[0]}.$p: $(cat "$ERR")"
+  [[ ! -e $seg/${left[0]}.$p ]] || fail "${left[0]}.$p is still there"
+done
+[[ ! -e $seg/${left[0]%/*} ]] || fail "the run directory ${left[0]%/*} was not removed once empty: $(ls -A "$seg/${left[0]%/*}")"
+ok "$(grep -h '^\[jvminit info\] deleted' "$ERR" | tr '\n' ' ')"
+
 check "starts at once on one heap dump directory (containers sharing a volume): every one starts in its own run directory, which the others leave alone while it runs"
 # Two starts in the same millisecond get different sequence numbers (it used to fail with "cannot create
 # ...: it exists"). Each start's clean-up removes empty run directories, but not one a running start holds

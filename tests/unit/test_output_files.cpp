@@ -209,6 +209,51 @@ TEST(DumpRetention, AHeldDumpCountsButIsNeverDeleted) {
     }
 }
 
+TEST(DumpRetention, AChosenDumpTakesItsSegmentsAlong) {
+    // JDK 21+'s parallel dump leaves "<dump>.p<N>" files when its JVM died during the dump: they go with it.
+    DumpFile with_parts{
+        "run-A/java_pid7.hprof", 1, true, 0, false, {"run-A/java_pid7.hprof.p0", "run-A/java_pid7.hprof.p1"}};
+    DumpFile orphans{"run-B/java_pid8.hprof.p0", 2, true, 0, false, {"run-B/java_pid8.hprof.p1"}};
+    DumpFile held{"run-C/java_pid9.hprof", 3, false, 0, true, {"run-C/java_pid9.hprof.p0"}};
+    const std::vector<RetentionCase> cases = {
+        {"an incomplete dump goes with its segments",
+         {{"a.hprof", 5}, with_parts},
+         2,
+         {"run-A/java_pid7.hprof", "run-A/java_pid7.hprof.p0", "run-A/java_pid7.hprof.p1"}},
+        {"segments whose dump is gone go together",
+         {{"a.hprof", 5}, orphans},
+         2,
+         {"run-B/java_pid8.hprof.p0", "run-B/java_pid8.hprof.p1"}},
+        {"with room for all, nothing goes", {with_parts}, 3, {}},
+        {"a held dump keeps its segments", {held, {"a.hprof", 5}}, 1, {"a.hprof"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.scenario) + ", keep " + std::to_string(c.keep));
+        EXPECT_EQ(sorted(dumps_to_delete(c.existing, c.keep)), sorted(c.doomed));
+    }
+}
+
+TEST(HeapDumpSegment, NamesTheDumpOfAParallelDumpsSegmentFile) {
+    const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
+        {"java_pid7.hprof.p0", "java_pid7.hprof"},
+        {"java_pid7.hprof.p12", "java_pid7.hprof"},
+        {"java_pid7.hprof.gz.p3", "java_pid7.hprof.gz"},
+        {"my dump.hprof.p1", "my dump.hprof"},
+        {"java_pid7.hprof", std::nullopt},
+        {"java_pid7.hprof.p", std::nullopt},
+        {"java_pid7.hprof.px", std::nullopt},
+        {"java_pid7.hprof.p1x", std::nullopt},
+        {"java_pid7.hprof.p-1", std::nullopt},
+        {"java_pid7.hprof.P0", std::nullopt},
+        {"java_pid7.hprof.p0.tmp", std::nullopt},
+        {".hprof.p0", std::nullopt},
+        {"notes.txt.p0", std::nullopt},
+        {"hs_err_pid7.log", std::nullopt},
+        {"", std::nullopt},
+    };
+    for (const auto& [name, dump] : cases) EXPECT_EQ(heap_dump_segment_of(name), dump) << name;
+}
+
 TEST(DirectoryLocks, AreSharedOnLocalFileSystemsOnly) {
     // statfs(2) f_type values (linux/magic.h).
     for (std::int64_t local : {0xEF53L, 0x58465342L, 0x9123683EL, 0x01021994L, 0x794C7630L})
@@ -648,6 +693,67 @@ TEST_F(PrepareOutput, IncompleteDumpsGoFirstUnlessAJvmMayStillWriteThem) {
     EXPECT_EQ(sorted(after.deleted),
               sorted({(dumps / "truncated-2.hprof").string(), (running_run / "java_pid7.hprof").string()}));
     EXPECT_TRUE(fs::exists(dumps / "being-written.hprof")) << "modified just now: counted as complete, the newest";
+}
+
+// JDK 21+ dumps a large heap in parallel into "<dump>.p<N>" files and merges them into the dump, removing them;
+// a JVM killed during the dump (an OOM kill) leaves them, possibly gigabytes, and used to keep them for good
+// (they were no dump, so never counted or deleted, and kept their run directory). Now they make their dump
+// incomplete and go with it; segments whose dump is gone go too; none of it while a JVM may still write it.
+TEST_F(PrepareOutput, TheSegmentsOfAnUnfinishedParallelDumpGoWithIt) {
+    const fs::path dumps = dir("parallel");
+    fs::create_directories(dumps);
+    const auto write = [](const fs::path& path, const std::string& content, std::optional<fs::file_time_type> mtime) {
+        std::ofstream(path, std::ios::binary) << content;
+        if (mtime) fs::last_write_time(path, *mtime);
+    };
+    const auto start = std::chrono::system_clock::now();
+    // Three ended starts: an OOM kill during a parallel dump (the dump and two segments), one whose dump file
+    // is gone but not its segments, and a complete dump.
+    const fs::path killed = dumps / "run-20261129T100000.000Z-1";
+    const fs::path orphaned = dumps / "run-20261129T110000.000Z-1";
+    const fs::path complete = dumps / "run-20261129T120000.000Z-1";
+    for (const auto& run : {killed, orphaned, complete}) fs::create_directories(run);
+    write(killed / "java_pid1.hprof", hprof(false), at_hour(1));
+    write(killed / "java_pid1.hprof.p0", "segment", at_hour(1));
+    write(killed / "java_pid1.hprof.p1", "segment", at_hour(1));
+    write(orphaned / "java_pid1.hprof.gz.p0", "segment", at_hour(2));
+    write(orphaned / "java_pid1.hprof.gz.p1", "segment", at_hour(2));
+    write(complete / "java_pid1.hprof", hprof(true), at_hour(3));
+    // At the top level, segments just written: a JVM may be writing them (a user's HeapDumpPath).
+    write(dumps / "mine.hprof", hprof(false), std::nullopt);
+    write(dumps / "mine.hprof.p0", "segment", std::nullopt);
+    // A running start's JVM dumping right now.
+    std::optional<PreparedOutput> running = prepare_output(dumps.string(), 100, false, "", false, start - 1h);
+    ASSERT_FALSE(running->error.has_value()) << *running->error;
+    const fs::path running_run = running->files.heap_dump_path;
+    write(running_run / "java_pid1.hprof", hprof(false), at_hour(4));
+    write(running_run / "java_pid1.hprof.p0", "segment", at_hour(4));
+
+    // keep 4: room for the complete, the running start's and the top-level one besides the next.
+    PreparedOutput out = prepare_output(dumps.string(), 4, false, "", false, start);
+    ASSERT_FALSE(out.error.has_value()) << *out.error;
+    EXPECT_EQ(sorted(out.incomplete_dumps),
+              sorted({(killed / "java_pid1.hprof").string(), (orphaned / "java_pid1.hprof.gz.p0").string()}));
+    EXPECT_EQ(sorted(out.deleted),
+              sorted({(killed / "java_pid1.hprof").string(), (killed / "java_pid1.hprof.p0").string(),
+                      (killed / "java_pid1.hprof.p1").string(), (orphaned / "java_pid1.hprof.gz.p0").string(),
+                      (orphaned / "java_pid1.hprof.gz.p1").string()}));
+    EXPECT_FALSE(fs::exists(killed)) << "left empty: removed";
+    EXPECT_FALSE(fs::exists(orphaned)) << "left empty: removed";
+    EXPECT_TRUE(fs::exists(complete / "java_pid1.hprof"));
+    EXPECT_TRUE(fs::exists(dumps / "mine.hprof.p0")) << "modified just now: not judged";
+    EXPECT_TRUE(fs::exists(running_run / "java_pid1.hprof.p0")) << "a running start's";
+    EXPECT_TRUE(fs::exists(running_run / "java_pid1.hprof"));
+
+    // Once that start has ended, its unfinished dump is judged, and goes with its segment.
+    running.reset();
+    const std::uintmax_t their_bytes =
+        fs::file_size(running_run / "java_pid1.hprof") + fs::file_size(running_run / "java_pid1.hprof.p0");
+    PreparedOutput after = prepare_output(dumps.string(), 3, false, "", false, start + 1s);
+    ASSERT_FALSE(after.error.has_value()) << *after.error;
+    EXPECT_EQ(sorted(after.deleted),
+              sorted({(running_run / "java_pid1.hprof").string(), (running_run / "java_pid1.hprof.p0").string()}));
+    EXPECT_EQ(after.bytes_to_free, their_bytes) << "the free space check counts the segments too";
 }
 
 // A dump in a run directory a running start holds (another container on the volume, its JVM dumping now) is
