@@ -219,8 +219,14 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
     return std::nullopt;
 }
 
-// A heap dump's name: *.hprof, or *.hprof.gz as HotSpot names it with -XX:HeapDumpGzipLevel (JDK 15+).
+// A heap dump's name: *.hprof, or *.hprof.gz as HotSpot names it with -XX:HeapDumpGzipLevel (JDK 15+), and a
+// later dump of the same JVM, "<first>.<N>" (heapDumper.cpp numbers the dumps after the first one a JVM writes
+// to its HeapDumpPath: -XX:+HeapDumpBeforeFullGC, -XX:+HeapDumpAfterFullGC, then its OOM dump).
 bool is_dump_name(std::string_view name) {
+    if (const std::size_t dot = name.rfind('.'); dot != std::string_view::npos && dot + 1 < name.size() &&
+                                                 std::all_of(name.begin() + static_cast<std::ptrdiff_t>(dot) + 1,
+                                                             name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        name = name.substr(0, dot);
     // A name, not only the suffix (".hprof" alone is no dump).
     return (name.size() > 6 && name.ends_with(".hprof")) || (name.size() > 9 && name.ends_with(".hprof.gz"));
 }

@@ -353,6 +353,25 @@ else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi
 
+check "a JVM's later dumps (-XX:+HeapDumpBeforeFullGC: java_pid<pid>.hprof, then .hprof.1) count and go like its first"
+cat >"$T/TwoFullGcs.java" <<'JAVA'
+class TwoFullGcs { public static void main(String[] args) { System.gc(); System.gc(); } }
+JAVA
+numbered=$T/numbered
+JVMINIT_HEAP_DUMP_DIR=$numbered run_pid1 -- java -XX:+UseSerialGC -XX:+HeapDumpBeforeFullGC "$T/TwoFullGcs.java"
+assert_rc 0 "exit status of the JVM with two full GCs"
+first=$(sed -n 's|^Dumping heap to '"$numbered"'/\(.*\) \.\.\.$|\1|p' "$OUT" | head -1)
+[[ $first =~ ^${RUN_RE}/java_pid[0-9]+\.hprof$ ]] || fail "the first dump is not in a run directory: '$first' ($(cat "$OUT"))"
+grep -qF "Dumping heap to $numbered/$first.1 ..." "$OUT" || fail "the JVM wrote no second dump $first.1: $(cat "$OUT")"
+is_hprof "$numbered/$first.1" || fail "$first.1 is not an HPROF file"
+# keep 2: room for one besides the next; the JVM's older dump goes, its newer one stays.
+JVMINIT_HEAP_DUMP_DIR=$numbered JVMINIT_HEAP_DUMP_KEEP=2 run_pid1 -- true
+assert_rc 0 "exit status of the start with keep 2"
+grep -E '^\[jvminit info' "$ERR" | grep -qF "deleted old heap dump $numbered/$first " ||
+  fail "keep 2 did not delete the older dump $first: $(cat "$ERR")"
+[[ -f $numbered/$first.1 && ! -e $numbered/$first ]] || fail "expected only $first.1 left: $(cd "$numbered" && find . -type f)"
+ok "$(grep -h '^\[jvminit info\] deleted' "$ERR" | tr '\n' ' ')"
+
 check "a JVM killed during a parallel heap dump (JDK 22+: <dump>.p<N> segment files): the dump is incomplete, its segments count with it and go with it"
 # JDK 17 writes no segments, so the child writes what a JDK 22+ JVM killed during its dump leaves: the dump's
 # start without HEAP_DUMP_END and two segments, in the run directory its HeapDumpPath names; then it is killed.

@@ -238,6 +238,7 @@ TEST(HeapDumpSegment, NamesTheDumpOfAParallelDumpsSegmentFile) {
         {"java_pid7.hprof.p0", "java_pid7.hprof"},
         {"java_pid7.hprof.p12", "java_pid7.hprof"},
         {"java_pid7.hprof.gz.p3", "java_pid7.hprof.gz"},
+        {"java_pid7.hprof.2.p0", "java_pid7.hprof.2"},  // a segment of the JVM's third dump
         {"my dump.hprof.p1", "my dump.hprof"},
         {"java_pid7.hprof", std::nullopt},
         {"java_pid7.hprof.p", std::nullopt},
@@ -548,13 +549,21 @@ TEST_F(PrepareOutput, OnlyHprofAndHprofGzFilesCountAndAreDeleted) {
     touch(dumps / "x.hprof.zip", at_hour(1));
     touch(dumps / "x.hprof.gz", at_hour(2));  // -XX:HeapDumpGzipLevel (found by a fresh user: never deleted)
     touch(dumps / "a.hprof", at_hour(3));
-    touch(dumps / "b.hprof", at_hour(4));
+    // A JVM's later dumps (-XX:+HeapDumpBeforeFullGC): "<first>.<N>" (found by a session: never counted).
+    touch(dumps / "a.hprof.1", at_hour(4));
+    touch(dumps / "a.hprof.gz.12", at_hour(5));
+    touch(dumps / "a.hprof.1x", at_hour(5));
+    touch(dumps / "a.hprof.", at_hour(5));
+    touch(dumps / "notes.1", at_hour(5));
+    touch(dumps / ".hprof.1", at_hour(5));
+    touch(dumps / "b.hprof", at_hour(6));
     PreparedOutput out = prepare_output(dumps.string(), 2, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
-    EXPECT_EQ(sorted(out.deleted), sorted({(dumps / "a.hprof").string(), (dumps / "x.hprof.gz").string()}));
-    EXPECT_EQ(
-        names_besides(dumps, out.files.heap_dump_path),
-        (Names{".hprof.gz", "b.hprof", "gc-1.log", "hprof", "hs_err-1.log", "notes.txt", "old.hprof", "x.hprof.zip"}));
+    EXPECT_EQ(sorted(out.deleted), sorted({(dumps / "a.hprof").string(), (dumps / "x.hprof.gz").string(),
+                                           (dumps / "a.hprof.1").string(), (dumps / "a.hprof.gz.12").string()}));
+    EXPECT_EQ(names_besides(dumps, out.files.heap_dump_path),
+              (Names{".hprof.1", ".hprof.gz", "a.hprof.", "a.hprof.1x", "b.hprof", "gc-1.log", "hprof", "hs_err-1.log",
+                     "notes.1", "notes.txt", "old.hprof", "x.hprof.zip"}));
 }
 
 // run-STAMP of an earlier start, `hour` hours into 2026-11-29 (before the starts below).
