@@ -1,5 +1,6 @@
 #include "app/preparation.hpp"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,14 @@ namespace fs = std::filesystem;
 namespace {
 constexpr std::size_t kMaxConfigBytes = 16 * 1024 * 1024;  // a TOML file of settings is a few KB
 constexpr std::size_t kMaxOptionFileBytes = 1024 * 1024;   // an @argfile or -XX:VMOptionsFile
+
+// Why socket(2) gives no IPv6 stream socket (JavaToolOptionsInput::ipv6_socket_error), "" when it does.
+std::string ipv6_socket_error() {
+    const int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return std::strerror(errno);
+    ::close(fd);
+    return {};
+}
 }  // namespace
 
 std::optional<std::string> get_env(const Environment& environment, std::string_view name) {
@@ -137,6 +146,11 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
 
     for (auto& [option, where] : jvm::user_options_in_order(input.user, input.jdk_major))
         p.user_options.push_back(std::move(option));
+
+    // Only where JDWP would listen on "*": a system call at start for nobody else.
+    const auto& debug_settings = p.settings.values;
+    if (debug_settings.debug && debug_settings.debug_bind == "*" && input.jdk_major >= 9)
+        input.ipv6_socket_error = ipv6_socket_error();
 
     // The settings are lent to the planner, not copied (a map of every setting's source).
     const auto plan_with = [&](const jvm::OutputFiles& files) {

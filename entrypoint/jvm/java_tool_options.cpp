@@ -100,9 +100,10 @@ bool is_heap_size_flag(std::string_view o) {
            is_xx_flag(o, "MaxRAMPercentage") || is_xx_flag(o, "MaxRAMFraction");
 }
 bool is_jdwp_flag(std::string_view o) {
-    if (starts_with(o, "-agentlib:jdwp") || starts_with(o, "-Xrunjdwp") || starts_with(o, "-Xdebug")) {
-        return o != "-Xdebug";  // -Xdebug alone does nothing on modern JVMs
-    }
+    // -agentlib:jdwp[=options] (not another library whose name starts with jdwp), -Xrunjdwp[:options].
+    if (o == "-agentlib:jdwp" || starts_with(o, "-agentlib:jdwp=") || o == "-Xrunjdwp" || starts_with(o, "-Xrunjdwp:"))
+        return true;
+    if (starts_with(o, "-Xdebug")) return o != "-Xdebug";  // -Xdebug alone does nothing on modern JVMs
     return starts_with(o, "-agentpath:") && o.find("jdwp") != std::string_view::npos;
 }
 
@@ -231,6 +232,8 @@ struct Planner {
         std::string address;
         std::string host = s.debug_bind;
         if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";  // IPv6 literal
+        const bool ipv4_only = s.debug_bind == "*" && in.jdk_major >= 9 && !in.ipv6_socket_error.empty();
+        if (ipv4_only) host = "0.0.0.0";
         if (in.jdk_major >= 9) {
             address = host + ":" + std::to_string(s.debug_port);
         } else {
@@ -245,6 +248,10 @@ struct Planner {
         if (s.debug_bind == "*" || s.debug_bind == "0.0.0.0" || s.debug_bind == "::" || s.debug_bind == "[::]")
             plan.warnings.push_back("the JDWP agent listens on all interfaces at port " + std::to_string(s.debug_port) +
                                     ": anyone who can reach that port can run code in the JVM");
+        if (ipv4_only)
+            plan.warnings.push_back("no IPv6 socket here (socket: " + in.ipv6_socket_error +
+                                    "): the JDWP agent listens on 0.0.0.0:" + std::to_string(s.debug_port) +
+                                    ", IPv4 only (with *, the JVM would not start)");
         if (s.debug_suspend)
             plan.warnings.push_back("JDWP suspend=y: the JVM waits before main until a debugger attaches");
     }

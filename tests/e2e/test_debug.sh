@@ -40,4 +40,29 @@ wait_done
 assert_rc 143 "exit status"
 ok "143"
 
+check "without IPv6 sockets (a kernel booted with ipv6.disable=1): the JVM starts and listens on 0.0.0.0, with a warning"
+without_ipv6=${JVMINIT_BUILD_DIR:-}/tests/without_ipv6
+if [[ -x $without_ipv6 ]]; then
+  port=$(free_port)
+  # What the helper simulates: JDWP with *:PORT cannot start such a JVM.
+  _run "$RUN_TIMEOUT" "$without_ipv6" java -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address="*:$port" -version
+  [[ $RC != 0 ]] && grep -q 'socket creation failed' "$OUT" "$ERR" ||
+    fail "the setup: a JVM with address=*:$port should fail without IPv6 sockets (exit $RC): $(cat "$OUT" "$ERR")"
+  JVMINIT_DEBUG=true JVMINIT_DEBUG_PORT=$port _start "$without_ipv6" unshare --pid --fork --mount-proc --kill-child \
+    "$JVMINIT" -- java -Dhook.ms=0 -cp "$APPS_DIR" Sleeper
+  wait_for_line "$OUT" '^ready$' 30
+  wait_until 10 listening || fail "nothing listens on port $port"
+  mapfile -t locals < <(ss -ltnH "sport = :$port" | awk '{print $4}')
+  [[ ${locals[*]} == "0.0.0.0:$port" ]] || fail "port $port listens on '${locals[*]}', not on 0.0.0.0:$port"
+  grep -E '^\[jvminit warn' "$ERR" |
+    grep -qF "no IPv6 socket here (socket: Address family not supported by protocol): the JDWP agent listens on 0.0.0.0:$port" ||
+    fail "no warning about the IPv4-only JDWP address: $(cat "$ERR")"
+  signal_init TERM
+  wait_done
+  assert_rc 143 "exit status"
+  ok "listening on ${locals[*]}"
+else
+  skip_part "no $without_ipv6 (built with the tests; JVMINIT_BUILD_DIR=${JVMINIT_BUILD_DIR:-unset})"
+fi
+
 say "pass"

@@ -236,6 +236,20 @@ TEST(JavaToolOptions, UserOptionsSuppressOnlyWhatTheyDecide) {
          0,
          {kExit, kMaxRam75, kJdwp9},
          {}},
+        {"an agent whose name starts with jdwp is not the JDWP agent",
+         "-agentlib:jdwpx",
+         {{"JVMINIT_DEBUG", "true"}},
+         17,
+         0,
+         {kExit, kMaxRam75, kJdwp9},
+         {}},
+        {"-agentlib:jdwp without options is the JDWP agent",
+         "-agentlib:jdwp",
+         {{"JVMINIT_DEBUG", "true"}},
+         17,
+         0,
+         {kExit, kMaxRam75},
+         {kJdwp9}},
         {"another agent does not suppress the JDWP agent",
          "-agentlib:hprof=cpu=samples",
          {{"JVMINIT_DEBUG", "true"}},
@@ -1144,6 +1158,41 @@ TEST(JavaToolOptions, Ipv6BindIsBracketedInTheJdwpAddress) {
         const std::string jdwp = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=" + c.address;
         EXPECT_NE(std::find(added.begin(), added.end(), jdwp), added.end()) << plan.value.value_or("");
     }
+}
+
+// Without IPv6 sockets (a kernel booted with ipv6.disable=1), JDK 12+'s JDWP fails to start the JVM for *:PORT:
+// jvminit's * becomes 0.0.0.0, with a warning naming why. A bind the user chose stays, and JDK 8's PORT alone
+// (IPv4 there) too.
+TEST(JavaToolOptions, WithoutIpv6SocketsTheJdwpAgentListensOnIpv4) {
+    struct Case {
+        std::string bind;
+        int jdk;
+        std::string address;
+        bool warned;
+    };
+    for (const Case& c : {Case{"*", 17, "0.0.0.0:5005", true}, Case{"*", 9, "0.0.0.0:5005", true},
+                          Case{"*", 8, "5005", false}, Case{"127.0.0.1", 17, "127.0.0.1:5005", false},
+                          Case{"::1", 17, "[::1]:5005", false}, Case{"localhost", 17, "localhost:5005", false}}) {
+        SCOPED_TRACE(c.bind + " on JDK " + std::to_string(c.jdk));
+        JavaToolOptionsInput input =
+            input_for({{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", c.bind}}, c.jdk, c.jdk == 8 ? 392 : 0);
+        input.ipv6_socket_error = "Address family not supported by protocol";
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        Options added = added_options(plan);
+        const std::string jdwp = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=" + c.address;
+        EXPECT_NE(std::find(added.begin(), added.end(), jdwp), added.end()) << plan.value.value_or("");
+        const bool warned = std::any_of(plan.warnings.begin(), plan.warnings.end(), [](const std::string& w) {
+            return w ==
+                   "no IPv6 socket here (socket: Address family not supported by protocol): the JDWP agent "
+                   "listens on 0.0.0.0:5005, IPv4 only (with *, the JVM would not start)";
+        });
+        EXPECT_EQ(warned, c.warned);
+    }
+    // With IPv6 sockets, * stays.
+    JavaToolOptionsPlan plan = plan_java_tool_options(input_for({{"JVMINIT_DEBUG", "true"}}, 17, 0));
+    Options added = added_options(plan);
+    EXPECT_NE(std::find(added.begin(), added.end(), kJdwp9), added.end());
 }
 
 // ---------------------------------------------------------------------------------------------------------
