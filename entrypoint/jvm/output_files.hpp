@@ -87,7 +87,8 @@ bool directory_locks_are_shared(std::int64_t file_system_type);
 // few hundred KiB each): a crash loop (on-oom crash, a JVM that dies at start) does not fill the volume.
 inline constexpr int kErrorFilesKept = 20;
 
-// GC logs of this many starts are kept (each start's log rotates over 5 files of 10 MB).
+// GC logs of this many starts are kept (each start's log rotates at 10 MB: the current file and 5 older ones on
+// JDK 9+, -Xlog's filecount=5; 5 files in all on JDK 8, NumberOfGCLogFiles=5).
 inline constexpr int kGcLogStartsKept = 5;
 
 // Which GC log files ("gc-STAMP-pid7.log", "gc-STAMP-pid7.log.0", ...) to delete so that, with the next
