@@ -243,6 +243,12 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         }
         before.push_back(arg.c_str());
         auto next = std::next(it);
+        if (takes_value && next == separator) {  // CLI11 would say "1 required VALUE missing", not what it takes
+            result.error = arg + ": the value is missing: expected " +
+                           (spec ? std::string(spec->accepted) : std::string("the path of a TOML file")) + " (" + arg +
+                           " VALUE, or " + arg + "=VALUE)";
+            return result;
+        }
         if (takes_value && next != separator) {
             before.push_back(next->c_str());  // its value, whatever it looks like
             it = next;

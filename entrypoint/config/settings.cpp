@@ -445,8 +445,12 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         std::string value(it->value);
         if (spec->type == ValueType::Bool) value = alias_boolean(alias, value, out.notes);
         if (!spec->apply(out.values, value)) {
-            errors.push_back(std::string(alias.alias) + "=" + std::string(it->value) + expected_form(*spec, value) +
-                             " (alias of " + std::string(spec->env) + ")");
+            // Paketo's booleans take t and f too (alias_boolean); run-java.sh's booleans take any value.
+            const std::string form = spec->type == ValueType::Bool && alias.origin == "Paketo"
+                                         ? ": expected true, false, t, f, 1, 0, yes or no"
+                                         : expected_form(*spec, value);
+            errors.push_back(std::string(alias.alias) + "=" + std::string(it->value) + form + " (alias of " +
+                             std::string(spec->env) + ")");
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(alias.alias)};

@@ -582,7 +582,7 @@ TEST(Settings, EachErrorClassHasItsExactMessage) {
          std::nullopt,
          {{"BPL_DEBUG_ENABLED", "maybe"}},
          {},
-         "BPL_DEBUG_ENABLED=maybe: expected true, false, 1, 0, yes or no (alias of JVMINIT_DEBUG)"},
+         "BPL_DEBUG_ENABLED=maybe: expected true, false, t, f, 1, 0, yes or no (alias of JVMINIT_DEBUG)"},
         // Flag layer
         {"unknown flag",
          std::nullopt,
