@@ -257,7 +257,8 @@ private:
         const bool forwarded_stop = std::exchange(job_stop_forwarded_, false);
         const bool terminal = ::isatty(STDIN_FILENO) == 1;
         const pid_t foreground = terminal ? ::tcgetpgrp(STDIN_FILENO) : -1;
-        const bool on_terminal = sig == SIGTTIN || sig == SIGTTOU;
+        // Without a terminal no read or write of one stopped it: someone's kill -TTIN/-TTOU, as a kill -STOP.
+        const bool on_terminal = terminal && (sig == SIGTTIN || sig == SIGTTOU);
         if (terminal && foreground == outcome_.pid) {
             take_terminal();
             spdlog::debug("pid {} stopped by {} with the terminal; the terminal's keys come to jvminit now",

@@ -71,6 +71,29 @@ assert_file_contains "$OUT" "got TERM" "stdout"
 assert_rc 0 "exit status (the child's TERM trap exits 0)"
 ok "continued, trap ran, exit 0 after $ms ms"
 
+check "without a terminal, a kill -TTIN or -TTOU of the child is not the job's stop: under a job-control shell jvminit does not stop its group"
+# Found by a trial: jvminit took any SIGTTIN/SIGTTOU stop for a terminal read or write from the background and
+# stopped its whole process group as the shell's job; without a terminal nobody continues it, the child stays
+# a zombie and the shell's subshell never reports.
+for sig in TTIN TTOU; do
+  # shellcheck disable=SC2016
+  _start bash -c 'set -m; ( "$1" -- sleep 2; echo "jvminit rc=$?" ) & wait' bash "$JVMINIT"
+  # exec'd: the vfork child ignores stop signals until its exec
+  child_runs_sleep() { [[ $(cmdline "$(child_pids "$INIT_PID")") == "sleep 2" ]]; }
+  wait_until 5 child_runs_sleep || fail "jvminit's child is not sleep 2"
+  child=$(child_pids "$INIT_PID")
+  kill "-$sig" "$child"
+  sleep 0.5 # the child has stopped and jvminit has seen it by now
+  # Before: jvminit stopped its group (state T); the kernel then hung up the orphaned stopped group.
+  state=$(proc_state "$INIT_PID")
+  [[ $state == S ]] || fail "jvminit is in state '${state:-gone}' after a kill -$sig of the child, not S (running on)"
+  [[ $(proc_state "$child") == T ]] || fail "the child is in state '$(proc_state "$child")' after SIG$sig, not T"
+  kill -CONT "$child" # whoever stopped it continues it
+  wait_done_within 10 "the job did not end after the child was continued"
+  assert_file_contains "$OUT" "jvminit rc=0" "stdout of the job-control shell"
+done
+ok "jvminit kept running; the job ended with rc=0 after kill -CONT"
+
 compile_apps
 check "SIGQUIT to jvminit makes the JVM print a thread dump, and the JVM goes on"
 start_pid1 -- java -Dhook.ms=0 -cp "$APPS_DIR" Sleeper
