@@ -1,6 +1,7 @@
 #include "app/logging.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
@@ -10,9 +11,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sys/fd.hpp"
@@ -51,6 +54,9 @@ class NonBlockingSink final : public spdlog::sinks::base_sink<spdlog::details::n
 public:
     explicit NonBlockingSink(sys::UniqueFd fd) : fd_(std::move(fd)) {}
 
+    // From now on a full pipe is waited for (poll(2) POLLOUT) until `deadline`, then lines are dropped again.
+    void wait_until(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
+
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         spdlog::memory_buf_t line;
@@ -80,14 +86,32 @@ private:
                 continue;
             }
             if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EAGAIN && wait_for_room()) continue;
             return done > 0;
         }
         return true;
     }
 
+    // Whether the pipe has room again before the deadline (wait_until); false at once without one.
+    bool wait_for_room() {
+        if (!deadline_) return false;
+        while (true) {
+            const auto left =
+                std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return false;
+            pollfd pfd{fd_.get(), POLLOUT, 0};
+            const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+            if (ready > 0) return true;  // room, or an error (POLLERR: no reader) that the next write reports
+            if (ready < 0 && errno != EINTR) return false;
+        }
+    }
+
     sys::UniqueFd fd_;
     std::size_t dropped_ = 0;
+    std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
+
+std::shared_ptr<NonBlockingSink> non_blocking_sink;  // log_without_blocking's, for wait_for_log_reader
 
 // A reader that is gone (`jvminit --help | true`, `jvminit --bogus 2>&1 | true`) must give EPIPE and an exit
 // status of jvminit's, not death by SIGPIPE (its default action) and an unexplained 141. Only on the way out:
@@ -104,10 +128,15 @@ void log_without_blocking() {
     if (::fstat(STDERR_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
     sys::UniqueFd fd(::open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fd) return;  // no /proc: the log stays blocking
-    auto logger = std::make_shared<spdlog::logger>("jvminit", std::make_shared<NonBlockingSink>(std::move(fd)));
+    non_blocking_sink = std::make_shared<NonBlockingSink>(std::move(fd));
+    auto logger = std::make_shared<spdlog::logger>("jvminit", non_blocking_sink);
     logger->set_pattern("[jvminit %l] %v");
     logger->set_level(spdlog::default_logger()->level());
     spdlog::set_default_logger(logger);
+}
+
+void wait_for_log_reader(std::chrono::milliseconds at_most) {
+    if (non_blocking_sink) non_blocking_sink->wait_until(std::chrono::steady_clock::now() + at_most);
 }
 
 void print_error(std::string_view message) {

@@ -1,6 +1,7 @@
 // jvminit's own log: spdlog on stderr, unbuffered, every line marked "[jvminit LEVEL]".
 #pragma once
 
+#include <chrono>
 #include <string_view>
 
 #include "config/settings.hpp"
@@ -17,6 +18,16 @@ void setup_logging(config::LogLevel level);
 // shares with jvminit (O_NONBLOCK belongs to an open file description). Anything else (a terminal, a file,
 // /dev/null, a socket) is left as it is. Costs one fstat(2) (and one open(2) for a pipe).
 void log_without_blocking();
+
+// For jvminit's last lines, once nothing is left to supervise (the child has ended and every process is reaped):
+// a full stderr pipe (log_without_blocking) is waited for, up to `at_most` in all (milliseconds, from now),
+// instead of dropping the line, so that a log reader that lags at the end (a container runtime under load)
+// still gets how the child ended and the exit status, and the count of lines dropped before. Does nothing
+// when the log blocks anyway (stderr not a pipe).
+void wait_for_log_reader(std::chrono::milliseconds at_most);
+
+// How long jvminit waits for a lagging log reader at its end (wait_for_log_reader).
+inline constexpr std::chrono::milliseconds kLastLinesWait{2000};
 
 // Prints one error line "[jvminit error] <message>" on stderr whatever the log level: for bad input,
 // which must always be reported. Control characters in the message are escaped (\n, \xNN).

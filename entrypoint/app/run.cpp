@@ -177,6 +177,7 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     options.signal_rewrite = p.settings.values.signal_rewrite;
     options.terminal_modes = terminal_modes;
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
+    wait_for_log_reader(kLastLinesWait);  // nothing is left to supervise: the last lines may wait for the reader
     // The terminal's foreground back from the child's group, or a group of what it started, now gone: a shell
     // (or the next program) in jvminit's group would find it on a dead group, its Ctrl-C lost. Not from a live
     // group (a shell that took it back). SIGTTOU is blocked.

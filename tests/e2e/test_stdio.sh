@@ -66,4 +66,34 @@ flags=$(cat "$blocking")
 exec 8<&-
 ok "137; the child's stderr flags $flags (blocking)"
 
+check "stderr a pipe whose reader lags at the end: jvminit's last line (how the child ended, the exit status) still reaches it"
+# Found by a trial: the child filled the pipe just before it ended, the reader came a moment later, and the
+# last line was dropped (no later line could say so). Now the last lines wait for the reader, up to 2 s.
+lagging=$T/lagging-log
+mkfifo "$lagging"
+# The reader opens the FIFO at once, starts reading 1 s later, and reads to the end.
+python3 -c 'import sys, time
+f = open(sys.argv[1], "rb"); time.sleep(1); open(sys.argv[2], "wb").write(f.read())' "$lagging" "$T/lagging.read" &
+reader=$!
+register_cleanup "$reader"
+# The child fills the pipe (non-blocking writes until it is full), then exits 3 at once.
+fill='import fcntl, os
+fcntl.fcntl(2, fcntl.F_SETFL, fcntl.fcntl(2, fcntl.F_GETFL) | os.O_NONBLOCK)
+try:
+    while True: os.write(2, b"x" * 4096)
+except BlockingIOError:
+    pass
+try:
+    while True: os.write(2, b"x")
+except BlockingIOError:
+    pass
+os._exit(3)'
+RC=0
+env --default-signal timeout -k 5 30 "$JVMINIT" -- python3 -c "$fill" </dev/null >/dev/null 2>"$lagging" || RC=$?
+assert_rc 3 "exit status (the child's)"
+wait "$reader" || fail "the reader failed"
+grep -a -q 'exited with code 3; exiting with 3' "$T/lagging.read" ||
+  fail "the last line did not reach the lagging reader: $(grep -a -o '\[jvminit[^x]*' "$T/lagging.read")"
+ok "the reader got: $(grep -a -o 'python3 (pid [0-9]*) exited with code 3; exiting with 3' "$T/lagging.read")"
+
 say "pass"
