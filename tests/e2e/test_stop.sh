@@ -94,6 +94,20 @@ assert_rc 5 "exit status"
 ((ms < 8000)) || fail "jvminit took $ms ms: the 1 s grace period was not enforced"
 ok "5 after $ms ms"
 
+check "a process started by a remaining process's TERM trap gets the rest of the grace period, then SIGKILL (subreaper)"
+# The SIGTERM round after the main child's end is once; what a trap starts then is part of the shutdown.
+cat >"$T/trap-starts.sh" <<SCRIPT
+trap 'sleep 1000 & echo \$! > "$T/newcomer"; exit 0' TERM
+while :; do sleep 0.1; done
+SCRIPT
+JVMINIT_STOP_TIMEOUT=1s run_plain -- sh -c "sh '$T/trap-starts.sh' & sleep 0.3; exit 0"
+assert_rc 0 "exit status (the main child's)"
+[[ -s $T/newcomer ]] || fail "the trap did not run: no SIGTERM reached the remaining process"
+newcomer=$(cat "$T/newcomer")
+wait_until 5 is_gone "$newcomer" || fail "pid $newcomer, started by the trap, still runs after jvminit ended"
+assert_file_contains "$ERR" "grace period of 1s ended; sending SIGKILL" "stderr"
+ok "the trap's sleep (pid $newcomer) was killed at the grace end"
+
 # ---- scenario 7 ----------------------------------------------------------------------------------
 check "scenario 7 (PID 1): a descendant that called setsid gets SIGTERM from jvminit after SIGINT"
 # As PID 1, anything left would die with the namespace anyway (SIGKILL by the kernel); a TERM trap
