@@ -111,7 +111,9 @@ private:
     std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
-std::shared_ptr<NonBlockingSink> non_blocking_sink;  // log_without_blocking's, for wait_for_log_reader
+// log_without_blocking's, for wait_for_log_reader; the default logger owns it (a plain pointer: no static
+// initialiser or exit handler at every start).
+NonBlockingSink* non_blocking_sink = nullptr;
 
 // A reader that is gone (`jvminit --help | true`, `jvminit --bogus 2>&1 | true`) must give EPIPE and an exit
 // status of jvminit's, not death by SIGPIPE (its default action) and an unexplained 141. Only on the way out:
@@ -128,8 +130,9 @@ void log_without_blocking() {
     if (::fstat(STDERR_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
     sys::UniqueFd fd(::open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fd) return;  // no /proc: the log stays blocking
-    non_blocking_sink = std::make_shared<NonBlockingSink>(std::move(fd));
-    auto logger = std::make_shared<spdlog::logger>("jvminit", non_blocking_sink);
+    auto sink = std::make_shared<NonBlockingSink>(std::move(fd));
+    non_blocking_sink = sink.get();
+    auto logger = std::make_shared<spdlog::logger>("jvminit", std::move(sink));
     logger->set_pattern("[jvminit %l] %v");
     logger->set_level(spdlog::default_logger()->level());
     spdlog::set_default_logger(logger);
