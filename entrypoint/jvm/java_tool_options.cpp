@@ -46,6 +46,11 @@ bool is_heap_dump_off_flag(std::string_view o) {
 bool is_heap_dump_path_flag(std::string_view o) {
     return is_xx_flag(o, "HeapDumpPath");
 }
+// HotSpot's buffer for the expanded -XX:ErrorFile path, NUL included (O_BUFLEN, vmError.cpp), and the digits of
+// the largest pid (pid_max 4194304, kernel/pid.c PID_MAX_LIMIT on 64-bit).
+constexpr std::size_t kHotSpotErrorFileBuffer = 2000;
+constexpr std::size_t kMaxPidDigits = 7;
+
 bool is_error_file_flag(std::string_view o) {
     return is_xx_flag(o, "ErrorFile");
 }
@@ -187,8 +192,19 @@ struct Planner {
                                         "refuses to overwrite a dump and its pid repeats after a restart, so dumps "
                                         "after the first are lost there; leave it out to get a directory per start");
         }
-        if (!in.files.error_file.empty())
+        if (!in.files.error_file.empty()) {
+            const std::size_t added_before = plan.added.size();
             add_unless_user({"-XX:ErrorFile=" + in.files.error_file}, "heap_dump.dir", is_error_file_flag);
+            // HotSpot expands %p into a buffer of kHotSpotErrorFileBuffer bytes (vmError.cpp, O_BUFLEN) and
+            // writes the hs_err file to the working directory when the path does not fit (found by a trial).
+            const std::size_t expanded = in.files.error_file.size() - 2 + kMaxPidDigits;
+            if (plan.added.size() != added_before && expanded >= kHotSpotErrorFileBuffer)
+                plan.warnings.push_back("the hs_err file path " + in.files.error_file + " is up to " +
+                                        std::to_string(expanded) + " bytes with the pid, too long for HotSpot's " +
+                                        std::to_string(kHotSpotErrorFileBuffer) +
+                                        "-byte buffer: a crash log would go to the working directory instead; "
+                                        "choose a shorter heap dump directory");
+        }
     }
 
     void plan_gc_log() {

@@ -1160,6 +1160,34 @@ TEST(JavaToolOptions, Ipv6BindIsBracketedInTheJdwpAddress) {
     }
 }
 
+// HotSpot writes the hs_err file to the working directory when the expanded -XX:ErrorFile path does not fit
+// its 2000-byte buffer (checked with a real JVM: 1999 bytes fit, 2000 do not): a warning says so.
+TEST(JavaToolOptions, AnHsErrPathTooLongForHotSpotIsWarnedAbout) {
+    const std::string suffix = "/run-20261129T114355.123Z-1/hs_err_pid%p.log";
+    for (const std::size_t dir_length : {std::size_t{100}, std::size_t{1950}, std::size_t{1951}, std::size_t{3000}}) {
+        const std::string dir = "/" + std::string(dir_length - 1, 'd');
+        const std::size_t expanded = dir.size() + suffix.size() - 2 + 7;  // %p: up to 7 digits; 1999 and 2000 here
+        SCOPED_TRACE("an ErrorFile of up to " + std::to_string(expanded) + " bytes");
+        JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", dir}});
+        input.files.heap_dump_path = dir + "/run-20261129T114355.123Z-1";
+        input.files.error_file = dir + suffix;
+        JavaToolOptionsPlan plan = plan_java_tool_options(input);
+        ASSERT_FALSE(plan.error.has_value()) << *plan.error;
+        const bool warned = std::any_of(plan.warnings.begin(), plan.warnings.end(), [&](const std::string& w) {
+            return w.find("too long for HotSpot's 2000-byte buffer") != std::string::npos &&
+                   w.find("up to " + std::to_string(expanded) + " bytes") != std::string::npos;
+        });
+        EXPECT_EQ(warned, expanded >= 2000);
+    }
+    // The user's own -XX:ErrorFile wins: no warning about jvminit's.
+    JavaToolOptionsInput input = input_for({{"JVMINIT_HEAP_DUMP_DIR", "/d"}});
+    input.files.error_file = "/" + std::string(2100, 'd') + suffix;
+    input.user.java_tool_options = "-XX:ErrorFile=/tmp/hs_err.log";
+    JavaToolOptionsPlan plan = plan_java_tool_options(input);
+    EXPECT_TRUE(std::none_of(plan.warnings.begin(), plan.warnings.end(),
+                             [](const std::string& w) { return w.find("hs_err file path") != std::string::npos; }));
+}
+
 // Without IPv6 sockets (a kernel booted with ipv6.disable=1), JDK 12+'s JDWP fails to start the JVM for *:PORT:
 // jvminit's * becomes 0.0.0.0, with a warning naming why. A bind the user chose stays, and JDK 8's PORT alone
 // (IPv4 there) too.
