@@ -55,11 +55,12 @@ bool is_error_file_flag(std::string_view o) {
     return is_xx_flag(o, "ErrorFile");
 }
 // One -Xlog selector, tag-set[*][=level] with tag-set = tag[+tag...] or all (HotSpot's logSelection.cpp; a
-// selector's tags match in any order): whether it decides GC logging. A tag set with the gc tag does, at any
-// level (gc=off too: the user turned it off). all does at info and below (info, debug, trace: the GC lines are
-// info) and at off (everything off), not at warning or error (the JVM's default is all=warning). Tags and
+// selector's tags match in any order): whether it is GC logging of the user's. A tag set with the gc tag is,
+// and all at info and below (info, debug, trace: the GC lines are info); all at warning or error is not (the
+// JVM's default is all=warning), nor any selector at off: it configures its own output (stdout unless one is
+// given) and leaves jvminit's file output alone (-Xlog:all=off keeps the JVM's warnings off stdout). Tags and
 // levels are case-insensitive.
-bool selector_decides_gc_logging(std::string_view text) {
+bool selector_is_gc_logging(std::string_view text) {
     std::string selector(text);  // tags and levels are case-insensitive (-Xlog:GC=INFO)
     for (char& c : selector) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string_view tags = selector;
@@ -68,8 +69,8 @@ bool selector_decides_gc_logging(std::string_view text) {
         level = tags.substr(eq + 1);
         tags = tags.substr(0, eq);
     }
-    if (tags == "all")
-        return level.empty() || level == "info" || level == "debug" || level == "trace" || level == "off";
+    if (level == "off") return false;
+    if (tags == "all") return level.empty() || level == "info" || level == "debug" || level == "trace";
     if (!tags.empty() && tags.back() == '*') tags.remove_suffix(1);
     while (!tags.empty()) {
         const std::size_t plus = tags.find('+');
@@ -93,7 +94,7 @@ bool is_gc_log_flag(std::string_view o) {
         if (what.empty()) return true;
         while (true) {
             const std::size_t comma = what.find(',');
-            if (selector_decides_gc_logging(what.substr(0, comma))) return true;
+            if (selector_is_gc_logging(what.substr(0, comma))) return true;
             if (comma == std::string_view::npos) break;
             what.remove_prefix(comma + 1);
         }

@@ -96,7 +96,8 @@ struct JavaToolOptionsInput {
 // - -XX:ErrorFile=FILE beside the dumps, unless the user set ErrorFile.
 // - GC log: JDK 9+ -Xlog:gc*:file=...:filecount=5,filesize=10m; JDK 8 -Xloggc with rotation flags;
 //   unless the user configured GC logging (an -Xlog selection with the gc tag, -Xlog or -Xlog:all at info,
-//   debug, trace or off, -Xlog:disable, -Xloggc, -verbose:gc, PrintGC flags).
+//   debug or trace; not at off: -Xlog:all=off only quiets stdout; -Xlog:disable, -Xloggc, -verbose:gc,
+//   PrintGC flags).
 // - -XX:MaxRAMPercentage=N unless the user sized the heap (-Xmx, MaxHeapSize, MaxRAM, MaxRAMPercentage,
 //   MaxRAMFraction); skipped on JDK 9 and JDK 8 before update 191, which lack the flag.
 // - JDWP: -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:PORT (JDK 9+; JDK 8: address=PORT

@@ -212,7 +212,7 @@ expect_flag MaxRAMPercentage 75.000000
 [[ $(count_files "$T/unrelated" 'gc-*.log') == 1 ]] || fail "no GC log in $T/unrelated"
 ok "JAVA_TOOL_OPTIONS: $(picked_up)"
 
-check "a user -Xlog:all=info is the user's GC logging (its file has the GC lines); all=warning is not"
+check "a user -Xlog:all=info is the user's GC logging (its file has the GC lines); all=warning and all=off are not"
 JVMINIT_GC_LOG=true JVMINIT_HEAP_DUMP_DIR=$T/xlog-info run_pid1 -- java "-Xlog:all=info:file=$T/all-info.log" -XX:+PrintFlagsFinal -version
 expect_clean_start
 [[ $(count_files "$T/xlog-info" 'gc-*.log') == 0 ]] || fail "jvminit added a GC log beside the user's -Xlog:all=info"
@@ -223,7 +223,13 @@ gc_file=("$T"/xlog-warning/gc-*.log)
 [[ -f ${gc_file[0]} ]] || fail "no jvminit GC log beside the user's -Xlog:all=warning"
 grep -qE '\[gc[],]' "${gc_file[0]}" || fail "jvminit's GC log ${gc_file[0]} has no gc line"
 ! grep -qE '\[gc[],]' "$T/all-warning.log" || fail "the user's -Xlog:all=warning file has gc lines: all=warning is GC logging after all"
-ok "all=info: the user's file only; all=warning: jvminit's GC log too"
+# all=off quiets stdout only (the usual way to keep the JVM's warnings off it): jvminit's GC log is still written.
+JVMINIT_GC_LOG=true JVMINIT_HEAP_DUMP_DIR=$T/xlog-off run_pid1 -- java -Xlog:all=off -XX:+PrintFlagsFinal -version
+expect_clean_start
+gc_file=("$T"/xlog-off/gc-*.log)
+[[ -f ${gc_file[0]} ]] || fail "no jvminit GC log beside the user's -Xlog:all=off"
+grep -qE '\[gc[],]' "${gc_file[0]}" || fail "jvminit's GC log ${gc_file[0]} has no gc line under -Xlog:all=off"
+ok "all=info: the user's file only; all=warning and all=off: jvminit's GC log too"
 
 check "heap dump flags are decided one by one: a user -XX:HeapDumpPath still gets dumps switched on"
 JAVA_TOOL_OPTIONS=-XX:HeapDumpPath=$T/users.hprof JVMINIT_HEAP_DUMP_DIR=$T/split run_pid1 -- java -XX:+PrintFlagsFinal -version

@@ -546,18 +546,20 @@ TEST(JavaToolOptions, GcLogFormFollowsTheJdkAndYieldsToTheUsersGcLogging) {
         {"user -Xlog alone (all tags)", "-Xlog", 17, false},
         {"user -Xlog:all", "-Xlog:all", 17, false},
         {"user -Xlog:disable", "-Xlog:disable", 17, false},
-        // all at a level that includes GC's info lines, or everything off: the user's decision.
+        // all at a level that includes GC's info lines: the user's GC logging.
         {"user -Xlog:all=info to a file", "-Xlog:all=info:file=/tmp/jvm.log", 17, false},
         {"user -Xlog:all=debug", "-Xlog:all=debug", 17, false},
         {"user -Xlog:all=trace", "-Xlog:all=trace", 17, false},
-        {"user -Xlog:all=off", "-Xlog:all=off", 17, false},
+        // A selector at off quiets its own output only (stdout here): jvminit's GC log file is still written.
+        {"user -Xlog:all=off is not GC logging", "-Xlog:all=off", 17, true},
+        {"user -Xlog:gc=off is not GC logging", "-Xlog:gc=off", 17, true},
+        {"user -Xlog:gc*=off to a file is not GC logging", "-Xlog:gc*=off:file=/tmp/gc.log", 17, true},
         {"user -Xlog:ALL=Info (case-insensitive)", "-Xlog:ALL=Info", 17, false},
         {"user -Xlog with no selection (all=info) to a file", "-Xlog::file=/tmp/jvm.log", 17, false},
         {"user -Xlog with all=info after another selector", "-Xlog:safepoint,all=info", 17, false},
-        // The gc tag anywhere in the tag set, at any level, in any case.
+        // The gc tag anywhere in the tag set, in any case.
         {"user -Xlog:heap+gc (tags in any order)", "-Xlog:heap+gc=debug", 17, false},
         {"user -Xlog:safepoint+gc*", "-Xlog:safepoint+gc*", 17, false},
-        {"user -Xlog:gc=off", "-Xlog:gc=off", 17, false},
         {"user -Xlog:GC=INFO (case-insensitive)", "-Xlog:GC=INFO", 17, false},
         // all at warning or error (the JVM's default is all=warning) holds no GC line: jvminit's log is added.
         {"user -Xlog:all=warning is not GC logging", "-Xlog:all=warning:file=/tmp/jvm.log", 17, true},
