@@ -1,5 +1,6 @@
 #include "supervise/supervisor.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -257,8 +258,9 @@ private:
         const bool forwarded_stop = std::exchange(job_stop_forwarded_, false);
         const bool terminal = ::isatty(STDIN_FILENO) == 1;
         const pid_t foreground = terminal ? ::tcgetpgrp(STDIN_FILENO) : -1;
-        // Without a terminal no read or write of one stopped it: someone's kill -TTIN/-TTOU, as a kill -STOP.
-        const bool on_terminal = terminal && (sig == SIGTTIN || sig == SIGTTOU);
+        // In a session without a controlling terminal no read or write of one stopped it: someone's kill -TTIN
+        // or -TTOU, as a kill -STOP. (With one, stdin may be elsewhere and the child read /dev/tty.)
+        const bool on_terminal = (sig == SIGTTIN || sig == SIGTTOU) && (terminal || has_controlling_terminal());
         if (terminal && foreground == outcome_.pid) {
             take_terminal();
             spdlog::debug("pid {} stopped by {} with the terminal; the terminal's keys come to jvminit now",
@@ -284,6 +286,14 @@ private:
             return;
         }
         continue_child();
+    }
+
+    // Whether jvminit's session has a controlling terminal: /dev/tty opens (tty(4): ENXIO without one).
+    static bool has_controlling_terminal() {
+        const int fd = ::open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) return false;
+        ::close(fd);
+        return true;
     }
 
     // As the job of a shell with job control (job_control_shell_above), stops jvminit's process group.

@@ -71,13 +71,14 @@ assert_file_contains "$OUT" "got TERM" "stdout"
 assert_rc 0 "exit status (the child's TERM trap exits 0)"
 ok "continued, trap ran, exit 0 after $ms ms"
 
-check "without a terminal, a kill -TTIN or -TTOU of the child is not the job's stop: under a job-control shell jvminit does not stop its group"
+check "in a session without a terminal, a kill -TTIN or -TTOU of the child is not the job's stop: under a job-control shell jvminit does not stop its group"
 # Found by a trial: jvminit took any SIGTTIN/SIGTTOU stop for a terminal read or write from the background and
 # stopped its whole process group as the shell's job; without a terminal nobody continues it, the child stays
 # a zombie and the shell's subshell never reports.
 for sig in TTIN TTOU; do
   # shellcheck disable=SC2016
-  _start bash -c 'set -m; ( "$1" -- sleep 2; echo "jvminit rc=$?" ) & wait' bash "$JVMINIT"
+  # setsid: a session of its own, without a controlling terminal, wherever the test runs.
+  _start setsid -w bash -c 'set -m; ( "$1" -- sleep 2; echo "jvminit rc=$?" ) & wait' bash "$JVMINIT"
   # exec'd: the vfork child ignores stop signals until its exec
   child_runs_sleep() { [[ $(cmdline "$(child_pids "$INIT_PID")") == "sleep 2" ]]; }
   wait_until 5 child_runs_sleep || fail "jvminit's child is not sleep 2"
