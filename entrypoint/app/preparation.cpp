@@ -149,7 +149,7 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
 
     // Only where JDWP would listen on "*": a system call at start for nobody else.
     const auto& debug_settings = p.settings.values;
-    if (debug_settings.debug && debug_settings.debug_bind == "*" && input.jdk_major >= 9)
+    if (debug_settings.debug && debug_settings.debug_bind == "*" && input.jdk_major >= 12)
         input.ipv6_socket_error = ipv6_socket_error();
 
     // The settings are lent to the planner, not copied (a map of every setting's source).

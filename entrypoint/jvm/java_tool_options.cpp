@@ -249,7 +249,8 @@ struct Planner {
         std::string address;
         std::string host = s.debug_bind;
         if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";  // IPv6 literal
-        const bool ipv4_only = s.debug_bind == "*" && in.jdk_major >= 9 && !in.ipv6_socket_error.empty();
+        // JDK 12+ (JDK-8184770) listens for * on an IPv6 socket; JDK 9-11's * is IPv4's any address already.
+        const bool ipv4_only = s.debug_bind == "*" && in.jdk_major >= 12 && !in.ipv6_socket_error.empty();
         if (ipv4_only) host = "0.0.0.0";
         if (in.jdk_major >= 9) {
             address = host + ":" + std::to_string(s.debug_port);

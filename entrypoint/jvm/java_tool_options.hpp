@@ -86,7 +86,7 @@ struct JavaToolOptionsInput {
     OutputFiles files;
     // Why socket(2) gives no IPv6 socket here (strerror(3)), "" when it does: a kernel without IPv6 (booted with
     // ipv6.disable=1, some sandboxes: EAFNOSUPPORT), a seccomp or LSM rule. JDWP's address=*:PORT then fails to
-    // start the JVM ("transport error 202: socket creation failed"): debug.bind * becomes 0.0.0.0.
+    // start a JDK 12+ JVM ("transport error 202: socket creation failed"): debug.bind * becomes 0.0.0.0.
     std::string ipv6_socket_error;
 };
 
@@ -101,7 +101,7 @@ struct JavaToolOptionsInput {
 // - -XX:MaxRAMPercentage=N unless the user sized the heap (-Xmx, MaxHeapSize, MaxRAM, MaxRAMPercentage,
 //   MaxRAMFraction); skipped on JDK 9 and JDK 8 before update 191, which lack the flag.
 // - JDWP: -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:PORT (JDK 9+; JDK 8: address=PORT
-//   for "*"; 0.0.0.0:PORT without IPv6 sockets, with a warning), unless the user has a JDWP agent
+//   for "*"; 0.0.0.0:PORT on JDK 12+ without IPv6 sockets, with a warning), unless the user has a JDWP agent
 //   (-agentlib:jdwp[=...], -Xrunjdwp, -agentpath:...jdwp).
 // Values with whitespace are quoted so the JVM reads them back exactly (HotSpot's JAVA_TOOL_OPTIONS parser
 // handles ' and " quotes on JDK 8 as on 9+: see jvm/java_options_tokenizer.hpp). A user JAVA_TOOL_OPTIONS

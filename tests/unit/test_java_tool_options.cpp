@@ -1191,8 +1191,8 @@ TEST(JavaToolOptions, AnHsErrPathTooLongForHotSpotIsWarnedAbout) {
 }
 
 // Without IPv6 sockets (a kernel booted with ipv6.disable=1), JDK 12+'s JDWP fails to start the JVM for *:PORT:
-// jvminit's * becomes 0.0.0.0, with a warning naming why. A bind the user chose stays, and JDK 8's PORT alone
-// (IPv4 there) too.
+// jvminit's * becomes 0.0.0.0, with a warning naming why. A bind the user chose stays, and so do JDK 9-11's *
+// and JDK 8's PORT alone (IPv4 there).
 TEST(JavaToolOptions, WithoutIpv6SocketsTheJdwpAgentListensOnIpv4) {
     struct Case {
         std::string bind;
@@ -1200,9 +1200,10 @@ TEST(JavaToolOptions, WithoutIpv6SocketsTheJdwpAgentListensOnIpv4) {
         std::string address;
         bool warned;
     };
-    for (const Case& c : {Case{"*", 17, "0.0.0.0:5005", true}, Case{"*", 9, "0.0.0.0:5005", true},
-                          Case{"*", 8, "5005", false}, Case{"127.0.0.1", 17, "127.0.0.1:5005", false},
-                          Case{"::1", 17, "[::1]:5005", false}, Case{"localhost", 17, "localhost:5005", false}}) {
+    for (const Case& c :
+         {Case{"*", 17, "0.0.0.0:5005", true}, Case{"*", 12, "0.0.0.0:5005", true}, Case{"*", 11, "*:5005", false},
+          Case{"*", 9, "*:5005", false}, Case{"*", 8, "5005", false}, Case{"127.0.0.1", 17, "127.0.0.1:5005", false},
+          Case{"::1", 17, "[::1]:5005", false}, Case{"localhost", 17, "localhost:5005", false}}) {
         SCOPED_TRACE(c.bind + " on JDK " + std::to_string(c.jdk));
         JavaToolOptionsInput input =
             input_for({{"JVMINIT_DEBUG", "true"}, {"JVMINIT_DEBUG_BIND", c.bind}}, c.jdk, c.jdk == 8 ? 392 : 0);

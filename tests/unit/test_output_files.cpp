@@ -210,7 +210,7 @@ TEST(DumpRetention, AHeldDumpCountsButIsNeverDeleted) {
 }
 
 TEST(DumpRetention, AChosenDumpTakesItsSegmentsAlong) {
-    // JDK 21+'s parallel dump leaves "<dump>.p<N>" files when its JVM died during the dump: they go with it.
+    // JDK 22+'s parallel dump leaves "<dump>.p<N>" files when its JVM died during the dump: they go with it.
     DumpFile with_parts{
         "run-A/java_pid7.hprof", 1, true, 0, false, {"run-A/java_pid7.hprof.p0", "run-A/java_pid7.hprof.p1"}};
     DumpFile orphans{"run-B/java_pid8.hprof.p0", 2, true, 0, false, {"run-B/java_pid8.hprof.p1"}};
@@ -704,7 +704,7 @@ TEST_F(PrepareOutput, IncompleteDumpsGoFirstUnlessAJvmMayStillWriteThem) {
     EXPECT_TRUE(fs::exists(dumps / "being-written.hprof")) << "modified just now: counted as complete, the newest";
 }
 
-// JDK 21+ dumps a large heap in parallel into "<dump>.p<N>" files and merges them into the dump, removing them;
+// JDK 22+ dumps a large heap in parallel into "<dump>.p<N>" files and merges them into the dump, removing them;
 // a JVM killed during the dump (an OOM kill) leaves them, possibly gigabytes, and used to keep them for good
 // (they were no dump, so never counted or deleted, and kept their run directory). Now they make their dump
 // incomplete and go with it; segments whose dump is gone go too; none of it while a JVM may still write it.
