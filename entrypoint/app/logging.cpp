@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -136,6 +137,13 @@ void log_without_blocking() {
     logger->set_pattern("[jvminit %l] %v");
     logger->set_level(spdlog::default_logger()->level());
     spdlog::set_default_logger(logger);
+}
+
+std::chrono::milliseconds last_lines_wait(std::optional<std::chrono::steady_clock::time_point> stop_grace_period_end,
+                                          std::chrono::steady_clock::time_point now) {
+    if (!stop_grace_period_end) return kLastLinesWait;
+    return std::clamp(std::chrono::ceil<std::chrono::milliseconds>(*stop_grace_period_end - now),
+                      std::chrono::milliseconds(0), kLastLinesWait);
 }
 
 void wait_for_log_reader(std::chrono::milliseconds at_most) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 
 #include "config/settings.hpp"
@@ -22,12 +23,17 @@ void log_without_blocking();
 // For jvminit's last lines, once nothing is left to supervise (the child has ended and every process is reaped):
 // a full stderr pipe (log_without_blocking) is waited for, up to `at_most` in all (milliseconds, from now),
 // instead of dropping the line, so that a log reader that lags at the end (a container runtime under load)
-// still gets how the child ended and the exit status, and the count of lines dropped before. Does nothing
-// when the log blocks anyway (stderr not a pipe).
+// still gets how the child ended and the exit status, and the count of lines dropped before. 0 ms: no wait.
+// Does nothing when the log blocks anyway (stderr not a pipe).
 void wait_for_log_reader(std::chrono::milliseconds at_most);
 
-// How long jvminit waits for a lagging log reader at its end (wait_for_log_reader).
+// How long jvminit waits for a lagging log reader at its end (wait_for_log_reader): kLastLinesWait, but not
+// beyond the end of a requested stop's grace period (`stop_grace_period_end`, ChildOutcome; the orchestrator's
+// own SIGKILL follows it: Docker's 10 s after jvminit's 8 s), rounded up to whole milliseconds, 0 once it is
+// over. Pure.
 inline constexpr std::chrono::milliseconds kLastLinesWait{2000};
+std::chrono::milliseconds last_lines_wait(std::optional<std::chrono::steady_clock::time_point> stop_grace_period_end,
+                                          std::chrono::steady_clock::time_point now);
 
 // Prints one error line "[jvminit error] <message>" on stderr whatever the log level: for bad input,
 // which must always be reported. Control characters in the message are escaped (\n, \xNN).

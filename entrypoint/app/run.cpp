@@ -177,7 +177,8 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     options.signal_rewrite = p.settings.values.signal_rewrite;
     options.terminal_modes = terminal_modes;
     supervise::ChildOutcome outcome = supervise::supervise(*signals, launched.pid, options);
-    wait_for_log_reader(kLastLinesWait);  // nothing is left to supervise: the last lines may wait for the reader
+    // Nothing is left to supervise: the last lines may wait for a lagging log reader.
+    wait_for_log_reader(last_lines_wait(outcome.stop_grace_period_end, std::chrono::steady_clock::now()));
     // The terminal's foreground back from the child's group, or a group of what it started, now gone: a shell
     // (or the next program) in jvminit's group would find it on a dead group, its Ctrl-C lost. Not from a live
     // group (a shell that took it back). SIGTTOU is blocked.

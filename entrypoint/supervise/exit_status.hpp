@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct ChildOutcome {
     // 0 nor 128+N, or death by a signal N, for N other than SIGTERM, SIGINT, SIGHUP, SIGPIPE): the JVM behind
     // a shell that failed in its shutdown hook, crashed, or was OOM-killed. Its status is in the debug log.
     bool descendant_failed_during_stop = false;
+    // When the grace period of a stop requested by a SIGTERM or SIGINT ends (steady clock): nullopt without such
+    // a request. An orchestrator's SIGKILL follows some time after its request (Docker: 10 s).
+    std::optional<std::chrono::steady_clock::time_point> stop_grace_period_end;
 };
 
 // The exit code jvminit passes on: the child's exit code (0-255), or 128+N when signal N killed it.

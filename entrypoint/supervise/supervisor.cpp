@@ -189,6 +189,7 @@ private:
             outcome_.stop_signals.push_back(sig);
         if (!first) return;
         deadline_ = Clock::now() + options_.grace_period;
+        outcome_.stop_grace_period_end = deadline_;
         spdlog::info("{}{} {} pid {}; grace period {} before SIGKILL", config::signal_name(sig),
                      sig == received ? std::string() : rewritten_from(received),
                      forwarded ? "forwarded to" : "not delivered to", outcome_.pid,
