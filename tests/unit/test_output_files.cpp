@@ -434,6 +434,11 @@ const std::regex kRunDir(R"(run-\d{8}T\d{6}\.\d{3}Z-\d+)");
 class PrepareOutput : public ::testing::Test {
 protected:
     fs::path dir(const std::string& name) const { return temp_.path() / name; }
+    // Writes `content` to `path`, with that mtime when given (else now).
+    static void write(const fs::path& path, const std::string& content, std::optional<fs::file_time_type> mtime) {
+        std::ofstream(path, std::ios::binary) << content;
+        if (mtime) fs::last_write_time(path, *mtime);
+    }
     // An mtime `hours` hours after a fixed point in the past.
     static fs::file_time_type at_hour(int hours) {
         static const fs::file_time_type base = fs::file_time_type::clock::now() - std::chrono::hours(1000);
@@ -541,22 +546,24 @@ TEST_F(PrepareOutput, OldestIsDecidedByMtimeNotByName) {
 TEST_F(PrepareOutput, OnlyHprofAndHprofGzFilesCountAndAreDeleted) {
     fs::path dumps = dir("dumps");
     fs::create_directories(dumps / "old.hprof");  // a directory, not a dump
-    touch(dumps / "hs_err-1.log", at_hour(1));
-    touch(dumps / "gc-1.log", at_hour(1));
-    touch(dumps / "notes.txt", at_hour(1));
-    touch(dumps / "hprof", at_hour(1));
-    touch(dumps / ".hprof.gz", at_hour(1));
-    touch(dumps / "x.hprof.zip", at_hour(1));
-    touch(dumps / "x.hprof.gz", at_hour(2));  // -XX:HeapDumpGzipLevel (found by a fresh user: never deleted)
-    touch(dumps / "a.hprof", at_hour(3));
-    // A JVM's later dumps (-XX:+HeapDumpBeforeFullGC): "<first>.<N>" (found by a session: never counted).
-    touch(dumps / "a.hprof.1", at_hour(4));
-    touch(dumps / "a.hprof.gz.12", at_hour(5));
-    touch(dumps / "a.hprof.1x", at_hour(5));
-    touch(dumps / "a.hprof.", at_hour(5));
-    touch(dumps / "notes.1", at_hour(5));
-    touch(dumps / ".hprof.1", at_hour(5));
-    touch(dumps / "b.hprof", at_hour(6));
+    const std::pair<const char*, int> files[] = {
+        {"hs_err-1.log", 1},
+        {"gc-1.log", 1},
+        {"notes.txt", 1},
+        {"hprof", 1},
+        {".hprof.gz", 1},
+        {"x.hprof.zip", 1},
+        {"x.hprof.gz", 2},  // -XX:HeapDumpGzipLevel (found by a fresh user: never deleted)
+        {"a.hprof", 3},
+        // A JVM's later dumps (-XX:+HeapDumpBeforeFullGC): "<first>.<N>" (found by a trial: never counted).
+        {"a.hprof.1", 4},
+        {"a.hprof.gz.12", 5},
+        {"a.hprof.1x", 5},
+        {"a.hprof.", 5},
+        {"notes.1", 5},
+        {".hprof.1", 5},
+        {"b.hprof", 6}};
+    for (const auto& [name, hour] : files) touch(dumps / name, at_hour(hour));
     PreparedOutput out = prepare_output(dumps.string(), 2, false, "", false);
     ASSERT_FALSE(out.error.has_value()) << *out.error;
     EXPECT_EQ(sorted(out.deleted), sorted({(dumps / "a.hprof").string(), (dumps / "x.hprof.gz").string(),
@@ -664,10 +671,6 @@ TEST_F(PrepareOutput, TheCleanUpWaitsForTheLaunchAndAFailedLaunchDeletesNothing)
 TEST_F(PrepareOutput, IncompleteDumpsGoFirstUnlessAJvmMayStillWriteThem) {
     const fs::path dumps = dir("full");
     fs::create_directories(dumps);
-    const auto write = [](const fs::path& path, const std::string& content, std::optional<fs::file_time_type> mtime) {
-        std::ofstream(path, std::ios::binary) << content;
-        if (mtime) fs::last_write_time(path, *mtime);
-    };
     const auto start = std::chrono::system_clock::now();
     std::optional<PreparedOutput> running = prepare_output(dumps.string(), 100, false, "", false, start - 1h);
     ASSERT_FALSE(running->error.has_value()) << *running->error;
@@ -711,10 +714,6 @@ TEST_F(PrepareOutput, IncompleteDumpsGoFirstUnlessAJvmMayStillWriteThem) {
 TEST_F(PrepareOutput, TheSegmentsOfAnUnfinishedParallelDumpGoWithIt) {
     const fs::path dumps = dir("parallel");
     fs::create_directories(dumps);
-    const auto write = [](const fs::path& path, const std::string& content, std::optional<fs::file_time_type> mtime) {
-        std::ofstream(path, std::ios::binary) << content;
-        if (mtime) fs::last_write_time(path, *mtime);
-    };
     const auto start = std::chrono::system_clock::now();
     // Three ended starts: an OOM kill during a parallel dump (the dump and two segments), one whose dump file
     // is gone but not its segments, and a complete dump.
