@@ -156,6 +156,7 @@ using CgroupFileReader = std::function<FileRead(const std::string& absolute_path
 //    Ancestors' limits are what the kernel enforces; HotSpot looks at them only from JDK 24 (JDK-8322420,
 //    being backported), so an older JVM may size its heap from a larger own limit (or none).
 //  - cpu: the smallest quota/period from the own cgroup up to the mount point (v1 cfs files, v2 cpu.max).
+//    A JVM before JDK 24 reads its own cgroup's quota only (a trial: JDK 17 under a parent's 0.5 counts 2 CPUs).
 // The OOM-kill counter is not read here (see oom_kill_count_of): nothing at start needs it.
 // `physical_memory_bytes`: gives the machine's memory as HotSpot sees it, sysconf(_SC_PHYS_PAGES) × page size
 // (glibc asks sysinfo(2), which LXCFS leaves alone: its /proc/meminfo shows the container's limit, which would
