@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 namespace jvminit::jvm {
@@ -25,6 +26,11 @@ namespace {
 // The width of a stamp's time part, "20261129T114355.123Z" (start_stamp).
 constexpr std::size_t kStampTimeWidth = 20;
 
+// Whether `text` is a decimal number: one digit or more, nothing else.
+bool is_number(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // Whether `stamp` has start_stamp's shape, YYYYMMDDTHHMMSS.mmmZ-N: never true for a user's own name.
 bool is_start_stamp(std::string_view stamp) {
     static const char* const kShape = "ddddddddTdddddd.dddZ-";  // 'd': a digit
@@ -34,8 +40,7 @@ bool is_start_stamp(std::string_view stamp) {
         const char c = stamp[i];
         if (kShape[i] == 'd' ? !(c >= '0' && c <= '9') : c != kShape[i]) return false;
     }
-    return std::all_of(stamp.begin() + static_cast<std::ptrdiff_t>(n), stamp.end(),
-                       [](char c) { return c >= '0' && c <= '9'; });
+    return is_number(stamp.substr(n));
 }
 
 }  // namespace
@@ -223,9 +228,7 @@ std::optional<std::string> ensure_writable_dir(const std::string& dir, const cha
 // later dump of the same JVM, "<first>.<N>" (heapDumper.cpp numbers the dumps after the first one a JVM writes
 // to its HeapDumpPath: -XX:+HeapDumpBeforeFullGC, -XX:+HeapDumpAfterFullGC, then its OOM dump).
 bool is_dump_name(std::string_view name) {
-    if (const std::size_t dot = name.rfind('.'); dot != std::string_view::npos && dot + 1 < name.size() &&
-                                                 std::all_of(name.begin() + static_cast<std::ptrdiff_t>(dot) + 1,
-                                                             name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (const std::size_t dot = name.rfind('.'); dot != std::string_view::npos && is_number(name.substr(dot + 1)))
         name = name.substr(0, dot);
     // A name, not only the suffix (".hprof" alone is no dump).
     return (name.size() > 6 && name.ends_with(".hprof")) || (name.size() > 9 && name.ends_with(".hprof.gz"));
@@ -284,7 +287,7 @@ void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_sha
         return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
     };
     std::vector<Found> found_dumps;
-    std::vector<std::pair<std::string, Found>> found_segments;  // the dump's name, the segment
+    std::map<std::string, std::vector<Found>> found_segments;  // by the name of the dump they are segments of
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const auto& entry = *it;
@@ -303,25 +306,24 @@ void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_sha
         if (is_error)
             error_files->push_back({prefix + found.name, nanoseconds(time), false, found.size_bytes, false});
         else if (segment_of)
-            found_segments.emplace_back(std::move(*segment_of), std::move(found));
+            found_segments[*segment_of].push_back(std::move(found));
         else
             found_dumps.push_back(std::move(found));
     }
     if (found_dumps.empty() && found_segments.empty()) return;
     RunDirState state = prefix.empty() ? RunDirState::Unknown : run_dir_state(dir);
     if (!locks_shared && state == RunDirState::Free) state = RunDirState::Unknown;
-    std::sort(found_segments.begin(), found_segments.end(),
-              [](const auto& a, const auto& b) { return a.second.name < b.second.name; });
-    // One dump: `dump` (nullptr for segments whose dump is gone) and its segments.
-    const auto add = [&](const Found* dump, const std::vector<const Found*>& segments) {
+    // One dump: `dump` (nullptr for segments whose dump is gone) and its segments, sorted here by name.
+    const auto add = [&](const Found* dump, std::vector<Found>& segments) {
+        std::sort(segments.begin(), segments.end(), [](const Found& a, const Found& b) { return a.name < b.name; });
         DumpFile file;
-        file.name = prefix + (dump ? dump->name : segments.front()->name);
-        fs::file_time_type newest = dump ? dump->time : segments.front()->time;
+        file.name = prefix + (dump ? dump->name : segments.front().name);
+        fs::file_time_type newest = dump ? dump->time : segments.front().time;
         file.size_bytes = dump ? dump->size_bytes : 0;
         for (std::size_t k = 0; k < segments.size(); ++k) {
-            if (dump || k > 0) file.parts.push_back(prefix + segments[k]->name);  // else it is `name`
-            newest = std::max(newest, segments[k]->time);
-            file.size_bytes += segments[k]->size_bytes;
+            if (dump || k > 0) file.parts.push_back(prefix + segments[k].name);  // else it is `name`
+            newest = std::max(newest, segments[k].time);
+            file.size_bytes += segments[k].size_bytes;
         }
         file.mtime_ns = nanoseconds(dump ? dump->time : newest);
         const bool written_by_none =
@@ -331,26 +333,13 @@ void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_sha
         file.held = state == RunDirState::Held;
         dumps.push_back(std::move(file));
     };
-    std::vector<bool> attached(found_segments.size(), false);
+    std::vector<Found> none;
     for (const Found& dump : found_dumps) {
-        std::vector<const Found*> segments;
-        for (std::size_t i = 0; i < found_segments.size(); ++i)
-            if (found_segments[i].first == dump.name) {
-                segments.push_back(&found_segments[i].second);
-                attached[i] = true;
-            }
-        add(&dump, segments);
+        const auto segments = found_segments.find(dump.name);
+        add(&dump, segments == found_segments.end() ? none : segments->second);
+        if (segments != found_segments.end()) found_segments.erase(segments);
     }
-    for (std::size_t i = 0; i < found_segments.size(); ++i) {
-        if (attached[i]) continue;
-        std::vector<const Found*> segments;
-        for (std::size_t j = i; j < found_segments.size(); ++j)
-            if (!attached[j] && found_segments[j].first == found_segments[i].first) {
-                segments.push_back(&found_segments[j].second);
-                attached[j] = true;
-            }
-        add(nullptr, segments);
-    }
+    for (auto& orphaned : found_segments) add(nullptr, orphaned.second);  // their dump is gone
 }
 
 // The run-STAMP directories of the starts so far: directories themselves (a symbolic link named run-x
@@ -577,10 +566,8 @@ sys::UniqueFd lock_dump_dir(const std::string& dir, bool& timed_out) {
 
 std::optional<std::string> heap_dump_segment_of(std::string_view name) {
     const std::size_t dot = name.rfind(".p");
-    if (dot == std::string_view::npos || dot + 2 == name.size()) return std::nullopt;
-    const std::string_view number = name.substr(dot + 2);
-    if (!std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
-    if (!is_dump_name(name.substr(0, dot))) return std::nullopt;
+    if (dot == std::string_view::npos || !is_number(name.substr(dot + 2)) || !is_dump_name(name.substr(0, dot)))
+        return std::nullopt;
     return std::string(name.substr(0, dot));
 }
 

@@ -43,15 +43,17 @@ struct DumpFile {
 };
 
 // The dump a file is a segment of, for a name "<dump>.p<N>" (N decimal, <dump> a dump's name: *.hprof,
-// *.hprof.gz, or a JVM's later dump *.hprof.<M>): JDK 22+ (JDK-8306441) writes a heap with several threads, each into "<dump>.p<N>", merges them into <dump>
-// and removes them (heapDumper.cpp, VM_HeapDumpMerge; also when the merge fails), so a segment outlives its JVM
-// only when that JVM died during the dump (an OOM kill, SIGKILL, a crash). nullopt for any other name. Pure.
+// *.hprof.gz, or a JVM's later dump *.hprof.<M>): JDK 22+ (JDK-8306441) writes a heap with several threads, each into
+// "<dump>.p<N>", merges them into <dump> and removes them (heapDumper.cpp, VM_HeapDumpMerge; also when the merge
+// fails), so a segment outlives its JVM only when that JVM died during the dump (an OOM kill, SIGKILL, a crash).
+// nullopt for any other name. Pure.
 std::optional<std::string> heap_dump_segment_of(std::string_view name);
 
 // Which existing heap dumps (*.hprof, *.hprof.gz, a JVM's later *.hprof.<N>) to delete so that, after the next
 // dump, at most `keep` remain: the incomplete ones first, then the oldest complete ones, beyond the newest
-// keep-1 (a truncated dump left by a full volume never costs a complete one its place). A held dump counts but is never chosen (then more than
-// `keep` may remain until its start ends). A chosen dump's `parts` follow its name. `keep` 1-1000. Pure.
+// keep-1 (a truncated dump left by a full volume never costs a complete one its place). A held dump counts but is never
+// chosen (then more than `keep` may remain until its start ends). A chosen dump's `parts` follow its name. `keep`
+// 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
 
 // The magic of a segmented HPROF file, and the record a finished one ends with: HEAP_DUMP_END, tag 0x2C, u4
