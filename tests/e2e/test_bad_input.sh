@@ -33,6 +33,20 @@ assert_rc 2 "exit status"
 [[ $(nlines "$ERR") == 1 ]] || fail "expected exactly one line on stderr, got $(nlines "$ERR")"
 ok "$(cat "$ERR")"
 
+check "a setting flag without its value (--debug-port --): says what it takes"
+rm -f "$marker"
+run_pid1 --debug-port -- "${program[@]}"
+expect_bad --debug-port
+assert_file_contains "$ERR" "the value is missing: expected an integer from 1 to 65535" "stderr"
+
+check "a Paketo boolean alias with a bad value: the accepted form includes t and f"
+rm -f "$marker"
+RUN_ENV=(BPL_DEBUG_ENABLED=maybe)
+run_pid1 -- "${program[@]}"
+RUN_ENV=()
+expect_bad BPL_DEBUG_ENABLED maybe
+assert_file_contains "$ERR" "expected true, false, t, f, 1, 0, yes or no" "stderr"
+
 for setting in JVMINIT_DEBUG=maybe JVMINIT_DEBUG_PORT=abc JVMINIT_DEBUG_PORT=70000 JVMINIT_DEBUG_PORT=0 \
   JVMINIT_DEBUG_PORT=-1 JVMINIT_STOP_TIMEOUT=forever JVMINIT_STOP_TIMEOUT=-5s; do
   check "bad setting $setting"

@@ -353,6 +353,16 @@ else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi
 
+check "a heap dump directory so long that the hs_err path passes HotSpot's 2000 bytes: a warning names it"
+long=$T/long
+while ((${#long} < 1990)); do long=$long/$(printf 'd%.0s' {1..100}); done
+mkdir -p "$long"
+run_pid1 --heap-dump-dir "$long" -- true
+assert_rc 0 "exit status"
+grep -E '^\[jvminit warn' "$ERR" | grep -q "too long for HotSpot's 2000-byte buffer" ||
+  fail "no warning about the hs_err path of ${#long} bytes: $(cut -c1-300 "$ERR")"
+ok "warned for a directory of ${#long} bytes"
+
 check "a JVM's later dumps (-XX:+HeapDumpBeforeFullGC: java_pid<pid>.hprof, then .hprof.1) count and go like its first"
 cat >"$T/TwoFullGcs.java" <<'JAVA'
 class TwoFullGcs { public static void main(String[] args) { System.gc(); System.gc(); } }
