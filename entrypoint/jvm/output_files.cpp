@@ -162,17 +162,6 @@ bool directory_locks_are_shared(std::int64_t file_system_type) {
     return std::find(std::begin(kLocal), std::end(kLocal), file_system_type) != std::end(kLocal);
 }
 
-bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes) {
-    if (size_bytes == 0) return true;  // opened, nothing written
-    const std::size_t compared = std::min(head.size(), kHprofMagic.size());
-    // Not segmented HPROF (1.0.1 has no end record): not ours to judge.
-    if (head.substr(0, compared) != kHprofMagic.substr(0, compared)) return false;
-    if (head.size() < kHprofMagic.size()) return true;  // cut short within the magic
-    if (size_bytes < kHprofHeaderBytes + kHprofEndRecordBytes || tail.size() != kHprofEndRecordBytes) return true;
-    constexpr char kHeapDumpEnd = 0x2C;
-    return !(tail[0] == kHeapDumpEnd && tail.substr(5) == std::string_view("\0\0\0\0", 4));
-}
-
 namespace {
 
 // The first component of `dir` that is a symbolic link which does not resolve (to nothing, or in a loop),
@@ -240,21 +229,42 @@ bool is_error_file(const fs::path& file) {
     return name.rfind("hs_err_pid", 0) == 0 && file.extension() == ".log";
 }
 
-// Whether the file `path` (itself, not what a link names) is an HPROF file HotSpot did not finish
-// (hprof_is_incomplete), from its first and last bytes. False when it cannot be read.
-bool file_is_incomplete_hprof(const fs::path& path) {
+// `length` bytes of `fd` from `offset` (fewer at the end of the file); retries EINTR and short reads. nullopt on
+// an error of pread(2).
+std::optional<std::string> read_at(int fd, std::uint64_t offset, std::uint64_t length) {
+    std::string bytes(length, '\0');
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return std::nullopt;
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    bytes.resize(done);
+    return bytes;
+}
+
+// Whether the file `path` (itself, not what a link names) is a heap dump HotSpot did not finish, plain HPROF
+// or gzipped (heap_dump_format.hpp), from its first and last bytes (up to about a block of a gzip dump, 1 MiB
+// with the JDK's default). False when it cannot be read.
+bool file_is_incomplete_dump(const fs::path& path) {
     sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     struct stat st {};
     if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0) return false;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    char head[kHprofMagic.size()];
-    char tail[kHprofEndRecordBytes];
-    const ssize_t head_read = ::pread(fd.get(), head, std::min<std::uint64_t>(sizeof head, size), 0);
-    const std::size_t tail_wanted = std::min<std::uint64_t>(sizeof tail, size);
-    const ssize_t tail_read = ::pread(fd.get(), tail, tail_wanted, static_cast<off_t>(size - tail_wanted));
-    if (head_read < 0 || tail_read < 0) return false;
-    return hprof_is_incomplete(std::string_view(head, static_cast<std::size_t>(head_read)),
-                               std::string_view(tail, static_cast<std::size_t>(tail_read)), size);
+    const auto head =
+        read_at(fd.get(), 0, std::min<std::uint64_t>(std::max(kHprofMagic.size(), kGzipHprofHeadBytes), size));
+    if (!head) return false;
+    const GzipHprofHead gzip = read_gzip_hprof_head(std::string_view(*head).substr(0, kGzipHprofHeadBytes), size);
+    const std::uint64_t tail_wanted =
+        std::min(size, gzip.kind == GzipHprofHead::Kind::Blocks ? gzip_hprof_tail_bytes(gzip.block_bytes)
+                                                                : std::uint64_t{kHprofEndRecordBytes});
+    const auto tail = read_at(fd.get(), size - tail_wanted, tail_wanted);
+    if (!tail || tail->size() != tail_wanted) return false;  // an error, or the file shrank meanwhile
+    if (gzip.kind != GzipHprofHead::Kind::Other)
+        return gzip_hprof_is_incomplete(std::string_view(*head).substr(0, kGzipHprofHeadBytes), *tail, size);
+    return hprof_is_incomplete(std::string_view(*head).substr(0, kHprofMagic.size()), *tail, size);
 }
 
 // Whether a running start holds the run directory `run` (its shared flock(2), lock_run_dir), so that its JVM
@@ -275,7 +285,7 @@ RunDirState run_dir_state(const fs::path& run) {
 // and judged only when no JVM can still be writing it: in a run directory no running start holds, or, where that
 // cannot be known (the top level, a file system whose directory locks other hosts do not see: `locks_shared`
 // false), when none of its files changed for kDumpWriteQuiet. Then a dump with segments, or segments without their
-// dump, are incomplete, and a dump alone is judged by its bytes (file_is_incomplete_hprof).
+// dump, are incomplete, and a dump alone is judged by its bytes (file_is_incomplete_dump).
 void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_shared, std::vector<DumpFile>& dumps,
                   std::vector<DumpFile>* error_files) {
     struct Found {
@@ -329,7 +339,7 @@ void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_sha
         const bool written_by_none =
             state == RunDirState::Free ||
             (state == RunDirState::Unknown && fs::file_time_type::clock::now() - newest > kDumpWriteQuiet);
-        file.incomplete = written_by_none && (!segments.empty() || file_is_incomplete_hprof(dir / dump->name));
+        file.incomplete = written_by_none && (!segments.empty() || file_is_incomplete_dump(dir / dump->name));
         file.held = state == RunDirState::Held;
         dumps.push_back(std::move(file));
     };

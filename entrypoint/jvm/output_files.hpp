@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "jvm/heap_dump_format.hpp"
 #include "jvm/java_tool_options.hpp"
 #include "sys/fd.hpp"
 
@@ -33,7 +34,7 @@ OutputFiles output_files_for(const std::string& heap_dump_dir, const std::string
 struct DumpFile {
     std::string name;         // path relative to the heap dump directory: "run-STAMP/java_pid7.hprof", "old.hprof"
     std::int64_t mtime_ns;    // modification time, for "oldest first"
-    bool incomplete = false;  // a dump HotSpot did not finish and no JVM is still writing (hprof_is_incomplete)
+    bool incomplete = false;  // a dump HotSpot did not finish and no JVM is still writing (heap_dump_format.hpp)
     std::uint64_t size_bytes = 0;
     bool held = false;  // in a run directory a running start holds: its JVM may write it now; counts, never deleted
     // The segment files of an unfinished parallel dump (heap_dump_segment_of), relative like `name`: deleted
@@ -56,23 +57,7 @@ std::optional<std::string> heap_dump_segment_of(std::string_view name);
 // 1-1000. Pure.
 std::vector<std::string> dumps_to_delete(std::vector<DumpFile> existing, int keep);
 
-// The magic of a segmented HPROF file, and the record a finished one ends with: HEAP_DUMP_END, tag 0x2C, u4
-// time, u4 length 0 (HotSpot's heapDumper.cpp writes it last). JDK 11+ always writes this format; JDK 8 (and
-// 9, 10) only for a used heap over 2 GB (SegmentedHeapDumpThreshold), else "JAVA PROFILE 1.0.1" without
-// segments and without HEAP_DUMP_END: such a file cannot be told finished or not.
-inline constexpr std::string_view kHprofMagic{"JAVA PROFILE 1.0.2\0", 19};
-inline constexpr std::size_t kHprofHeaderBytes = 31;    // the magic, u4 id size, u8 time
-inline constexpr std::size_t kHprofEndRecordBytes = 9;  // HEAP_DUMP_END
-
-// Whether an HPROF file is one HotSpot did not finish: on a write error (a full volume) it prints "Dump file
-// is incomplete" and leaves what it wrote. `head`: the file's first bytes (up to kHprofMagic.size()),
-// `tail`: its last kHprofEndRecordBytes (fewer for a shorter file), `size_bytes`: its size. True for an
-// empty file, a start of the magic cut short, and a segmented HPROF file that does not end with HEAP_DUMP_END;
-// false for anything else (JDK 8's 1.0.1 format, a gzip dump of -XX:HeapDumpGzipLevel, a user's file): not
-// ours to judge. Pure.
-bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes);
-
-// A dump is judged (hprof_is_incomplete) only when no JVM can still be writing it: in a run directory no
+// A dump is judged (heap_dump_format.hpp) only when no JVM can still be writing it: in a run directory no
 // running start holds (flock(2), on a local file system), or, where that cannot be known (a dump at the
 // directory's top level; a network file system, whose flock(2) on a directory other hosts do not see), when
 // it has not been modified for this long (NFS caches attributes for up to a minute; JDK 22+ writes a large

@@ -353,6 +353,61 @@ else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi
 
+check "a full dump volume with gzipped dumps (-XX:HeapDumpGzipLevel): the JVM leaves its last gzip member cut short; a later start warns about it, and deletes it before an older complete one"
+# As above, with -XX:HeapDumpGzipLevel=1 and a heap of random longs (gzip cannot shrink it): the first dump
+# (8 MiB heap) fits the 12 MiB volume, the second (32 MiB) does not. A gzip dump has no HPROF end record to
+# look at: jvminit inflates its last members (before: any .hprof.gz counted as complete, and keep 2 deleted
+# the complete one).
+cat >"$T/RandomOom.java" <<'JAVA'
+class RandomOom {
+    public static void main(String[] args) {
+        java.util.List<long[]> keep = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(1);
+        while (true) {
+            long[] block = new long[64 * 1024];
+            for (int i = 0; i < block.length; i++) block[i] = random.nextLong();
+            keep.add(block);
+        }
+    }
+}
+JAVA
+javac -d "$T" "$T/RandomOom.java" || fail "cannot compile RandomOom.java"
+fullgz=$T/fullgz
+mkdir -p "$fullgz"
+# shellcheck disable=SC2016
+FULL_GZIP_VOLUME='mount -t tmpfs -o size=12m tmpfs "$1" || exit 99
+dir=$1 logs=$2 classes=$3 jvminit=$4
+for heap in 8 32; do
+  "$jvminit" --heap-dump-dir "$dir" -- java -Xmx${heap}m -XX:HeapDumpGzipLevel=1 -cp "$classes" RandomOom >"$logs/gz$heap.out" 2>&1
+  echo $? >"$logs/gz$heap.rc"
+done
+"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 3 -- true >"$logs/gz3.out" 2>&1; echo $? >"$logs/gz3.rc"
+"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 2 -- true >"$logs/gz4.out" 2>&1; echo $? >"$logs/gz4.rc"
+cd "$dir" && find . -name "*.hprof*" | sort >"$logs/gzleft"'
+if timeout 10 unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$fullgz" >/dev/null 2>&1; then
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$FULL_GZIP_VOLUME" sh "$fullgz" "$T" "$T" "$JVMINIT"
+  assert_rc 0 "exit status of the script on the small volume: $(cat "$ERR")"
+  for heap in 8 32; do
+    [[ $(cat "$T/gz$heap.rc") == 3 ]] || fail "OOM run with $heap MiB exited $(cat "$T/gz$heap.rc"), not 3: $(cat "$T/gz$heap.out")"
+  done
+  grep -q 'Heap dump file created' "$T/gz8.out" || fail "the first dump was not completed: $(cat "$T/gz8.out")"
+  grep -q 'Dump file is incomplete' "$T/gz32.out" ||
+    fail "the setup needs the second dump cut short by the full volume: $(cat "$T/gz32.out")"
+  complete=$(sed -n 's|^Dumping heap to '"$fullgz"'/\(.*\) \.\.\.$|\1|p' "$T/gz8.out")
+  truncated=$(sed -n 's|^Dumping heap to '"$fullgz"'/\(.*\) \.\.\.$|\1|p' "$T/gz32.out")
+  [[ $complete == *.hprof.gz && $truncated == *.hprof.gz ]] || fail "no gzip dumps named: '$complete' '$truncated'"
+  [[ $(cat "$T/gz3.rc") == 0 && $(cat "$T/gz4.rc") == 0 ]] || fail "starts 3 and 4: $(cat "$T/gz3.out" "$T/gz4.out")"
+  grep -E '^\[jvminit warn' "$T/gz3.out" | grep -F "$truncated" | grep -q 'incomplete' ||
+    fail "start 3 (keep 3) gives no warning about the incomplete $truncated: $(cat "$T/gz3.out")"
+  grep -F "$complete" "$T/gz3.out" && fail "start 3 names the complete dump $complete"
+  grep -E '^\[jvminit info' "$T/gz4.out" | grep -F "$truncated" | grep -q 'deleted incomplete heap dump' ||
+    fail "start 4 (keep 2) did not delete the incomplete dump $truncated: $(cat "$T/gz4.out")"
+  assert_eq "./$complete" "$(cat "$T/gzleft")" "the dumps left after start 4"
+  ok "$(grep -h 'incomplete' "$T/gz3.out" "$T/gz4.out" | tr '\n' ' ')"
+else
+  skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
+fi
+
 check "a heap dump directory so long that the hs_err path passes HotSpot's 2000 bytes: a warning names it"
 long=$T/long
 while ((${#long} < 1990)); do long=$long/$(printf 'd%.0s' {1..100}); done

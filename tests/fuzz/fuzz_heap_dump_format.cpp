@@ -1,0 +1,52 @@
+// libFuzzer target: judging a heap dump by its bytes (jvm/heap_dump_format.hpp) never crashes, whatever a
+// dump directory holds, and a gzip dump judged finished is no longer finished with a byte more or a byte
+// less. The input is the whole file. Seeds: corpus/heap_dump_format/ (HotSpot-like gzip dumps of small
+// blocks, made by ../make_heap_dump_seeds.py).
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "jvm/heap_dump_format.hpp"
+
+namespace {
+
+using namespace jvminit::jvm;
+
+// As output_files.cpp asks: the head, and the tail the head's block size calls for (the end record for HPROF).
+bool incomplete(std::string_view file) {
+    const std::string_view head = file.substr(0, kGzipHprofHeadBytes);
+    const GzipHprofHead gzip = read_gzip_hprof_head(head, file.size());
+    if (gzip.kind == GzipHprofHead::Kind::Other) {
+        const std::size_t tail = std::min(file.size(), kHprofEndRecordBytes);
+        return hprof_is_incomplete(file.substr(0, kHprofMagic.size()), file.substr(file.size() - tail), file.size());
+    }
+    const std::size_t tail =
+        gzip.kind == GzipHprofHead::Kind::Blocks
+            ? static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), gzip_hprof_tail_bytes(gzip.block_bytes)))
+            : 0;
+    return gzip_hprof_is_incomplete(head, file.substr(file.size() - tail), file.size());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view file(reinterpret_cast<const char*>(data), size);
+    const bool judged_incomplete = incomplete(file);
+    const GzipHprofHead gzip = read_gzip_hprof_head(file.substr(0, kGzipHprofHeadBytes), file.size());
+    if (gzip.kind == GzipHprofHead::Kind::Blocks && !judged_incomplete) {
+        const std::string longer = std::string(file) + '\0';
+        if (!incomplete(longer)) {
+            std::fprintf(stderr, "a finished gzip dump with a byte more is still finished\n");
+            std::abort();
+        }
+        if (!incomplete(file.substr(0, size - 1))) {
+            std::fprintf(stderr, "a finished gzip dump with a byte less is still finished\n");
+            std::abort();
+        }
+    }
+    return 0;
+}
