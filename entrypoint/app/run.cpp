@@ -221,10 +221,15 @@ int main(const std::vector<std::string>& argv, char** envp) {
         cli::ParseResult parsed = cli::parse_command_line(argv);
         Environment environment = read_environment(envp);
         if (parsed.error) {
-            print_error(*parsed.error);
             // Every problem at once: the environment's, the file's (the one the command line names) and the
-            // values of the setting flags it gives.
-            auto loaded = load_settings(cli::own_options_in(argv), environment);
+            // values of the setting flags it gives. A missing PROGRAM is left out when a flag's value is bad:
+            // that flag took the word meant to follow it (`--debug-port explain`), and its line says so.
+            const cli::CommandLine own = cli::own_options_in(argv);
+            config::SettingsInput flags_only;
+            flags_only.flags = own.flags;
+            if (!parsed.program_missing || config::resolve_settings(flags_only).errors.empty())
+                print_error(*parsed.error);
+            auto loaded = load_settings(own, environment);
             if (auto* failure = std::get_if<Failure>(&loaded))
                 for (const auto& line : failure->lines) print_error(line);
             return kExitBadInput;

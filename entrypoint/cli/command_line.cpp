@@ -308,8 +308,10 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         if (!out.program.empty()) out.program.emplace_back("--");
         out.program.insert(out.program.end(), separator + 1, argv.end());
     }
-    if (out.command == Command::Run && out.program.empty())
+    if (out.command == Command::Run && out.program.empty()) {
         result.error = "no PROGRAM given: usage: jvminit [OPTIONS] -- PROGRAM [ARGS...]";
+        result.program_missing = true;
+    }
     return result;
 }
 

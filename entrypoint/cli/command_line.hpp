@@ -22,6 +22,9 @@ struct CommandLine {
 struct ParseResult {
     CommandLine command_line;
     std::optional<std::string> error;  // one line naming the bad argument and the accepted form
+    // The error is only that a run has no PROGRAM: a bad value of a setting flag (own_options_in) may be the
+    // cause and the line to show instead (`jvminit --debug-port explain` took the subcommand as a port).
+    bool program_missing = false;
 };
 
 // Parses argv (argv[0] is jvminit's own name). Setting flags work before and after `explain`. The

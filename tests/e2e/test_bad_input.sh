@@ -39,6 +39,12 @@ run_pid1 --debug-port -- "${program[@]}"
 expect_bad --debug-port
 assert_file_contains "$ERR" "the value is missing: expected an integer from 1 to 65535" "stderr"
 
+check "a setting flag that takes the subcommand as its value (--debug-port explain): one line, the value's, not also 'no PROGRAM given'"
+rm -f "$marker"
+run_pid1 --debug-port explain
+expect_bad "--debug-port explain" "expected an integer from 1 to 65535"
+assert_file_not_contains "$ERR" "no PROGRAM" "stderr"
+
 check "a Paketo boolean alias with a bad value: the accepted form includes t and f"
 rm -f "$marker"
 RUN_ENV=(BPL_DEBUG_ENABLED=maybe)

@@ -336,7 +336,13 @@ TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
         ASSERT_TRUE(result.error.has_value()) << "accepted; program: " << shown(result.command_line.program);
         EXPECT_NE(result.error->find(c.must_contain), std::string::npos) << *result.error;
         EXPECT_EQ(result.error->find('\n'), std::string::npos) << "one line: " << *result.error;
+        // Only the missing PROGRAM may give way to a flag's bad value (run.cpp), no other error.
+        EXPECT_EQ(result.program_missing, std::string_view(c.must_contain) == "no PROGRAM given");
     }
+    // `--debug-port explain`: the port took the subcommand; the missing PROGRAM is flagged so.
+    const ParseResult taken = parse_command_line({"jvminit", "--debug-port", "explain"});
+    ASSERT_TRUE(taken.error.has_value());
+    EXPECT_TRUE(taken.program_missing) << *taken.error;
 }
 
 TEST(CommandLine, UnknownOptionsGetADidYouMean) {
