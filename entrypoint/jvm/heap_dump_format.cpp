@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <climits>
+#include <deque>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -55,42 +55,89 @@ struct OutputEnd {
     }
 };
 
-// One gzip member inflated from the start of `in`: how it ended, its length in `in` and its output's end.
+// One gzip member: how it ended, its length in the file and its output's end.
 struct Member {
     enum class End { Whole, CutShort, Invalid } end = End::Invalid;
-    std::size_t bytes = 0;
+    std::uint64_t bytes = 0;
     OutputEnd output;
 };
 
-Member inflate_member(std::string_view in) {
+// The reads of the file, in chunks of this many bytes: all the memory a judgement takes besides zlib's.
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+// More look-alike member starts than this in a tail (not HotSpot's output): the file is not judged.
+constexpr std::size_t kMaxMemberStarts = 65536;
+
+// One gzip member inflated from `at`, reading the file up to `end`: how it ended, its length and its output's
+// end. `input`: a buffer of kReadChunkBytes to read into.
+Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, std::vector<char>& input) {
     Member member;
-    if (in.size() > UINT_MAX) return member;  // gzip_hprof_tail_bytes keeps a tail far below this
-    z_stream stream{};
-    stream.next_in = reinterpret_cast<const Bytef*>(in.data());
-    stream.avail_in = static_cast<uInt>(in.size());
-    // 16 + MAX_WBITS: a gzip wrapper only; zlib checks the header, the CRC-32 and the length (ISIZE).
-    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw std::bad_alloc();
-    std::array<unsigned char, 16384> buffer;
+    struct Inflater {
+        z_stream stream{};
+        Inflater() {
+            // 16 + MAX_WBITS: a gzip wrapper only; zlib checks the header, the CRC-32 and the length (ISIZE).
+            if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw std::bad_alloc();
+        }
+        ~Inflater() { inflateEnd(&stream); }
+        Inflater(const Inflater&) = delete;
+        Inflater& operator=(const Inflater&) = delete;
+    } inflater;
+    z_stream& stream = inflater.stream;
+    std::array<unsigned char, 16384> output;
+    std::uint64_t next = at;
     for (;;) {
-        stream.next_out = buffer.data();
-        stream.avail_out = static_cast<uInt>(buffer.size());
+        if (stream.avail_in == 0 && next < end) {
+            const std::size_t n =
+                read(next, input.data(), static_cast<std::size_t>(std::min<std::uint64_t>(input.size(), end - next)));
+            end = n == 0 ? next : end;  // the file ends here (it shrank)
+            next += n;
+            stream.next_in = reinterpret_cast<const Bytef*>(input.data());
+            stream.avail_in = static_cast<uInt>(n);
+        }
+        stream.next_out = output.data();
+        stream.avail_out = static_cast<uInt>(output.size());
         const int rc = inflate(&stream, Z_NO_FLUSH);
         member.output.append(
-            std::string_view(reinterpret_cast<const char*>(buffer.data()), buffer.size() - stream.avail_out));
-        if (rc == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0)) continue;
-        if (rc == Z_STREAM_END)
+            std::string_view(reinterpret_cast<const char*>(output.data()), output.size() - stream.avail_out));
+        if (rc == Z_STREAM_END) {
             member.end = Member::End::Whole;
-        else if (rc == Z_OK || rc == Z_BUF_ERROR)  // every byte given in, no end: cut short
-            member.end = Member::End::CutShort;
-        else if (rc == Z_MEM_ERROR) {
-            inflateEnd(&stream);
-            throw std::bad_alloc();
-        }  // else Z_DATA_ERROR (not deflate data, a wrong CRC-32 or length), Z_NEED_DICT: not a member
-        break;
+            break;
+        }
+        if ((rc == Z_OK || rc == Z_BUF_ERROR) && stream.avail_in == 0 && next >= end && stream.avail_out != 0) {
+            member.end = Member::End::CutShort;  // every byte given in, no end
+            break;
+        }
+        if (rc == Z_OK || (rc == Z_BUF_ERROR && stream.avail_in == 0)) continue;
+        if (rc == Z_MEM_ERROR) throw std::bad_alloc();
+        break;  // Z_DATA_ERROR (not deflate data, a wrong CRC-32 or length), Z_NEED_DICT: not a member
     }
-    member.bytes = static_cast<std::size_t>(stream.total_in);
-    inflateEnd(&stream);
+    member.bytes = static_cast<std::uint64_t>(stream.total_in);
     return member;
+}
+
+// Where gzip members may start in the file from `from` to `end` (ID1 ID2 CM), in order: at most
+// kMaxMemberStarts, the last ones; `capped` tells whether there were more.
+std::deque<std::uint64_t> member_starts(const ReadAt& read, std::uint64_t from, std::uint64_t end,
+                                        std::vector<char>& input, bool& capped) {
+    std::deque<std::uint64_t> starts;
+    capped = false;
+    std::uint64_t at = from;
+    while (at < end) {
+        const std::size_t n =
+            read(at, input.data(), static_cast<std::size_t>(std::min<std::uint64_t>(input.size(), end - at)));
+        if (n < kGzipMemberStart.size()) break;  // the file ends (or shrank) here
+        const std::string_view chunk(input.data(), n);
+        for (std::size_t i = chunk.find(kGzipMemberStart); i != std::string_view::npos;
+             i = chunk.find(kGzipMemberStart, i + 1)) {
+            starts.push_back(at + i);
+            if (starts.size() > kMaxMemberStarts) {
+                starts.pop_front();
+                capped = true;
+            }
+        }
+        if (at + n >= end) break;
+        at += n - (kGzipMemberStart.size() - 1);  // a start across two chunks is found in the second
+    }
+    return starts;
 }
 
 }  // namespace
@@ -127,19 +174,18 @@ std::uint64_t gzip_hprof_tail_bytes(std::uint64_t block_bytes) {
     return block_bytes + block_bytes / 1024 + 4096;
 }
 
-bool gzip_hprof_tail_is_complete(std::string_view tail) {
-    std::vector<std::size_t> starts;
-    for (std::size_t at = tail.find(kGzipMemberStart); at != std::string_view::npos;
-         at = tail.find(kGzipMemberStart, at + 1))
-        starts.push_back(at);
+bool gzip_hprof_tail_is_complete(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes) {
+    std::vector<char> input(kReadChunkBytes);
+    bool capped = false;
+    const std::deque<std::uint64_t> starts = member_starts(read, from, size_bytes, input, capped);
     // From the last start back: whether whole members from each start reach the end, and their output's end.
-    // A member's end is either the tail's end or another start, looked at already: each member inflated once.
-    std::unordered_map<std::size_t, OutputEnd> reaches_end;
+    // A member's end is either the file's end or another start, looked at already: each member inflated once.
+    std::unordered_map<std::uint64_t, OutputEnd> reaches_end;
     for (auto start = starts.rbegin(); start != starts.rend(); ++start) {
-        Member member = inflate_member(tail.substr(*start));
+        Member member = inflate_member(read, *start, size_bytes, input);
         if (member.end != Member::End::Whole) continue;
-        const std::size_t next = *start + member.bytes;
-        if (next != tail.size()) {
+        const std::uint64_t next = *start + member.bytes;
+        if (next != size_bytes) {
             const auto rest = reaches_end.find(next);
             if (rest == reaches_end.end()) continue;  // bytes after it that are no member reaching the end
             member.output.then(rest->second);
@@ -147,14 +193,17 @@ bool gzip_hprof_tail_is_complete(std::string_view tail) {
         if (member.output.is_hprof_end()) return true;
         reaches_end.emplace(*start, std::move(member.output));
     }
-    return false;
+    return capped;  // too many look-alikes to be HotSpot's: not judged
 }
 
-bool gzip_hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes) {
-    switch (read_gzip_hprof_head(head, size_bytes).kind) {
+bool gzip_hprof_is_incomplete(std::string_view head, const ReadAt& read, std::uint64_t size_bytes) {
+    const GzipHprofHead parsed = read_gzip_hprof_head(head, size_bytes);
+    switch (parsed.kind) {
         case GzipHprofHead::Kind::Other: return false;
         case GzipHprofHead::Kind::CutShort: return true;
-        case GzipHprofHead::Kind::Blocks: return !gzip_hprof_tail_is_complete(tail);
+        case GzipHprofHead::Kind::Blocks:
+            const std::uint64_t tail = std::min(size_bytes, gzip_hprof_tail_bytes(parsed.block_bytes));
+            return !gzip_hprof_tail_is_complete(read, size_bytes - tail, size_bytes);
     }
     return false;
 }

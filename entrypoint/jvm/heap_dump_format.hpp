@@ -1,10 +1,13 @@
 // Telling a heap dump HotSpot finished from one it did not, by its bytes: the plain HPROF file and the
 // gzipped one (-XX:HeapDumpGzipLevel). HotSpot leaves an unfinished dump behind when a write fails (a full
 // volume: "Dump file is incomplete") and when the JVM dies during the dump (an OOM kill, SIGKILL); the
-// retention (output_files.hpp) deletes such a dump before any complete one. Everything here is pure.
+// retention (output_files.hpp) deletes such a dump before any complete one. Everything here is pure (a
+// gzip dump's bytes come through the reader its caller gives).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 namespace jvminit::jvm {
@@ -31,7 +34,7 @@ bool hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint
 // finish leaves the members it wrote, the last one cut short (a full volume, measured with JDK 17; a kill at
 // any moment), or whole members that stop before HEAP_DUMP_END (a kill between two blocks).
 inline constexpr std::size_t kGzipHprofHeadBytes = 64;  // the first header with its comment fits in this
-inline constexpr std::uint64_t kGzipHprofMaxBlockBytes = std::uint64_t{1} << 30;  // larger: not HotSpot's
+inline constexpr std::uint64_t kGzipHprofMaxBlockBytes = std::uint64_t{64} << 20;  // larger: not judged
 
 // What the first bytes of a file say about it as a HotSpot gzip dump. `head`: its first bytes, up to
 // kGzipHprofHeadBytes (fewer for a shorter file), `size_bytes`: its size.
@@ -46,23 +49,29 @@ struct GzipHprofHead {
 };
 GzipHprofHead read_gzip_hprof_head(std::string_view head, std::uint64_t size_bytes);
 
-// How many of a gzip dump's last bytes gzip_hprof_tail_is_complete needs: more than the largest member of one
-// block can take (zlib's deflateBound for the block: stored blocks when deflate does not shrink the data, plus
-// the gzip header, comment and trailer), so that the tail holds the start of the last member. Bytes.
+// How many of a gzip dump's last bytes gzip_hprof_tail_is_complete looks at: more than the largest member of
+// one block can take (zlib's deflateBound for the block: stored blocks when deflate does not shrink the data,
+// plus the gzip header, comment and trailer), so that they hold the start of the last member. Bytes.
 std::uint64_t gzip_hprof_tail_bytes(std::uint64_t block_bytes);
 
-// Whether `tail`, the last min(size, gzip_hprof_tail_bytes(block)) bytes of a HotSpot gzip dump, ends the way
-// a finished dump does: from some gzip member start in it, whole members (each one's CRC-32 and length
-// checked by zlib) reach exactly its end, and the HPROF bytes they hold end with HEAP_DUMP_END. A finished
-// dump always has such a start, its last member's; a member cut short, bytes after the last member, a
-// corrupted member or a dump that stops before HEAP_DUMP_END has none. Bytes that only look like a member
-// start (gzip data a Java program held in a byte[], stored as it is) are tried and found out. Inflates each
-// member that starts in `tail` once: up to about two blocks of output for a finished dump.
-bool gzip_hprof_tail_is_complete(std::string_view tail);
+// Reads up to `length` bytes of a file at `offset` into `buffer` and returns how many: fewer only at the
+// file's end. Throws on an error (a judgement then has no result: the caller counts the dump as complete).
+using ReadAt = std::function<std::size_t(std::uint64_t offset, char* buffer, std::size_t length)>;
 
-// Both above for one file: true for a HotSpot gzip dump cut short within its header, and for one whose
-// `tail` (the last min(size_bytes, gzip_hprof_tail_bytes) bytes) is not complete; false for a finished one
-// and for anything that is not a HotSpot gzip dump. `head` as for read_gzip_hprof_head.
-bool gzip_hprof_is_incomplete(std::string_view head, std::string_view tail, std::uint64_t size_bytes);
+// Whether the bytes of a HotSpot gzip dump from `from` to its end (`size_bytes`) end the way a finished dump
+// does: from some gzip member start among them, whole members (each one's CRC-32 and length checked by zlib)
+// reach exactly the end, and the HPROF bytes they hold end with HEAP_DUMP_END. A finished dump always has such
+// a start, its last member's, when `from` is at most size - gzip_hprof_tail_bytes; a member cut short, bytes
+// after the last member, a corrupted member or a dump that stops before HEAP_DUMP_END has none. Bytes that
+// only look like a member start (gzip data a Java program held in a byte[], stored as it is) are tried and
+// found out; with more than 65536 of them the bytes are not HotSpot's and count as finished. Inflates each
+// member that starts there once (for a finished dump: its last member, up to a block of output), reading
+// 64 KiB at a time: memory stays under 200 KiB whatever the block size.
+bool gzip_hprof_tail_is_complete(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes);
+
+// Both above for one file: true for a HotSpot gzip dump cut short within its header, and for one whose last
+// gzip_hprof_tail_bytes are not complete; false for a finished one and for anything that is not a HotSpot
+// gzip dump. `head` as for read_gzip_hprof_head; `read` reads the file.
+bool gzip_hprof_is_incomplete(std::string_view head, const ReadAt& read, std::uint64_t size_bytes);
 
 }  // namespace jvminit::jvm

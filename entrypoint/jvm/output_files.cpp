@@ -17,6 +17,8 @@
 #include <map>
 #include <optional>
 
+#include "sys/error.hpp"
+
 namespace jvminit::jvm {
 
 namespace fs = std::filesystem;
@@ -229,42 +231,46 @@ bool is_error_file(const fs::path& file) {
     return name.rfind("hs_err_pid", 0) == 0 && file.extension() == ".log";
 }
 
-// `length` bytes of `fd` from `offset` (fewer at the end of the file); retries EINTR and short reads. nullopt on
-// an error of pread(2).
-std::optional<std::string> read_at(int fd, std::uint64_t offset, std::uint64_t length) {
-    std::string bytes(length, '\0');
+// Up to `length` bytes of `fd` from `offset` into `buffer` (fewer at the end of the file); retries EINTR and
+// short reads. Throws SystemError when pread(2) fails.
+std::size_t read_at(int fd, std::uint64_t offset, char* buffer, std::size_t length) {
     std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::pread(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+    while (done < length) {
+        const ssize_t n = ::pread(fd, buffer + done, length - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return std::nullopt;
+        if (n < 0) sys::throw_errno("pread");
         if (n == 0) break;
         done += static_cast<std::size_t>(n);
     }
-    bytes.resize(done);
-    return bytes;
+    return done;
 }
 
 // Whether the file `path` (itself, not what a link names) is a heap dump HotSpot did not finish, plain HPROF
-// or gzipped (heap_dump_format.hpp), from its first and last bytes (up to about a block of a gzip dump, 1 MiB
-// with the JDK's default). False when it cannot be read.
+// or gzipped (heap_dump_format.hpp), from its first and last bytes (about a block of a gzip dump, 1 MiB with
+// the JDK's blocks, read 64 KiB at a time). False when it cannot be read.
 bool file_is_incomplete_dump(const fs::path& path) {
     sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     struct stat st {};
     if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0) return false;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    const auto head =
-        read_at(fd.get(), 0, std::min<std::uint64_t>(std::max(kHprofMagic.size(), kGzipHprofHeadBytes), size));
-    if (!head) return false;
-    const GzipHprofHead gzip = read_gzip_hprof_head(std::string_view(*head).substr(0, kGzipHprofHeadBytes), size);
-    const std::uint64_t tail_wanted =
-        std::min(size, gzip.kind == GzipHprofHead::Kind::Blocks ? gzip_hprof_tail_bytes(gzip.block_bytes)
-                                                                : std::uint64_t{kHprofEndRecordBytes});
-    const auto tail = read_at(fd.get(), size - tail_wanted, tail_wanted);
-    if (!tail || tail->size() != tail_wanted) return false;  // an error, or the file shrank meanwhile
-    if (gzip.kind != GzipHprofHead::Kind::Other)
-        return gzip_hprof_is_incomplete(std::string_view(*head).substr(0, kGzipHprofHeadBytes), *tail, size);
-    return hprof_is_incomplete(std::string_view(*head).substr(0, kHprofMagic.size()), *tail, size);
+    try {
+        char head[std::max(kHprofMagic.size(), kGzipHprofHeadBytes)];
+        const std::size_t head_bytes = read_at(fd.get(), 0, head, std::min<std::uint64_t>(sizeof head, size));
+        const std::string_view head_read(head, head_bytes);
+        if (read_gzip_hprof_head(head_read.substr(0, kGzipHprofHeadBytes), size).kind != GzipHprofHead::Kind::Other) {
+            const ReadAt read = [&fd](std::uint64_t offset, char* buffer, std::size_t length) {
+                return read_at(fd.get(), offset, buffer, length);
+            };
+            return gzip_hprof_is_incomplete(head_read.substr(0, kGzipHprofHeadBytes), read, size);
+        }
+        char tail[kHprofEndRecordBytes];
+        const std::size_t tail_wanted = std::min<std::uint64_t>(sizeof tail, size);
+        const std::size_t tail_bytes = read_at(fd.get(), size - tail_wanted, tail, tail_wanted);
+        if (tail_bytes != tail_wanted) return false;  // the file shrank meanwhile
+        return hprof_is_incomplete(head_read.substr(0, kHprofMagic.size()), std::string_view(tail, tail_bytes), size);
+    } catch (const std::exception&) {
+        return false;  // cannot be read: not judged
+    }
 }
 
 // Whether a running start holds the run directory `run` (its shared flock(2), lock_run_dir), so that its JVM

@@ -16,19 +16,19 @@ namespace {
 
 using namespace jvminit::jvm;
 
-// As output_files.cpp asks: the head, and the tail the head's block size calls for (the end record for HPROF).
+// As output_files.cpp asks: the head, then a reader of the gzip dump, or the end record of an HPROF file.
 bool incomplete(std::string_view file) {
     const std::string_view head = file.substr(0, kGzipHprofHeadBytes);
-    const GzipHprofHead gzip = read_gzip_hprof_head(head, file.size());
-    if (gzip.kind == GzipHprofHead::Kind::Other) {
+    if (read_gzip_hprof_head(head, file.size()).kind == GzipHprofHead::Kind::Other) {
         const std::size_t tail = std::min(file.size(), kHprofEndRecordBytes);
         return hprof_is_incomplete(file.substr(0, kHprofMagic.size()), file.substr(file.size() - tail), file.size());
     }
-    const std::size_t tail =
-        gzip.kind == GzipHprofHead::Kind::Blocks
-            ? static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), gzip_hprof_tail_bytes(gzip.block_bytes)))
-            : 0;
-    return gzip_hprof_is_incomplete(head, file.substr(file.size() - tail), file.size());
+    const ReadAt read = [file](std::uint64_t offset, char* buffer, std::size_t length) {
+        const std::size_t n = offset >= file.size() ? 0 : std::min<std::size_t>(length, file.size() - offset);
+        std::copy_n(file.data() + offset, n, buffer);
+        return n;
+    };
+    return gzip_hprof_is_incomplete(head, read, file.size());
 }
 
 }  // namespace

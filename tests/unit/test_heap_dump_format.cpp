@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,15 +69,30 @@ std::string gzip_dump(const std::string& file, std::size_t block_bytes, int leve
     return dump;
 }
 
-// The judgement as output_files.cpp asks for it: the head, and the tail of the size the block asks for.
+// A reader of `file`, in memory, as output_files.cpp gives one of a file on disk; it counts the bytes read.
+struct Reader {
+    std::string_view file;
+    std::uint64_t bytes_read = 0;
+    ReadAt read() {
+        return [this](std::uint64_t offset, char* buffer, std::size_t length) {
+            const std::size_t n = offset >= file.size() ? 0 : std::min<std::size_t>(length, file.size() - offset);
+            std::copy_n(file.data() + offset, n, buffer);
+            bytes_read += n;
+            return n;
+        };
+    }
+};
+
+// The judgement as output_files.cpp asks for it: the head, and a reader of the file.
 bool incomplete(const std::string& dump) {
-    const std::string_view head = std::string_view(dump).substr(0, kGzipHprofHeadBytes);
-    const GzipHprofHead parsed = read_gzip_hprof_head(head, dump.size());
-    const std::size_t tail_bytes =
-        parsed.kind == GzipHprofHead::Kind::Blocks
-            ? static_cast<std::size_t>(std::min<std::uint64_t>(dump.size(), gzip_hprof_tail_bytes(parsed.block_bytes)))
-            : 0;
-    return gzip_hprof_is_incomplete(head, std::string_view(dump).substr(dump.size() - tail_bytes), dump.size());
+    Reader reader{dump};
+    return gzip_hprof_is_incomplete(std::string_view(dump).substr(0, kGzipHprofHeadBytes), reader.read(), dump.size());
+}
+
+// gzip_hprof_tail_is_complete on the bytes of `dump` from `from`.
+bool tail_is_complete(const std::string& dump, std::size_t from) {
+    Reader reader{dump};
+    return gzip_hprof_tail_is_complete(reader.read(), from, dump.size());
 }
 
 TEST(GzipHprofHead, TellsHotSpotsGzipDumpByItsFirstHeader) {
@@ -92,8 +108,8 @@ TEST(GzipHprofHead, TellsHotSpotsGzipDumpByItsFirstHeader) {
     const std::vector<Case> cases = {
         {"JDK 17's first header, 1 MiB blocks", body, Kind::Blocks, 1048576},
         {"made here like HotSpot", gzip_dump(hprof("abc"), 4096), Kind::Blocks, 4096},
-        {"the largest block size", gzip_member("x", 1, "HPROF BLOCKSIZE=1073741824"), Kind::Blocks, 1u << 30},
-        {"a block size above 1 GiB", gzip_member("x", 1, "HPROF BLOCKSIZE=1073741825"), Kind::Other, 0},
+        {"the largest block size judged", gzip_member("x", 1, "HPROF BLOCKSIZE=67108864"), Kind::Blocks, 64u << 20},
+        {"a block size above 64 MiB", gzip_member("x", 1, "HPROF BLOCKSIZE=67108865"), Kind::Other, 0},
         {"block size 0", gzip_member("x", 1, "HPROF BLOCKSIZE=0"), Kind::Other, 0},
         {"no block size", gzip_member("x", 1, "HPROF BLOCKSIZE="), Kind::Other, 0},
         {"a block size with a letter", gzip_member("x", 1, "HPROF BLOCKSIZE=12x"), Kind::Other, 0},
@@ -203,8 +219,44 @@ TEST(GzipHprofIsIncomplete, TheTailHoldsTheLastMemberOfDataDeflateCannotShrink) 
     ASSERT_GT(last_member, block) << "deflate should not shrink random bytes";
     ASSERT_LT(last_member, gzip_hprof_tail_bytes(block));
     EXPECT_FALSE(incomplete(dump));
-    EXPECT_FALSE(gzip_hprof_tail_is_complete(std::string_view(dump).substr(dump.size() - last_member + 1)));
-    EXPECT_TRUE(gzip_hprof_tail_is_complete(std::string_view(dump).substr(dump.size() - last_member)));
+    EXPECT_FALSE(tail_is_complete(dump, dump.size() - last_member + 1));
+    EXPECT_TRUE(tail_is_complete(dump, dump.size() - last_member));
+}
+
+TEST(GzipHprofIsIncomplete, ReadsAboutOneBlockOfAFinishedDumpWhateverItsSize) {
+    // 40 blocks of 4 KiB: the tail read is about one block (and the look for member starts reads it once more
+    // while inflating), not the whole dump.
+    const std::size_t block = 4096;
+    const std::string dump = gzip_dump(hprof(random_bytes(40 * block, 6)), block);
+    Reader reader{dump};
+    EXPECT_FALSE(
+        gzip_hprof_is_incomplete(std::string_view(dump).substr(0, kGzipHprofHeadBytes), reader.read(), dump.size()));
+    EXPECT_LE(reader.bytes_read, 2 * gzip_hprof_tail_bytes(block));
+    EXPECT_LT(reader.bytes_read, dump.size() / 4);
+}
+
+TEST(GzipHprofIsIncomplete, AMemberStartAcrossTwoReadsIsFound) {
+    // The tail is read 64 KiB at a time. Blocks of 64 KiB, stored (level 0): the last member, of n + 23 bytes,
+    // starts 69,696 - (n + 23) bytes into the tail; n from 4,125 to 4,155 moves its start across the end of
+    // the first read, 65,536 bytes in.
+    const std::size_t block = 64 * 1024;
+    ASSERT_EQ(gzip_hprof_tail_bytes(block), 69696u);
+    for (std::size_t n = 4125; n <= 4155; ++n) {
+        const std::string file = hprof(random_bytes(2 * block + n - 31 - kEndRecord.size(), 8));
+        const std::string dump = gzip_dump(file, block, 0);
+        ASSERT_EQ(gzip_member(file.substr(2 * block), 0).size(), n + 23);
+        EXPECT_FALSE(incomplete(dump)) << "last block of " << n << " bytes";
+        EXPECT_TRUE(incomplete(dump.substr(0, dump.size() - 1))) << "last block of " << n << " bytes, cut";
+    }
+}
+
+TEST(GzipHprofIsIncomplete, AReadErrorGivesNoJudgement) {
+    const std::string cut = gzip_dump(hprof(random_bytes(3000, 7)), 512).substr(0, 1000);
+    const ReadAt failing = [](std::uint64_t, char*, std::size_t) -> std::size_t {
+        throw std::runtime_error("pread: Input/output error");
+    };
+    EXPECT_THROW(gzip_hprof_is_incomplete(std::string_view(cut).substr(0, kGzipHprofHeadBytes), failing, cut.size()),
+                 std::runtime_error);
 }
 
 TEST(GzipHprofIsIncomplete, AnythingElseIsNotOursToJudge) {
