@@ -55,7 +55,10 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
     if (!path) path = std::string(config::kDefaultConfigPath);
     struct stat st {};
     const bool exists = ::stat(path->c_str(), &st) == 0;  // one stat(2) for "exists" and "regular file"
-    if (must_exist || exists) {
+    // Only a file that is not there is no configuration: one that cannot be looked at (a directory on the way
+    // that the container's user may not search) is an error, or its settings would be lost without a word.
+    const bool absent = !exists && errno == ENOENT;
+    if (must_exist || !absent) {
         // A directory would read as an empty file and a FIFO would block: only a regular file is a config.
         if (exists && !S_ISREG(st.st_mode))
             return Failure{kExitBadInput,

@@ -320,4 +320,33 @@ else
   ok "rejected: $(cat "$ERR")"
 fi
 
+# ------------------------------------------------------------------------------------------------
+check "the default file under a directory the container's user may not search: exit 2 naming it, not its settings lost"
+# /etc is overlaid in a mount namespace of its own, so the real /etc/jvminit is never touched. As uid 65534,
+# /etc/jvminit (0700, root's) cannot be searched: before, jvminit took the file for missing and ran with the
+# defaults (a debug port from the file was silently lost).
+# shellcheck disable=SC2016
+HIDDEN_DEFAULT='upper=$1/upper work=$1/work; shift
+mkdir -p "$upper" "$work" && mount -t overlay overlay -o "lowerdir=/etc,upperdir=$upper,workdir=$work" /etc || exit 99
+mkdir -p /etc/jvminit && printf "[debug]\nenabled = true\nport = 6000\n" >/etc/jvminit/jvminit.toml && chmod 700 /etc/jvminit
+exec "$@"'
+if timeout 10 unshare --mount sh -c "$HIDDEN_DEFAULT" sh "$T/ov-probe" true >/dev/null 2>&1; then
+  marker_dir=$T/marker-65534 # uid 65534 may write it (and pass through $T)
+  mkdir -p "$marker_dir" && chmod 0777 "$marker_dir" && chmod o+x "$T"
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$HIDDEN_DEFAULT" sh "$T/ov" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$JVMINIT" -- sh -c "touch '$marker_dir/started'"
+  assert_rc 2 "exit status"
+  [[ $(nlines "$ERR") == 1 ]] || fail "expected one line on stderr, got: $(cat "$ERR")"
+  assert_file_contains "$ERR" "/etc/jvminit/jvminit.toml: cannot read the configuration file: Permission denied" "stderr"
+  assert_absent "$marker_dir/started" "marker of the program (it was started)"
+  refused=$(cat "$ERR")
+  # Root may search it: the file's settings hold.
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$HIDDEN_DEFAULT" sh "$T/ov2" "$JVMINIT" explain
+  assert_rc 0 "exit status of explain as root"
+  assert_file_contains "$OUT" "6000" "explain as root (the file's port)"
+  ok "as uid 65534: $refused"
+else
+  skip_part "cannot overlay /etc in a mount namespace (unshare --mount, mount -t overlay)"
+fi
+
 say "pass"
