@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "config/values.hpp"
@@ -425,7 +426,14 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         return known;
     };
 
-    // Aliases first, so that the JVMINIT_ name, applied next, wins when both are set.
+    // Aliases first, so that the JVMINIT_ name, applied next, wins when both are set. Two aliases of one
+    // setting (run-java.sh's and Paketo's) must mean the same value: which one was meant cannot be told.
+    struct Applied {
+        const EnvAlias* alias;
+        std::string_view value;  // as set
+        std::string shown;       // as the setting reads it (SettingSpec::show)
+    };
+    std::map<std::string_view, Applied> applied;  // by setting name
     for (const auto& alias : kAliases) {
         // A name set twice (a process that builds its own environment) counts once, with its last value:
         // what get_env reads and what the child is given (app/preparation.hpp).
@@ -444,6 +452,7 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         }
         std::string value(it->value);
         if (spec->type == ValueType::Bool) value = alias_boolean(alias, value, out.notes);
+        Settings before = out.values;
         if (!spec->apply(out.values, value)) {
             // Paketo's booleans take t and f too (alias_boolean); run-java.sh's booleans take any value.
             const std::string form = spec->type == ValueType::Bool && alias.origin == "Paketo"
@@ -453,6 +462,18 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
                              std::string(spec->env) + ")");
             continue;
         }
+        const auto other = applied.find(alias.setting);
+        if (other != applied.end() && other->second.shown != spec->show(out.values)) {
+            const Applied& first = other->second;
+            errors.push_back(std::string(first.alias->alias) + "=" + std::string(first.value) + " (from " +
+                             std::string(first.alias->origin) + ") and " + std::string(alias.alias) + "=" +
+                             std::string(it->value) + " (from " + std::string(alias.origin) + ") both set " +
+                             std::string(alias.setting) + ", to different values: keep one, or set " +
+                             std::string(spec->env) + ", which wins over both");
+            out.values = std::move(before);
+            continue;
+        }
+        applied.emplace(alias.setting, Applied{&alias, it->value, spec->show(out.values)});
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(alias.alias)};
         out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) + ") is read as " +
                             std::string(spec->env) + "; the JVMINIT_ name is preferred");

@@ -45,6 +45,13 @@ run_pid1 --debug-port explain
 expect_bad "--debug-port explain" "expected an integer from 1 to 65535"
 assert_file_not_contains "$ERR" "no PROGRAM" "stderr"
 
+check "run-java.sh's and Paketo's names for one setting with different values: one line naming both, nothing started"
+rm -f "$marker"
+RUN_ENV=(JAVA_DEBUG_PORT=9000 BPL_DEBUG_PORT=9100)
+run_pid1 -- "${program[@]}"
+RUN_ENV=()
+expect_bad JAVA_DEBUG_PORT=9000 BPL_DEBUG_PORT=9100 "set JVMINIT_DEBUG_PORT, which wins over both"
+
 check "a Paketo boolean alias with a bad value: the accepted form includes t and f"
 rm -f "$marker"
 RUN_ENV=(BPL_DEBUG_ENABLED=maybe)

@@ -960,6 +960,43 @@ TEST(Settings, JvminitNameWinsOverItsAliasInEitherOrder) {
     }
 }
 
+// run-java.sh's and Paketo's names for one setting, both set: the same meaning is fine, different ones are
+// an error naming both (before: Paketo's won without a word, and both were noted as read).
+TEST(Settings, TwoAliasesOfOneSettingMustAgree) {
+    struct Case {
+        const char* scenario;
+        Pairs environment;
+        std::string error;  // empty: none
+    };
+    const std::vector<Case> cases = {
+        {"two ports",
+         {{"JAVA_DEBUG_PORT", "9000"}, {"BPL_DEBUG_PORT", "9100"}},
+         "JAVA_DEBUG_PORT=9000 (from run-java.sh) and BPL_DEBUG_PORT=9100 (from Paketo) both set debug.port, to "
+         "different values: keep one, or set JVMINIT_DEBUG_PORT, which wins over both"},
+        {"the same port, either order", {{"BPL_DEBUG_PORT", "9000"}, {"JAVA_DEBUG_PORT", "9000"}}, ""},
+        {"the same port, written differently", {{"JAVA_DEBUG_PORT", "09000"}, {"BPL_DEBUG_PORT", "9000"}}, ""},
+        {"on and off", {{"JAVA_DEBUG", "true"}, {"BPL_DEBUG_ENABLED", "false"}}, "both set debug.enabled"},
+        // run-java.sh takes any value but false/n/no/0 as true: "off" means on there, as "t" does for Paketo.
+        {"both on, in each image's words", {{"JAVA_DEBUG", "off"}, {"BPL_DEBUG_ENABLED", "t"}}, ""},
+        {"suspend yes and f", {{"JAVA_DEBUG_SUSPEND", "yes"}, {"BPL_DEBUG_SUSPEND", "f"}}, "both set debug.suspend"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        SettingsResult result = resolve(std::nullopt, c.environment);
+        if (c.error.empty()) {
+            EXPECT_TRUE(result.errors.empty()) << joined(result.errors);
+        } else {
+            ASSERT_EQ(result.errors.size(), 1u) << joined(result.errors);
+            EXPECT_NE(result.errors.front().find(c.error), std::string::npos) << result.errors.front();
+        }
+    }
+    // The JVMINIT_ name settles it: no error, both aliases noted as ignored.
+    SettingsResult settled = resolve(
+        std::nullopt, {{"JAVA_DEBUG_PORT", "9000"}, {"BPL_DEBUG_PORT", "9100"}, {"JVMINIT_DEBUG_PORT", "7000"}});
+    EXPECT_TRUE(settled.errors.empty()) << joined(settled.errors);
+    EXPECT_EQ(settled.settings.values.debug_port, 7000);
+}
+
 TEST(Settings, JvminitBooleanWinsOverItsAliasEvenWhenFalse) {
     SettingsResult result = resolve(std::nullopt, {{"JAVA_DEBUG", "true"}, {"JVMINIT_DEBUG", "false"}});
     EXPECT_TRUE(result.errors.empty()) << joined(result.errors);
