@@ -31,6 +31,22 @@ std::string jdk_line(const Preparation& p) {
 }
 }  // namespace
 
+std::vector<std::string> explanation_warnings(const Preparation& p, const LimitsCheck& c) {
+    std::vector<std::string> warnings = p.plan.warnings;
+    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
+    warnings.insert(warnings.end(), p.output.warnings.begin(), p.output.warnings.end());
+    warnings.insert(warnings.end(), c.warnings.begin(), c.warnings.end());
+    // What a run learns only from execve(2)'s E2BIG (describe_launch_failure), said before it.
+    if (p.plan.value) {
+        const std::size_t entry = std::string_view("JAVA_TOOL_OPTIONS=").size() + p.plan.value->size();
+        if (entry + 1 > kMaxArgStrlen)
+            warnings.push_back("JAVA_TOOL_OPTIONS would be " + std::to_string(entry) +
+                               " bytes; execve(2) takes at most " + std::to_string(kMaxArgStrlen - 1) +
+                               " per argument or variable: the launch would fail (exit 126)");
+    }
+    return warnings;
+}
+
 std::string explanation_text(const Preparation& p, const LimitsCheck& c) {
     std::ostringstream out;
     out << "program:            ";
@@ -55,10 +71,7 @@ std::string explanation_text(const Preparation& p, const LimitsCheck& c) {
     for (const auto& added : p.plan.added) out << "  + " << added.option << "    <- " << added.reason << "\n";
     for (const auto& suppressed : p.plan.suppressed)
         out << "  - " << suppressed.option << "    not added: " << suppressed.why << "\n";
-    for (const auto& warning : p.plan.warnings) out << "warning: " << warning << "\n";
-    for (const auto& warning : p.warnings) out << "warning: " << warning << "\n";
-    for (const auto& warning : p.output.warnings) out << "warning: " << warning << "\n";
-    for (const auto& warning : c.warnings) out << "warning: " << warning << "\n";
+    for (const auto& warning : explanation_warnings(p, c)) out << "warning: " << warning << "\n";
     for (const auto& note : p.settings.notes) out << "note: " << note << "\n";
     for (const auto& note : p.settings.without_effect) out << "note: " << note << "\n";
     for (const auto& note : c.limits.notes) out << "note: " << note << "\n";
@@ -119,11 +132,7 @@ nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
     for (const auto& s : p.plan.suppressed) suppressed.push_back({{"option", s.option}, {"why", s.why}});
     j["added"] = added;
     j["suppressed"] = suppressed;
-    std::vector<std::string> warnings = p.plan.warnings;
-    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
-    warnings.insert(warnings.end(), p.output.warnings.begin(), p.output.warnings.end());
-    warnings.insert(warnings.end(), c.warnings.begin(), c.warnings.end());
-    j["warnings"] = warnings;
+    j["warnings"] = explanation_warnings(p, c);
     j["notes"] = p.settings.notes;
     j["without_effect"] = p.settings.without_effect;
     return j;

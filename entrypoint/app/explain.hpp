@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "app/preparation.hpp"
 
@@ -16,6 +17,11 @@ int explain(const cli::CommandLine& command_line, const Environment& environment
 // The explanation as text and as JSON, from a Preparation and its limits check. Pure.
 std::string explanation_text(const Preparation& p, const LimitsCheck& check);
 nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& check);
+
+// Every warning of the explanation, in the order shown: the options plan's, the preparation's, the output
+// directories', the limits check's, and one of explain's own: a JAVA_TOOL_OPTIONS ("NAME=value" with its
+// NUL) over kMaxArgStrlen bytes, which execve(2) refuses (a run fails with exit 126). Pure.
+std::vector<std::string> explanation_warnings(const Preparation& p, const LimitsCheck& check);
 
 // "512 MiB (536870912 bytes)" or "unlimited"; "2.5" or "unlimited".
 std::string describe_memory_limit(const ContainerLimits& limits);

@@ -285,7 +285,6 @@ LaunchFailure describe_launch_failure(const std::string& program, const std::str
         return {kExitInternalError, "cannot start " + what + ": no new process: " + std::strerror(error) +
                                         " (a pids limit of the container, or memory)"};
     if (error == E2BIG) {
-        constexpr std::size_t kMaxArgStrlen = 131072;  // MAX_ARG_STRLEN: 32 pages, with the final NUL
         std::size_t total = 0;
         std::string longest_name;
         std::size_t longest = 0;

@@ -33,6 +33,10 @@ struct Failure {
     std::vector<std::string> lines;  // one line per problem
 };
 
+// The most bytes execve(2) takes for one argument or one "NAME=value" variable, its final NUL included:
+// MAX_ARG_STRLEN, 32 pages (include/uapi/linux/binfmts.h). A longer one fails with E2BIG.
+inline constexpr std::size_t kMaxArgStrlen = 131072;
+
 // Why PROGRAM could not be started, from the errno of vfork(2)/execve(2) (README "Exit codes"):
 //  - ENOENT: the file was found on PATH, so what is missing is the interpreter of its #! line (`first_line`,
 //    the file's first line); a #! line ending in a carriage return (a script saved with Windows line

@@ -240,4 +240,27 @@ assert_eq "None" "$(json 'j["jdk"]["major"]')" "jdk.major without a JDK"
 json '"\n".join(j["warnings"])' | grep -qi 'version unknown' || fail "no warning about the unknown JDK version: $(json 'j["warnings"]')"
 ok "assumed major $(json 'j["jdk"]["assumed_major"]')"
 
+check "a JAVA_TOOL_OPTIONS that jvminit's additions push past execve(2)'s 131,071 bytes: explain warns exactly when the run fails (126)"
+# The user's value fits; with the additions the variable passes MAX_ARG_STRLEN at some length. Around that
+# length, explain's warning and the real launch's E2BIG must agree (before: explain said nothing).
+agree=0
+warned=0
+for n in $(seq 130990 131005); do
+  RUN_ENV=("JAVA_TOOL_OPTIONS=-Dx=$(head -c "$n" /dev/zero | tr '\0' a)")
+  run_plain explain
+  w=$(grep -c "^warning: JAVA_TOOL_OPTIONS would be .* bytes; execve(2) takes at most 131071" "$OUT" || true)
+  run_plain -- true
+  RUN_ENV=()
+  if [[ $RC == 126 ]]; then
+    [[ $w == 1 ]] || fail "value of $n bytes: the run failed with 126, explain gave no warning"
+    warned=$((warned + 1))
+  else
+    assert_rc 0 "value of $n bytes: exit status of the run"
+    [[ $w == 0 ]] || fail "value of $n bytes: explain warned, the run started"
+  fi
+  agree=$((agree + 1))
+done
+((warned > 0 && warned < agree)) || fail "the lengths tried should straddle the limit: $warned of $agree failed"
+ok "$agree lengths, $warned over the limit: explain and the launch agree on each"
+
 say "pass"
