@@ -57,19 +57,22 @@ struct OutputEnd {
 
 // One gzip member: how it ended, its length in the file and its output's end.
 struct Member {
-    enum class End { Whole, CutShort, Invalid } end = End::Invalid;
+    enum class End { Whole, CutShort, Invalid, OverBudget } end = End::Invalid;
     std::uint64_t bytes = 0;
     OutputEnd output;
 };
 
 // The reads of the file, in chunks of this many bytes: all the memory a judgement takes besides zlib's.
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
-// More look-alike member starts than this in a tail (not HotSpot's output): the file is not judged.
+// Member starts kept of a tail, the last ones (a tail of HotSpot's has a thousand members at most: a block of
+// zeros deflates to a kilobyte); more are look-alikes.
 constexpr std::size_t kMaxMemberStarts = 65536;
 
 // One gzip member inflated from `at`, reading the file up to `end`: how it ended, its length and its output's
-// end. `input`: a buffer of kReadChunkBytes to read into.
-Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, std::vector<char>& input) {
+// end. `input`: a buffer of kReadChunkBytes to read into. `budget`: bytes that may still be taken in and given
+// out, lowered by this member's; OverBudget when it runs out first.
+Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, std::vector<char>& input,
+                      std::uint64_t& budget) {
     Member member;
     struct Inflater {
         z_stream stream{};
@@ -86,8 +89,10 @@ Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, s
     std::uint64_t next = at;
     for (;;) {
         if (stream.avail_in == 0 && next < end) {
+            // A look-alike start fails within its first bytes, and many true members are small: 4 KiB first.
+            const std::size_t chunk = next == at ? std::min<std::size_t>(input.size(), 4096) : input.size();
             const std::size_t n =
-                read(next, input.data(), static_cast<std::size_t>(std::min<std::uint64_t>(input.size(), end - next)));
+                read(next, input.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk, end - next)));
             end = n == 0 ? next : end;  // the file ends here (it shrank)
             next += n;
             stream.next_in = reinterpret_cast<const Bytef*>(input.data());
@@ -95,9 +100,16 @@ Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, s
         }
         stream.next_out = output.data();
         stream.avail_out = static_cast<uInt>(output.size());
+        const uInt offered = stream.avail_in;
         const int rc = inflate(&stream, Z_NO_FLUSH);
-        member.output.append(
-            std::string_view(reinterpret_cast<const char*>(output.data()), output.size() - stream.avail_out));
+        const std::size_t produced = output.size() - stream.avail_out;
+        member.output.append(std::string_view(reinterpret_cast<const char*>(output.data()), produced));
+        const std::uint64_t work = (offered - stream.avail_in) + produced;
+        if (work > budget) {
+            member.end = Member::End::OverBudget;
+            break;
+        }
+        budget -= work;
         if (rc == Z_STREAM_END) {
             member.end = Member::End::Whole;
             break;
@@ -115,11 +127,10 @@ Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, s
 }
 
 // Where gzip members may start in the file from `from` to `end` (ID1 ID2 CM), in order: at most
-// kMaxMemberStarts, the last ones; `capped` tells whether there were more.
+// kMaxMemberStarts, the last ones.
 std::deque<std::uint64_t> member_starts(const ReadAt& read, std::uint64_t from, std::uint64_t end,
-                                        std::vector<char>& input, bool& capped) {
+                                        std::vector<char>& input) {
     std::deque<std::uint64_t> starts;
-    capped = false;
     std::uint64_t at = from;
     while (at < end) {
         const std::size_t n =
@@ -129,10 +140,7 @@ std::deque<std::uint64_t> member_starts(const ReadAt& read, std::uint64_t from, 
         for (std::size_t i = chunk.find(kGzipMemberStart); i != std::string_view::npos;
              i = chunk.find(kGzipMemberStart, i + 1)) {
             starts.push_back(at + i);
-            if (starts.size() > kMaxMemberStarts) {
-                starts.pop_front();
-                capped = true;
-            }
+            if (starts.size() > kMaxMemberStarts) starts.pop_front();
         }
         if (at + n >= end) break;
         at += n - (kGzipMemberStart.size() - 1);  // a start across two chunks is found in the second
@@ -174,26 +182,40 @@ std::uint64_t gzip_hprof_tail_bytes(std::uint64_t block_bytes) {
     return block_bytes + block_bytes / 1024 + 4096;
 }
 
-bool gzip_hprof_tail_is_complete(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes) {
+bool gzip_hprof_tail_is_complete(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes,
+                                 std::uint64_t block_bytes) {
     std::vector<char> input(kReadChunkBytes);
-    bool capped = false;
-    const std::deque<std::uint64_t> starts = member_starts(read, from, size_bytes, input, capped);
-    // From the last start back: whether whole members from each start reach the end, and their output's end.
-    // A member's end is either the file's end or another start, looked at already: each member inflated once.
-    std::unordered_map<std::uint64_t, OutputEnd> reaches_end;
+    const std::deque<std::uint64_t> starts = member_starts(read, from, size_bytes, input);
+    std::uint64_t budget = kGzipHprofWorkBlocks * gzip_hprof_tail_bytes(block_bytes);
+    // From the last start back: whether whole members from each start reach the end, with their output's end
+    // and whether the last of them holds less than a block. A member's end is either the file's end or another
+    // start, looked at already: each member inflated once.
+    struct Chain {
+        OutputEnd output;
+        bool last_block_partial;
+    };
+    std::unordered_map<std::uint64_t, Chain> reaches_end;
     for (auto start = starts.rbegin(); start != starts.rend(); ++start) {
-        Member member = inflate_member(read, *start, size_bytes, input);
+        Member member = inflate_member(read, *start, size_bytes, input, budget);
+        if (member.end == Member::End::OverBudget) return false;
         if (member.end != Member::End::Whole) continue;
         const std::uint64_t next = *start + member.bytes;
-        if (next != size_bytes) {
+        Chain chain{std::move(member.output), false};
+        if (next == size_bytes) {
+            chain.last_block_partial = chain.output.total < block_bytes;
+        } else {
             const auto rest = reaches_end.find(next);
             if (rest == reaches_end.end()) continue;  // bytes after it that are no member reaching the end
-            member.output.then(rest->second);
+            chain.output.then(rest->second.output);
+            chain.last_block_partial = rest->second.last_block_partial;
         }
-        if (member.output.is_hprof_end()) return true;
-        reaches_end.emplace(*start, std::move(member.output));
+        // HotSpot's last block holds the rest of the file, the end record last: less than a block (but for a
+        // file of whole blocks, one in a million). A whole last block is a dump cut between two blocks (a kill)
+        // whose last bytes happen to look like the end record (an int 44 and two zero ints).
+        if (chain.output.is_hprof_end() && chain.last_block_partial) return true;
+        reaches_end.emplace(*start, std::move(chain));
     }
-    return capped;  // too many look-alikes to be HotSpot's: not judged
+    return false;
 }
 
 bool gzip_hprof_is_incomplete(std::string_view head, const ReadAt& read, std::uint64_t size_bytes) {
@@ -203,7 +225,7 @@ bool gzip_hprof_is_incomplete(std::string_view head, const ReadAt& read, std::ui
         case GzipHprofHead::Kind::CutShort: return true;
         case GzipHprofHead::Kind::Blocks:
             const std::uint64_t tail = std::min(size_bytes, gzip_hprof_tail_bytes(parsed.block_bytes));
-            return !gzip_hprof_tail_is_complete(read, size_bytes - tail, size_bytes);
+            return !gzip_hprof_tail_is_complete(read, size_bytes - tail, size_bytes, parsed.block_bytes);
     }
     return false;
 }

@@ -89,10 +89,10 @@ bool incomplete(const std::string& dump) {
     return gzip_hprof_is_incomplete(std::string_view(dump).substr(0, kGzipHprofHeadBytes), reader.read(), dump.size());
 }
 
-// gzip_hprof_tail_is_complete on the bytes of `dump` from `from`.
-bool tail_is_complete(const std::string& dump, std::size_t from) {
+// gzip_hprof_tail_is_complete on the bytes of `dump` (blocks of `block`) from `from`.
+bool tail_is_complete(const std::string& dump, std::size_t from, std::size_t block) {
     Reader reader{dump};
-    return gzip_hprof_tail_is_complete(reader.read(), from, dump.size());
+    return gzip_hprof_tail_is_complete(reader.read(), from, dump.size(), block);
 }
 
 TEST(GzipHprofHead, TellsHotSpotsGzipDumpByItsFirstHeader) {
@@ -212,15 +212,15 @@ TEST(GzipHprofIsIncomplete, TheTailHoldsTheLastMemberOfDataDeflateCannotShrink) 
     // Blocks of random bytes grow a little in deflate: the tail gzip_hprof_tail_bytes gives must still reach
     // back to the last member's start, and one byte less than that member must not do.
     const std::size_t block = 64 * 1024;
-    const std::string file = hprof(random_bytes(3 * block - 31 - kEndRecord.size(), 5));
-    ASSERT_EQ(file.size(), 3 * block);
+    const std::string file = hprof(random_bytes(3 * block - 1 - 31 - kEndRecord.size(), 5));
+    ASSERT_EQ(file.size(), 3 * block - 1);  // the last block one byte short of whole: HotSpot's last is partial
     const std::string dump = gzip_dump(file, block, 9);
     const std::size_t last_member = gzip_member(file.substr(2 * block), 9).size();
     ASSERT_GT(last_member, block) << "deflate should not shrink random bytes";
     ASSERT_LT(last_member, gzip_hprof_tail_bytes(block));
     EXPECT_FALSE(incomplete(dump));
-    EXPECT_FALSE(tail_is_complete(dump, dump.size() - last_member + 1));
-    EXPECT_TRUE(tail_is_complete(dump, dump.size() - last_member));
+    EXPECT_FALSE(tail_is_complete(dump, dump.size() - last_member + 1, block));
+    EXPECT_TRUE(tail_is_complete(dump, dump.size() - last_member, block));
 }
 
 TEST(GzipHprofIsIncomplete, ReadsAboutOneBlockOfAFinishedDumpWhateverItsSize) {
@@ -248,6 +248,52 @@ TEST(GzipHprofIsIncomplete, AMemberStartAcrossTwoReadsIsFound) {
         EXPECT_FALSE(incomplete(dump)) << "last block of " << n << " bytes";
         EXPECT_TRUE(incomplete(dump.substr(0, dump.size() - 1))) << "last block of " << n << " bytes, cut";
     }
+}
+
+TEST(GzipHprofIsIncomplete, ADumpCutBetweenTwoBlocksIsIncompleteEvenWhenItsLastBytesLookLikeTheEndRecord) {
+    // A kill during the dump leaves whole members (HotSpot writes a block's member at once). Here the heap holds
+    // an int 44 and two zero ints right at the end of the second block: 2C 00 00 00 00 00 00 00 00, the end
+    // record's bytes (the fresh-user trial's SIGKILL of a real JDK 17 left such a dump, taken as finished).
+    const std::size_t block = 1024;
+    std::string records = random_bytes(2 * block - 31 - kEndRecord.size(), 9) + kEndRecord + random_bytes(1500, 10);
+    const std::string file = hprof(records);
+    ASSERT_EQ(file.substr(2 * block - kEndRecord.size(), kEndRecord.size()), kEndRecord);
+    const std::string dump = gzip_dump(file, block);
+    const std::size_t two_members = gzip_member(file.substr(0, block), 1, "HPROF BLOCKSIZE=1024").size() +
+                                    gzip_member(file.substr(block, block), 1).size();
+    EXPECT_FALSE(incomplete(dump));
+    EXPECT_TRUE(incomplete(dump.substr(0, two_members))) << "cut after the second block";
+}
+
+TEST(GzipHprofIsIncomplete, ADumpOfWholeBlocksCountsAsIncomplete) {
+    // HotSpot's last block holds the rest of the file: a finished dump ends in a partial block unless its size
+    // is a multiple of the block size (one in a million with 1 MiB blocks), which counts as unfinished: the
+    // price of telling a dump cut between two blocks (above).
+    const std::size_t block = 1024;
+    const std::string whole = gzip_dump(hprof(random_bytes(2 * block - 31 - kEndRecord.size(), 11)), block);
+    const std::string partial = gzip_dump(hprof(random_bytes(2 * block - 32 - kEndRecord.size(), 11)), block);
+    EXPECT_TRUE(incomplete(whole));
+    EXPECT_FALSE(incomplete(partial));
+}
+
+TEST(GzipHprofIsIncomplete, TheWorkIsBoundedForACutDumpOfManyTinyMembersAndForLookAlikes) {
+    // A heap of zeros deflates to tiny members: cut short, every member in the tail would be inflated to a
+    // whole block before the verdict. And a HotSpot header followed by gzip headers with a file name that never
+    // ends makes each look-alike read to the end (the trial: 36 s for a 1 MiB tail). Both stop after
+    // kGzipHprofWorkBlocks tails' worth of work, as unfinished.
+    const std::size_t block = 64 * 1024;
+    const std::string zeros = gzip_dump(hprof(std::string(400 * block, '\0')), block, 9);
+    Reader cut{std::string_view(zeros).substr(0, zeros.size() - 1)};
+    EXPECT_TRUE(
+        gzip_hprof_is_incomplete(std::string_view(zeros).substr(0, kGzipHprofHeadBytes), cut.read(), zeros.size() - 1));
+    EXPECT_LT(cut.bytes_read, (kGzipHprofWorkBlocks + 2) * gzip_hprof_tail_bytes(block));
+
+    std::string looks_alike = gzip_member("x", 1, "HPROF BLOCKSIZE=65536");
+    while (looks_alike.size() < 4 * block) looks_alike += "\x1f\x8b\x08\x08";
+    Reader crafted{looks_alike};
+    EXPECT_TRUE(gzip_hprof_is_incomplete(std::string_view(looks_alike).substr(0, kGzipHprofHeadBytes), crafted.read(),
+                                         looks_alike.size()));
+    EXPECT_LT(crafted.bytes_read, (kGzipHprofWorkBlocks + 2) * gzip_hprof_tail_bytes(block));
 }
 
 TEST(GzipHprofIsIncomplete, AReadErrorGivesNoJudgement) {
