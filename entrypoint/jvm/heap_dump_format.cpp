@@ -10,6 +10,7 @@
 #include <new>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace jvminit::jvm {
@@ -66,7 +67,7 @@ struct Member {
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
 // Member starts kept of a tail, the last ones (a tail of HotSpot's has a thousand members at most: a block of
 // zeros deflates to a kilobyte); more are look-alikes.
-constexpr std::size_t kMaxMemberStarts = 65536;
+constexpr std::size_t kMaxMemberStarts = 4096;
 
 // One gzip member inflated from `at`, reading the file up to `end`: how it ended, its length and its output's
 // end. `input`: a buffer of kReadChunkBytes to read into. `budget`: bytes that may still be taken in and given
@@ -114,8 +115,10 @@ Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, s
             member.end = Member::End::Whole;
             break;
         }
-        if ((rc == Z_OK || rc == Z_BUF_ERROR) && stream.avail_in == 0 && next >= end && stream.avail_out != 0) {
-            member.end = Member::End::CutShort;  // every byte given in, no end
+        if ((rc == Z_OK || rc == Z_BUF_ERROR) && stream.avail_in == 0 && next >= end) {
+            // Every byte of the file is in, no end: cut short. (Output still pending cannot change that: zlib
+            // takes the trailer in only after the last output, and then returns Z_STREAM_END.)
+            member.end = Member::End::CutShort;
             break;
         }
         if (rc == Z_OK || (rc == Z_BUF_ERROR && stream.avail_in == 0)) continue;
@@ -126,8 +129,8 @@ Member inflate_member(const ReadAt& read, std::uint64_t at, std::uint64_t end, s
     return member;
 }
 
-// Where gzip members may start in the file from `from` to `end` (ID1 ID2 CM), in order: at most
-// kMaxMemberStarts, the last ones.
+// Where gzip members may start in the file from `from` to `end` (ID1 ID2 CM, or the start of them in the
+// file's last two bytes), in order: at most kMaxMemberStarts, the last ones.
 std::deque<std::uint64_t> member_starts(const ReadAt& read, std::uint64_t from, std::uint64_t end,
                                         std::vector<char>& input) {
     std::deque<std::uint64_t> starts;
@@ -142,7 +145,12 @@ std::deque<std::uint64_t> member_starts(const ReadAt& read, std::uint64_t from, 
             starts.push_back(at + i);
             if (starts.size() > kMaxMemberStarts) starts.pop_front();
         }
-        if (at + n >= end) break;
+        if (at + n >= end) {
+            // A start cut short within its first bytes ("\x1f" or "\x1f\x8b" last): a member cut short too.
+            for (std::size_t i = n - (kGzipMemberStart.size() - 1); i < n; ++i)
+                if (kGzipMemberStart.substr(0, n - i) == chunk.substr(i)) starts.push_back(at + i);
+            break;
+        }
         at += n - (kGzipMemberStart.size() - 1);  // a start across two chunks is found in the second
     }
     return starts;
@@ -182,40 +190,53 @@ std::uint64_t gzip_hprof_tail_bytes(std::uint64_t block_bytes) {
     return block_bytes + block_bytes / 1024 + 4096;
 }
 
-bool gzip_hprof_tail_is_complete(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes,
-                                 std::uint64_t block_bytes) {
+GzipHprofVerdict gzip_hprof_tail_verdict(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes,
+                                         std::uint64_t block_bytes) {
+    using enum GzipHprofVerdict;
     std::vector<char> input(kReadChunkBytes);
     const std::deque<std::uint64_t> starts = member_starts(read, from, size_bytes, input);
     std::uint64_t budget = kGzipHprofWorkBlocks * gzip_hprof_tail_bytes(block_bytes);
-    // From the last start back: whether whole members from each start reach the end, with their output's end
-    // and whether the last of them holds less than a block. A member's end is either the file's end or another
-    // start, looked at already: each member inflated once.
+    // From the last start back, so that the member ending at the file's end, HotSpot's last, is found before
+    // the members before it are inflated. Look-alikes (gzip data in a byte[], stored as it is) are inflated
+    // too, but end elsewhere: inside the member that holds them.
     struct Chain {
         OutputEnd output;
         bool last_block_partial;
     };
-    std::unordered_map<std::uint64_t, Chain> reaches_end;
+    std::unordered_map<std::uint64_t, Chain> reaches_end;  // whole members to the end, under an end record's size
+    std::unordered_set<std::uint64_t> cut_short;           // starts whose member runs off the end
     for (auto start = starts.rbegin(); start != starts.rend(); ++start) {
         Member member = inflate_member(read, *start, size_bytes, input, budget);
-        if (member.end == Member::End::OverBudget) return false;
+        if (member.end == Member::End::OverBudget) return NoVerdict;
+        if (member.end == Member::End::CutShort) cut_short.insert(*start);
         if (member.end != Member::End::Whole) continue;
         const std::uint64_t next = *start + member.bytes;
         Chain chain{std::move(member.output), false};
         if (next == size_bytes) {
             chain.last_block_partial = chain.output.total < block_bytes;
-        } else {
-            const auto rest = reaches_end.find(next);
-            if (rest == reaches_end.end()) continue;  // bytes after it that are no member reaching the end
+        } else if (const auto rest = reaches_end.find(next); rest != reaches_end.end()) {
             chain.output.then(rest->second.output);
             chain.last_block_partial = rest->second.last_block_partial;
+        } else {
+            // A whole member, then one that runs off the end: the dump stops inside a member.
+            if (cut_short.count(next) != 0) return Unfinished;
+            continue;  // bytes after it that are no member: a look-alike inside a member
         }
-        // HotSpot's last block holds the rest of the file, the end record last: less than a block (but for a
-        // file of whole blocks, one in a million). A whole last block is a dump cut between two blocks (a kill)
-        // whose last bytes happen to look like the end record (an int 44 and two zero ints).
-        if (chain.output.is_hprof_end() && chain.last_block_partial) return true;
-        reaches_end.emplace(*start, std::move(chain));
+        // The members from here to the end hold the end record's bytes and more: they decide. HotSpot's last
+        // member holds less than a block (a dump segment that leaves 10 KiB or less of a buffer sends it, so
+        // the end record always goes into a buffer with room to spare); a whole block last is a dump cut
+        // after a block (a kill) whose last bytes happen to look like the end record (an int 44, two zero
+        // ints). A kill after a block of a little less (most blocks inside a dump) is told by the end record.
+        if (chain.output.total >= kHprofEndRecordBytes)
+            return chain.output.is_hprof_end() && chain.last_block_partial ? Finished : Unfinished;
+        reaches_end.emplace(*start, std::move(chain));  // the end record may begin in a member before
     }
-    return false;
+    return Unfinished;
+}
+
+bool gzip_hprof_tail_is_complete(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes,
+                                 std::uint64_t block_bytes) {
+    return gzip_hprof_tail_verdict(read, from, size_bytes, block_bytes) != GzipHprofVerdict::Unfinished;
 }
 
 bool gzip_hprof_is_incomplete(std::string_view head, const ReadAt& read, std::uint64_t size_bytes) {

@@ -58,21 +58,26 @@ std::uint64_t gzip_hprof_tail_bytes(std::uint64_t block_bytes);
 // file's end. Throws on an error (a judgement then has no result: the caller counts the dump as complete).
 using ReadAt = std::function<std::size_t(std::uint64_t offset, char* buffer, std::size_t length)>;
 
-// Whether the bytes of a HotSpot gzip dump of `block_bytes` blocks from `from` to its end (`size_bytes`) end
-// the way a finished dump does: from some gzip member start among them, whole members (each one's CRC-32 and
-// length checked by zlib) reach exactly the end, the last of them holds less than a block (HotSpot's last
-// block is the rest of the file), and the HPROF bytes they hold end with HEAP_DUMP_END. A finished dump always
-// has such a start, its last member's, when `from` is at most size - gzip_hprof_tail_bytes, unless its HPROF
-// bytes are whole blocks (one in a million: counted as unfinished). A member cut short, bytes after the last
-// member, a corrupted member, a dump cut between two blocks (a kill: HotSpot writes whole members) or one that
-// stops before HEAP_DUMP_END has none. Bytes that only look like a member start (gzip data a Java program held
-// in a byte[], stored as it is) are tried and found out. Inflates each member that starts there once, up to
-// kGzipHprofWorkBlocks tails' worth of bytes in and out (about a block for a finished dump; a cut dump of
-// many tiny members, a heap of zeros, would take one block of output for each): beyond that, unfinished. Reads
-// 64 KiB at a time: memory stays under 200 KiB whatever the block size.
+// What the bytes of a HotSpot gzip dump of `block_bytes` blocks from `from` to its end (`size_bytes`) say:
+// Finished when they end the way a finished dump does: the whole gzip member that ends exactly at the end (zlib checks
+// its CRC-32 and length), HotSpot's last, holds less than a block (the end record goes into a buffer with room to
+// spare), and the HPROF bytes end with HEAP_DUMP_END (from the members before it too, when the last holds fewer than
+// its 9 bytes). `from` must be at most size - gzip_hprof_tail_bytes, so that the last member starts there. Unfinished
+// for a member cut short (a full volume; a whole member followed by one cut short decides at once), bytes after the
+// last member, a corrupted member, a dump cut after a whole block (a kill: HotSpot writes whole members) and one that
+// stops before HEAP_DUMP_END (a kill after a block of a little less, whose last bytes do not happen to look like the
+// end record). Bytes that only look like a member start (gzip data a Java program held in a byte[], stored as it is)
+// are tried too and end inside the member that holds them. Inflates the members from the last start back, up to
+// kGzipHprofWorkBlocks tails' worth of bytes in and out: beyond that (look- alikes by the megabyte, not HotSpot's),
+// NoVerdict: a dump is never counted unfinished unless it is known to be. Reads 64 KiB at a time and keeps at most 4096
+// member starts: memory stays under 400 KiB.
+enum class GzipHprofVerdict { Finished, Unfinished, NoVerdict };
+GzipHprofVerdict gzip_hprof_tail_verdict(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes,
+                                         std::uint64_t block_bytes);
+// The same, NoVerdict counted as finished.
 bool gzip_hprof_tail_is_complete(const ReadAt& read, std::uint64_t from, std::uint64_t size_bytes,
                                  std::uint64_t block_bytes);
-inline constexpr std::uint64_t kGzipHprofWorkBlocks = 8;
+inline constexpr std::uint64_t kGzipHprofWorkBlocks = 32;
 
 // Both above for one file: true for a HotSpot gzip dump cut short within its header, and for one whose last
 // gzip_hprof_tail_bytes are not complete; false for a finished one and for anything that is not a HotSpot
