@@ -44,6 +44,15 @@ rm -f "$marker"
 run_pid1 --debug-port explain
 expect_bad "--debug-port explain" "expected an integer from 1 to 65535"
 assert_file_not_contains "$ERR" "no PROGRAM" "stderr"
+# With a configuration file that cannot be read too: both lines (the file's stopped the flag's showing).
+RUN_ENV=(JVMINIT_CONFIG="$T/no-such.toml")
+run_pid1 --debug-port explain
+RUN_ENV=()
+assert_rc 2 "exit status with a missing JVMINIT_CONFIG file"
+assert_eq 2 "$(nlines "$ERR")" "stderr lines: $(cat "$ERR")"
+assert_file_contains "$ERR" "--debug-port explain: expected an integer from 1 to 65535" "stderr"
+assert_file_contains "$ERR" "$T/no-such.toml: cannot read the configuration file" "stderr"
+assert_file_not_contains "$ERR" "no PROGRAM" "stderr"
 
 check "run-java.sh's and Paketo's names for one setting with different values: one line naming both, nothing started"
 rm -f "$marker"
