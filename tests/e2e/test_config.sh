@@ -331,10 +331,11 @@ mkdir -p "$upper" "$work" && mount -t overlay overlay -o "lowerdir=/etc,upperdir
 mkdir -p /etc/jvminit && printf "[debug]\nenabled = true\nport = 6000\n" >/etc/jvminit/jvminit.toml && chmod 700 /etc/jvminit
 exec "$@"'
 if timeout 10 unshare --mount sh -c "$HIDDEN_DEFAULT" sh "$T/ov-probe" true >/dev/null 2>&1; then
-  marker_dir=$T/marker-65534 # uid 65534 may write it (and pass through $T)
+  marker_dir=$T/marker-65534 # uid 65534 may write it (and pass through $T), and run the copy of jvminit there
   mkdir -p "$marker_dir" && chmod 0777 "$marker_dir" && chmod o+x "$T"
+  cp "$JVMINIT" "$marker_dir/jvminit" && chmod 0755 "$marker_dir/jvminit" # the build may be under /root (0700)
   _run "$RUN_TIMEOUT" unshare --mount sh -c "$HIDDEN_DEFAULT" sh "$T/ov" \
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$JVMINIT" -- sh -c "touch '$marker_dir/started'"
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$marker_dir/jvminit" -- sh -c "touch '$marker_dir/started'"
   assert_rc 2 "exit status"
   [[ $(nlines "$ERR") == 1 ]] || fail "expected one line on stderr, got: $(cat "$ERR")"
   assert_file_contains "$ERR" "/etc/jvminit/jvminit.toml: cannot read the configuration file: Permission denied" "stderr"

@@ -242,10 +242,20 @@ ok "assumed major $(json 'j["jdk"]["assumed_major"]')"
 
 check "a JAVA_TOOL_OPTIONS that jvminit's additions push past execve(2)'s 131,071 bytes: explain warns exactly when the run fails (126)"
 # The user's value fits; with the additions the variable passes MAX_ARG_STRLEN at some length. Around that
-# length, explain's warning and the real launch's E2BIG must agree (before: explain said nothing).
+# length, explain's warning and the real launch's E2BIG must agree (before: explain said nothing). The
+# additions' length comes from explain itself, so that other defaults or settings move the lengths along.
+RUN_ENV=("JAVA_TOOL_OPTIONS=-Dx=a")
+run_plain explain
+RUN_ENV=()
+assert_rc 0 "exit status of explain with a short JAVA_TOOL_OPTIONS"
+final=$(sed -n 's/^JAVA_TOOL_OPTIONS=//p' "$OUT")
+[[ $final == "-Dx=a"* ]] || fail "explain shows no JAVA_TOOL_OPTIONS starting with the user's -Dx=a: $(cat "$OUT")"
+additions=$((${#final} - 5))
+# "JAVA_TOOL_OPTIONS=" (18) + "-Dx=" (4) + n + additions = 131071: the longest that starts.
+edge=$((131071 - 18 - 4 - additions))
 agree=0
 warned=0
-for n in $(seq 130990 131005); do
+for n in $(seq $((edge - 7)) $((edge + 8))); do
   RUN_ENV=("JAVA_TOOL_OPTIONS=-Dx=$(head -c "$n" /dev/zero | tr '\0' a)")
   run_plain explain
   w=$(grep -c "^warning: JAVA_TOOL_OPTIONS would be .* bytes; execve(2) takes at most 131071" "$OUT" || true)
