@@ -316,48 +316,64 @@ else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi
 
-check "a full dump volume: the JVM leaves an incomplete dump; a later start warns about it, and deletes it before an older complete one"
-# A 12 MiB volume: the first OOM (8 MiB heap) writes a complete dump of about 5 MiB, the second (32 MiB heap)
-# fills the volume ("Dump file is incomplete"). Then a start with keep 3 keeps both and warns; one with
-# keep 2 deletes the incomplete dump, not the older complete one (before: the oldest went).
-full=$T/full
-mkdir -p "$full"
-# shellcheck disable=SC2016
-FULL_VOLUME='mount -t tmpfs -o size=12m tmpfs "$1" || exit 99
-dir=$1 logs=$2 apps=$3 jvminit=$4
-"$jvminit" --heap-dump-dir "$dir" -- java -Xmx8m -cp "$apps" OomApp >"$logs/1.out" 2>&1; echo $? >"$logs/1.rc"
-"$jvminit" --heap-dump-dir "$dir" -- java -Xmx32m -cp "$apps" OomApp >"$logs/2.out" 2>&1; echo $? >"$logs/2.rc"
-"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 3 -- true >"$logs/3.out" 2>&1; echo $? >"$logs/3.rc"
-"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 2 -- true >"$logs/4.out" 2>&1; echo $? >"$logs/4.rc"
-cd "$dir" && find . -name "*.hprof" | sort >"$logs/left"'
-if timeout 10 unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$full" >/dev/null 2>&1; then
-  _run "$RUN_TIMEOUT" unshare --mount sh -c "$FULL_VOLUME" sh "$full" "$T" "$APPS_DIR" "$JVMINIT"
+# full_volume DIR TAG CLASSPATH MAIN [JAVA OPTION...]: on a 12 MiB tmpfs mounted at DIR (a mount namespace of
+# its own), an OOM run of MAIN with an 8 MiB heap, whose dump fits, then one with 32 MiB, whose dump fills the
+# volume ("Dump file is incomplete"); then a start with keep 3, which must keep both and warn about the cut
+# dump only, and one with keep 2, which must delete the cut dump, not the older complete one. Logs: $T/TAG*.
+full_volume() {
+  local dir=$1 tag=$2 classpath=$3 main=$4
+  shift 4
+  mkdir -p "$dir"
+  # shellcheck disable=SC2016
+  local script='mount -t tmpfs -o size=12m tmpfs "$1" || exit 99
+dir=$1 logs=$2 classpath=$3 main=$4 tag=$5 jvminit=$6
+shift 6
+for heap in 8 32; do
+  "$jvminit" --heap-dump-dir "$dir" -- java -Xmx${heap}m "$@" -cp "$classpath" "$main" >"$logs/$tag$heap.out" 2>&1
+  echo $? >"$logs/$tag$heap.rc"
+done
+for keep in 3 2; do
+  "$jvminit" --heap-dump-dir "$dir" --heap-dump-keep $keep -- true >"$logs/${tag}keep$keep.out" 2>&1
+  echo $? >"$logs/${tag}keep$keep.rc"
+done
+cd "$dir" && find . -name "*.hprof*" | sort >"$logs/${tag}left"'
+  if ! timeout 10 unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$dir" >/dev/null 2>&1; then
+    skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
+    return
+  fi
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$script" sh "$dir" "$T" "$classpath" "$main" "$tag" "$JVMINIT" "$@"
   assert_rc 0 "exit status of the script on the small volume: $(cat "$ERR")"
-  for i in 1 2; do [[ $(cat "$T/$i.rc") == 3 ]] || fail "OOM run $i exited $(cat "$T/$i.rc"), not 3: $(cat "$T/$i.out")"; done
-  grep -q 'Heap dump file created' "$T/1.out" || fail "the first dump was not completed: $(cat "$T/1.out")"
-  grep -q 'Dump file is incomplete' "$T/2.out" ||
-    fail "the setup needs the second dump cut short by the full volume: $(cat "$T/2.out")"
-  complete=$(sed -n 's|^Dumping heap to '"$full"'/\(.*\) \.\.\.$|\1|p' "$T/1.out")
-  truncated=$(sed -n 's|^Dumping heap to '"$full"'/\(.*\) \.\.\.$|\1|p' "$T/2.out")
+  local heap
+  for heap in 8 32; do
+    [[ $(cat "$T/$tag$heap.rc") == 3 ]] || fail "OOM run with $heap MiB exited $(cat "$T/$tag$heap.rc"), not 3: $(cat "$T/$tag$heap.out")"
+  done
+  grep -q 'Heap dump file created' "$T/${tag}8.out" || fail "the first dump was not completed: $(cat "$T/${tag}8.out")"
+  grep -q 'Dump file is incomplete' "$T/${tag}32.out" ||
+    fail "the setup needs the second dump cut short by the full volume: $(cat "$T/${tag}32.out")"
+  local complete truncated
+  complete=$(sed -n 's|^Dumping heap to '"$dir"'/\(.*\) \.\.\.$|\1|p' "$T/${tag}8.out")
+  truncated=$(sed -n 's|^Dumping heap to '"$dir"'/\(.*\) \.\.\.$|\1|p' "$T/${tag}32.out")
   [[ -n $complete && -n $truncated ]] || fail "no 'Dumping heap to' lines"
-  [[ $(cat "$T/3.rc") == 0 && $(cat "$T/4.rc") == 0 ]] || fail "starts 3 and 4: $(cat "$T/3.out" "$T/4.out")"
-  grep -E '^\[jvminit warn' "$T/3.out" | grep -F "$truncated" | grep -q 'incomplete' ||
-    fail "start 3 (keep 3) gives no warning about the incomplete $truncated: $(cat "$T/3.out")"
-  grep -F "$complete" "$T/3.out" && fail "start 3 names the complete dump $complete"
-  grep -E '^\[jvminit info' "$T/4.out" | grep -F "$truncated" | grep -q 'deleted incomplete heap dump' ||
-    fail "start 4 (keep 2) did not delete the incomplete dump $truncated: $(cat "$T/4.out")"
-  # run-STAMP/java_pid<pid>.hprof, as `find .` in the volume lists it.
-  assert_eq "./$complete" "$(cat "$T/left")" "the dumps left after start 4"
-  ok "$(grep -h 'incomplete' "$T/3.out" "$T/4.out" | tr '\n' ' ')"
-else
-  skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
-fi
+  [[ $(cat "$T/${tag}keep3.rc") == 0 && $(cat "$T/${tag}keep2.rc") == 0 ]] ||
+    fail "the starts with keep 3 and 2: $(cat "$T/${tag}keep3.out" "$T/${tag}keep2.out")"
+  grep -E '^\[jvminit warn' "$T/${tag}keep3.out" | grep -F "$truncated" | grep -q 'incomplete' ||
+    fail "the start with keep 3 gives no warning about the incomplete $truncated: $(cat "$T/${tag}keep3.out")"
+  grep -F "$complete" "$T/${tag}keep3.out" && fail "the start with keep 3 names the complete dump $complete"
+  grep -E '^\[jvminit info' "$T/${tag}keep2.out" | grep -F "$truncated" | grep -q 'deleted incomplete heap dump' ||
+    fail "the start with keep 2 did not delete the incomplete dump $truncated: $(cat "$T/${tag}keep2.out")"
+  # run-STAMP/java_pid<pid>.hprof[.gz], as `find .` in the volume lists it.
+  assert_eq "./$complete" "$(cat "$T/${tag}left")" "the dumps left after the start with keep 2"
+  ok "$(grep -h 'incomplete' "$T/${tag}keep3.out" "$T/${tag}keep2.out" | tr '\n' ' ')"
+}
+
+check "a full dump volume: the JVM leaves an incomplete dump; a later start warns about it, and deletes it before an older complete one"
+# The first dump is about 5 MiB; the cut one has no HPROF end record (before: keep 2 deleted the oldest dump).
+full_volume "$T/full" plain "$APPS_DIR" OomApp
 
 check "a full dump volume with gzipped dumps (-XX:HeapDumpGzipLevel): the JVM leaves its last gzip member cut short; a later start warns about it, and deletes it before an older complete one"
-# As above, with -XX:HeapDumpGzipLevel=1 and a heap of random longs (gzip cannot shrink it): the first dump
-# (8 MiB heap) fits the 12 MiB volume, the second (32 MiB) does not. A gzip dump has no HPROF end record to
-# look at: jvminit inflates its last members (before: any .hprof.gz counted as complete, and keep 2 deleted
-# the complete one).
+# A heap of random longs (gzip cannot shrink it), so that the second dump fills the volume. A gzip dump has
+# no HPROF end record to look at: jvminit inflates its last members (before: any .hprof.gz counted as
+# complete, and keep 2 deleted the complete one).
 cat >"$T/RandomOom.java" <<'JAVA'
 class RandomOom {
     public static void main(String[] args) {
@@ -372,41 +388,7 @@ class RandomOom {
 }
 JAVA
 javac -d "$T" "$T/RandomOom.java" || fail "cannot compile RandomOom.java"
-fullgz=$T/fullgz
-mkdir -p "$fullgz"
-# shellcheck disable=SC2016
-FULL_GZIP_VOLUME='mount -t tmpfs -o size=12m tmpfs "$1" || exit 99
-dir=$1 logs=$2 classes=$3 jvminit=$4
-for heap in 8 32; do
-  "$jvminit" --heap-dump-dir "$dir" -- java -Xmx${heap}m -XX:HeapDumpGzipLevel=1 -cp "$classes" RandomOom >"$logs/gz$heap.out" 2>&1
-  echo $? >"$logs/gz$heap.rc"
-done
-"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 3 -- true >"$logs/gz3.out" 2>&1; echo $? >"$logs/gz3.rc"
-"$jvminit" --heap-dump-dir "$dir" --heap-dump-keep 2 -- true >"$logs/gz4.out" 2>&1; echo $? >"$logs/gz4.rc"
-cd "$dir" && find . -name "*.hprof*" | sort >"$logs/gzleft"'
-if timeout 10 unshare --mount sh -c 'mount -t tmpfs -o size=1m tmpfs "$1"' sh "$fullgz" >/dev/null 2>&1; then
-  _run "$RUN_TIMEOUT" unshare --mount sh -c "$FULL_GZIP_VOLUME" sh "$fullgz" "$T" "$T" "$JVMINIT"
-  assert_rc 0 "exit status of the script on the small volume: $(cat "$ERR")"
-  for heap in 8 32; do
-    [[ $(cat "$T/gz$heap.rc") == 3 ]] || fail "OOM run with $heap MiB exited $(cat "$T/gz$heap.rc"), not 3: $(cat "$T/gz$heap.out")"
-  done
-  grep -q 'Heap dump file created' "$T/gz8.out" || fail "the first dump was not completed: $(cat "$T/gz8.out")"
-  grep -q 'Dump file is incomplete' "$T/gz32.out" ||
-    fail "the setup needs the second dump cut short by the full volume: $(cat "$T/gz32.out")"
-  complete=$(sed -n 's|^Dumping heap to '"$fullgz"'/\(.*\) \.\.\.$|\1|p' "$T/gz8.out")
-  truncated=$(sed -n 's|^Dumping heap to '"$fullgz"'/\(.*\) \.\.\.$|\1|p' "$T/gz32.out")
-  [[ $complete == *.hprof.gz && $truncated == *.hprof.gz ]] || fail "no gzip dumps named: '$complete' '$truncated'"
-  [[ $(cat "$T/gz3.rc") == 0 && $(cat "$T/gz4.rc") == 0 ]] || fail "starts 3 and 4: $(cat "$T/gz3.out" "$T/gz4.out")"
-  grep -E '^\[jvminit warn' "$T/gz3.out" | grep -F "$truncated" | grep -q 'incomplete' ||
-    fail "start 3 (keep 3) gives no warning about the incomplete $truncated: $(cat "$T/gz3.out")"
-  grep -F "$complete" "$T/gz3.out" && fail "start 3 names the complete dump $complete"
-  grep -E '^\[jvminit info' "$T/gz4.out" | grep -F "$truncated" | grep -q 'deleted incomplete heap dump' ||
-    fail "start 4 (keep 2) did not delete the incomplete dump $truncated: $(cat "$T/gz4.out")"
-  assert_eq "./$complete" "$(cat "$T/gzleft")" "the dumps left after start 4"
-  ok "$(grep -h 'incomplete' "$T/gz3.out" "$T/gz4.out" | tr '\n' ' ')"
-else
-  skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
-fi
+full_volume "$T/fullgz" gz "$T" RandomOom -XX:HeapDumpGzipLevel=1
 
 check "a heap dump directory so long that the hs_err path passes HotSpot's 2000 bytes: a warning names it"
 long=$T/long
