@@ -58,22 +58,21 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
     // Only a file that is not there is no configuration: one that cannot be looked at (a directory on the way
     // that the container's user may not search) is an error, or its settings would be lost without a word.
     const bool absent = !exists && errno == ENOENT;
+    std::optional<std::string> file_error;  // reported with the environment's and the flags' problems
+    const std::string which = must_exist ? " named by " + named_by : std::string();
     if (must_exist || !absent) {
         // A directory would read as an empty file and a FIFO would block: only a regular file is a config.
-        if (exists && !S_ISREG(st.st_mode))
-            return Failure{kExitBadInput,
-                           {*path + ": the configuration file" +
-                            (must_exist ? " named by " + named_by : std::string()) + " is not a regular file"}};
-        sys::FileContent read = sys::read_file(*path, kMaxConfigBytes);
-        if (!read.content) {
-            return Failure{kExitBadInput,
-                           {*path + ": cannot read the configuration file" +
-                            (must_exist ? " named by " + named_by : std::string()) + ": " + read.error}};
+        if (exists && !S_ISREG(st.st_mode)) {
+            file_error = *path + ": the configuration file" + which + " is not a regular file";
+        } else if (sys::FileContent read = sys::read_file(*path, kMaxConfigBytes); !read.content) {
+            file_error = *path + ": cannot read the configuration file" + which + ": " + read.error;
+        } else {
+            input.file = config::ConfigFile{*path, std::move(*read.content)};
         }
-        input.file = config::ConfigFile{*path, std::move(*read.content)};
     }
     config::SettingsResult result = config::resolve_settings(input);
-    if (!result.errors.empty()) return Failure{kExitBadInput, result.errors};
+    if (file_error) result.errors.insert(result.errors.begin(), std::move(*file_error));
+    if (!result.errors.empty()) return Failure{kExitBadInput, std::move(result.errors)};
     return result.settings;
 }
 

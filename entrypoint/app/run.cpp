@@ -227,15 +227,11 @@ int main(const std::vector<std::string>& argv, char** envp) {
             const cli::CommandLine own = cli::own_options_in(argv);
             config::SettingsInput flags_only;
             flags_only.flags = own.flags;
-            const std::vector<std::string> flag_errors = config::resolve_settings(flags_only).errors;
-            if (!parsed.program_missing || flag_errors.empty()) print_error(*parsed.error);
+            if (!parsed.program_missing || config::resolve_settings(flags_only).errors.empty())
+                print_error(*parsed.error);
             auto loaded = load_settings(own, environment);
-            std::vector<std::string> lines;
-            if (auto* failure = std::get_if<Failure>(&loaded)) lines = std::move(failure->lines);
-            // A file that cannot be read stops load_settings before the flags: their lines are said anyway.
-            for (const auto& line : flag_errors)
-                if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
-            for (const auto& line : lines) print_error(line);
+            if (auto* failure = std::get_if<Failure>(&loaded))
+                for (const auto& line : failure->lines) print_error(line);
             return kExitBadInput;
         }
         const cli::CommandLine& command_line = parsed.command_line;

@@ -226,6 +226,15 @@ expect_bad_input "missing JVMINIT_CONFIG"
 assert_file_contains "$ERR" "$T/no-such.toml" "jvminit's error"
 ok "$(cat "$ERR")"
 
+check "a missing JVMINIT_CONFIG file and a bad flag: both reported at once, exit 2, nothing started"
+# Before, the file's line stopped the report: the flag's fault showed only once the file was fixed.
+JVMINIT_CONFIG=$T/no-such.toml run_pid1 --debug-port 0 -- "$T/show"
+expect_bad_input "missing JVMINIT_CONFIG and --debug-port 0"
+assert_eq 2 "$(nlines "$ERR")" "stderr lines: $(cat "$ERR")"
+assert_file_contains "$ERR" "$T/no-such.toml: cannot read the configuration file" "jvminit's errors"
+assert_file_contains "$ERR" "--debug-port 0: expected an integer from 1 to 65535" "jvminit's errors"
+ok "$(tr '\n' ' ' <"$ERR")"
+
 # ------------------------------------------------------------------------------------------------
 check "booleans: true/false/1/0/yes/no in any case are accepted (environment and flags)"
 for word in true TRUE True 1 yes YES Yes yEs false FALSE False 0 no NO No nO; do
