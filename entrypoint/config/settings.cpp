@@ -452,7 +452,6 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         }
         std::string value(it->value);
         if (spec->type == ValueType::Bool) value = alias_boolean(alias, value, out.notes);
-        Settings before = out.values;
         if (!spec->apply(out.values, value)) {
             // Paketo's booleans take t and f too (alias_boolean); run-java.sh's booleans take any value.
             const std::string form = spec->type == ValueType::Bool && alias.origin == "Paketo"
@@ -462,18 +461,18 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
                              std::string(spec->env) + ")");
             continue;
         }
+        std::string shown = spec->show(out.values);
         const auto other = applied.find(alias.setting);
-        if (other != applied.end() && other->second.shown != spec->show(out.values)) {
+        if (other != applied.end() && other->second.shown != shown) {
             const Applied& first = other->second;
             errors.push_back(std::string(first.alias->alias) + "=" + std::string(first.value) + " (from " +
                              std::string(first.alias->origin) + ") and " + std::string(alias.alias) + "=" +
                              std::string(it->value) + " (from " + std::string(alias.origin) + ") both set " +
                              std::string(alias.setting) + ", to different values: keep one, or set " +
                              std::string(spec->env) + ", which wins over both");
-            out.values = std::move(before);
-            continue;
+            continue;  // an error: the value applied last no longer matters
         }
-        applied.emplace(alias.setting, Applied{&alias, it->value, spec->show(out.values)});
+        applied.emplace(alias.setting, Applied{&alias, it->value, std::move(shown)});
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(alias.alias)};
         out.notes.push_back(std::string(alias.alias) + " (from " + std::string(alias.origin) + ") is read as " +
                             std::string(spec->env) + "; the JVMINIT_ name is preferred");
