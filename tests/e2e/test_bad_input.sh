@@ -8,6 +8,17 @@ need_pidns
 marker=$T/started
 program=(sh -c "touch '$marker'")
 
+# run_with_env RUNNER NAME=VALUE...: the marker removed, then RUNNER (run_pid1 or run_plain) starts the program
+# with those variables set.
+run_with_env() {
+  local runner=$1
+  shift
+  rm -f "$marker"
+  RUN_ENV=("$@")
+  "$runner" -- "${program[@]}"
+  RUN_ENV=()
+}
+
 # expect_bad NEEDLE...: the last run was rejected as bad input; its stderr line names each NEEDLE.
 expect_bad() {
   assert_rc 2 "exit status"
@@ -55,35 +66,23 @@ assert_file_contains "$ERR" "$T/no-such.toml: cannot read the configuration file
 assert_file_not_contains "$ERR" "no PROGRAM" "stderr"
 
 check "run-java.sh's and Paketo's names for one setting with different values: one line naming both, nothing started"
-rm -f "$marker"
-RUN_ENV=(JAVA_DEBUG_PORT=9000 BPL_DEBUG_PORT=9100)
-run_pid1 -- "${program[@]}"
-RUN_ENV=()
+run_with_env run_pid1 JAVA_DEBUG_PORT=9000 BPL_DEBUG_PORT=9100
 expect_bad JAVA_DEBUG_PORT=9000 BPL_DEBUG_PORT=9100 "set JVMINIT_DEBUG_PORT, which wins over both"
 
 check "a Paketo boolean alias with a bad value: the accepted form includes t and f"
-rm -f "$marker"
-RUN_ENV=(BPL_DEBUG_ENABLED=maybe)
-run_pid1 -- "${program[@]}"
-RUN_ENV=()
+run_with_env run_pid1 BPL_DEBUG_ENABLED=maybe
 expect_bad BPL_DEBUG_ENABLED maybe
 assert_file_contains "$ERR" "expected true, false, t, f, 1, 0, yes or no" "stderr"
 
 for setting in JVMINIT_DEBUG=maybe JVMINIT_DEBUG_PORT=abc JVMINIT_DEBUG_PORT=70000 JVMINIT_DEBUG_PORT=0 \
   JVMINIT_DEBUG_PORT=-1 JVMINIT_STOP_TIMEOUT=forever JVMINIT_STOP_TIMEOUT=-5s; do
   check "bad setting $setting"
-  rm -f "$marker"
-  RUN_ENV=("$setting")
-  run_pid1 -- "${program[@]}"
-  RUN_ENV=()
+  run_with_env run_pid1 "$setting"
   expect_bad "${setting%%=*}" "${setting#*=}"
 done
 
 check "bad input is rejected the same way when jvminit is not PID 1"
-rm -f "$marker"
-RUN_ENV=(JVMINIT_DEBUG_PORT=abc)
-run_plain -- "${program[@]}"
-RUN_ENV=()
+run_with_env run_plain JVMINIT_DEBUG_PORT=abc
 expect_bad JVMINIT_DEBUG_PORT abc
 
 # Every problem at once: an unknown option and the faults of the file --config names, in one report (the
@@ -107,10 +106,7 @@ for setting in JVMINIT_DEBUG=true JVMINIT_DEBUG=false JVMINIT_DEBUG=1 JVMINIT_DE
   JVMINIT_LOG_LEVEL=trace JVMINIT_LOG_LEVEL=debug JVMINIT_LOG_LEVEL=info JVMINIT_LOG_LEVEL=warn \
   JVMINIT_LOG_LEVEL=error JVMINIT_LOG_LEVEL=off; do
   check "accepted setting $setting"
-  rm -f "$marker"
-  RUN_ENV=("$setting")
-  run_pid1 -- "${program[@]}"
-  RUN_ENV=()
+  run_with_env run_pid1 "$setting"
   assert_rc 0 "exit status with $setting"
   assert_exists "$marker" "marker of the program"
   ok "runs"
