@@ -16,6 +16,15 @@ namespace {
 
 using namespace jvminit::jvm;
 
+// A reader of `file`, in memory, as output_files.cpp gives one of a file on disk.
+ReadAt reader_of(std::string_view file) {
+    return [file](std::uint64_t offset, char* buffer, std::size_t length) {
+        const std::size_t n = offset >= file.size() ? 0 : std::min<std::size_t>(length, file.size() - offset);
+        std::copy_n(file.data() + offset, n, buffer);
+        return n;
+    };
+}
+
 // As output_files.cpp asks: the head, then a reader of the gzip dump, or the end record of an HPROF file.
 bool incomplete(std::string_view file) {
     const std::string_view head = file.substr(0, kGzipHprofHeadBytes);
@@ -23,26 +32,16 @@ bool incomplete(std::string_view file) {
         const std::size_t tail = std::min(file.size(), kHprofEndRecordBytes);
         return hprof_is_incomplete(file.substr(0, kHprofMagic.size()), file.substr(file.size() - tail), file.size());
     }
-    const ReadAt read = [file](std::uint64_t offset, char* buffer, std::size_t length) {
-        const std::size_t n = offset >= file.size() ? 0 : std::min<std::size_t>(length, file.size() - offset);
-        std::copy_n(file.data() + offset, n, buffer);
-        return n;
-    };
-    return gzip_hprof_is_incomplete(head, read, file.size());
+    return gzip_hprof_is_incomplete(head, reader_of(file), file.size());
 }
-
-}  // namespace
 
 // The verdict on a whole file's tail, for a HotSpot gzip dump of `block` blocks.
 GzipHprofVerdict verdict(std::string_view file, std::uint64_t block) {
-    const ReadAt read = [file](std::uint64_t offset, char* buffer, std::size_t length) {
-        const std::size_t n = offset >= file.size() ? 0 : std::min<std::size_t>(length, file.size() - offset);
-        std::copy_n(file.data() + offset, n, buffer);
-        return n;
-    };
     const std::uint64_t tail = std::min<std::uint64_t>(file.size(), gzip_hprof_tail_bytes(block));
-    return gzip_hprof_tail_verdict(read, file.size() - tail, file.size(), block);
+    return gzip_hprof_tail_verdict(reader_of(file), file.size() - tail, file.size(), block);
 }
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view file(reinterpret_cast<const char*>(data), size);
