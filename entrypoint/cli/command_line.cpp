@@ -50,7 +50,19 @@ constexpr const char* kDescription =
     "jvminit: PID 1 and launcher for Java containers. Starts PROGRAM as its child, reaps zombies, forwards "
     "signals, stops within a grace period and builds the child's JAVA_TOOL_OPTIONS.";
 
+// CLI11's parser for jvminit. Each option registered costs CLI11 a check against every option before it
+// (about 12,000 instructions apiece with its description; the whole parser about 300,000, more than the
+// rest of a start): a parse registers only the setting flags and the subcommand its command line names
+// (`Scope`), which gives the same result as the whole parser (tests/unit/test_command_line.cpp compares
+// them), since an option that is not named cannot take part in the parse. --help and the help text use the
+// whole parser.
 struct Parser {
+    // What to register; an empty optional: everything (the help text, and tests comparing the two).
+    struct Scope {
+        std::vector<const config::SettingSpec*> settings;  // the setting flags named before PROGRAM
+        bool explain = false;                              // `explain` named
+    };
+
 #ifdef JVMINIT_LAZY_IOS_INIT
     std::ios_base::Init streams;  // first: the standard streams exist before CLI11 (see the top of this file)
 #endif
@@ -59,46 +71,58 @@ struct Parser {
     std::string config_path;
     bool json = false;
     bool version = false;
-    // Flag texts, one slot per setting, filled by CLI11.
+    // Flag texts, one slot per setting registered, filled by CLI11.
     std::vector<std::pair<const config::SettingSpec*, CLI::Option*>> setting_options;
     std::vector<std::string> values;
 
-    Parser() {
-        app.set_help_flag("-h,--help", "Print this help and exit");
-        app.add_flag("--version", version, "Print jvminit's version and exit");
+    explicit Parser(const std::optional<Scope>& scope = std::nullopt) {
+        if (scope) {
+            app.set_help_flag();  // --help and -h never reach CLI11 in a parse (parse_command_line's pre-pass)
+        } else {
+            app.set_help_flag("-h,--help", "Print this help and exit");
+            app.add_flag("--version", version, "Print jvminit's version and exit");
+        }
         app.add_option("--config", config_path,
                        "TOML configuration file (also JVMINIT_CONFIG; default " +
                            std::string(config::kDefaultConfigPath) + " if present)")
             ->type_name("PATH")
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // as a repeated setting flag
-        auto specs = config::setting_specs();
+        std::vector<const config::SettingSpec*> specs;
+        if (scope) {
+            specs = scope->settings;
+        } else {
+            for (const auto& spec : config::setting_specs()) specs.push_back(&spec);
+        }
         values.resize(specs.size());
         std::size_t i = 0;
         config::Settings defaults;
-        for (const auto& spec : specs) {
-            std::string name(spec.flag);
-            std::string description = std::string(spec.meaning) + " [" + std::string(spec.env) +
-                                      ", default: " + (spec.show(defaults).empty() ? "unset" : spec.show(defaults)) +
+        for (const config::SettingSpec* spec : specs) {
+            std::string name(spec->flag);
+            std::string description = std::string(spec->meaning) + " [" + std::string(spec->env) +
+                                      ", default: " + (spec->show(defaults).empty() ? "unset" : spec->show(defaults)) +
                                       "]";
             CLI::Option* option = nullptr;
-            if (spec.type == config::ValueType::Bool) {
+            if (spec->type == config::ValueType::Bool) {
                 // `--debug` alone means true; `--debug=false` is accepted too.
                 option = app.add_flag(name, values[i], description)->type_name("[=BOOL]");
             } else {
                 option = app.add_option(name, values[i], description)->type_name("VALUE");
             }
             option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-            setting_options.emplace_back(&spec, option);
+            setting_options.emplace_back(spec, option);
             ++i;
         }
         app.prefix_command();  // PROGRAM and everything after it are PROGRAM's, options included
 
-        explain = app.add_subcommand(std::string(kSubcommands[0]),
-                                     "Print the JDK found, the container limits, every setting with its source "
-                                     "and the JAVA_TOOL_OPTIONS jvminit would build; starts nothing");
-        explain->fallthrough();  // setting flags may follow `explain`
-        explain->add_flag("--json", json, "Print the same as JSON");
-        explain->prefix_command();
+        if (!scope || scope->explain) {
+            explain = app.add_subcommand(std::string(kSubcommands[0]),
+                                         "Print the JDK found, the container limits, every setting with its source "
+                                         "and the JAVA_TOOL_OPTIONS jvminit would build; starts nothing");
+            explain->fallthrough();  // setting flags may follow `explain`
+            explain->add_flag("--json", json, "Print the same as JSON");
+            explain->prefix_command();
+        }
+        if (scope) return;
         app.footer(
             "Exit codes: the child's exit code (0 after a requested stop with --stop-exit-zero); 128+N when signal N "
             "killed it; 127 PROGRAM not found; "
@@ -188,6 +212,8 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     std::vector<const char*> before{argv.empty() ? "jvminit" : argv.front().c_str()};
     bool own = true;
     bool after_explain = false;
+    // What the pass finds named: all the parser needs to know.
+    Parser::Scope scope;
     std::optional<std::string> first_unknown;  // reported in its place, once the pass is over
     for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
@@ -198,6 +224,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         }
         if (!own || is_subcommand(arg)) {
             after_explain = after_explain || (own && is_subcommand(arg));
+            scope.explain = after_explain;
             before.push_back(arg.c_str());
             continue;
         }
@@ -223,9 +250,10 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
             }
             return result;
         }
-        if (!first_unknown && !config::find_setting_by_flag(flag) && flag != "--config" &&
-            !(flag == "--json" && after_explain))
-            first_unknown = arg;
+        const config::SettingSpec* named = config::find_setting_by_flag(flag);
+        if (named && std::find(scope.settings.begin(), scope.settings.end(), named) == scope.settings.end())
+            scope.settings.push_back(named);  // also after an unknown one: CLI11 reads on past it
+        if (!first_unknown && !named && flag != "--config" && !(flag == "--json" && after_explain)) first_unknown = arg;
         if (first_unknown) {  // in the way of nothing but --help and --version: CLI11 reports it below
             before.push_back(arg.c_str());
             continue;
@@ -258,7 +286,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
             return result;
         }
     }
-    Parser parser;
+    Parser parser(allow_shortcut ? std::optional(scope) : std::nullopt);
     try {
         parser.app.parse(static_cast<int>(before.size()), before.data());
     } catch (const CLI::CallForHelp&) {
@@ -292,9 +320,9 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         }
     }
     // With prefix_command, CLI11 leaves the first argument it does not know, and all after it, unparsed.
-    std::vector<std::string> rest = parser.explain->remaining();
+    std::vector<std::string> rest = parser.explain ? parser.explain->remaining() : std::vector<std::string>();
     if (rest.empty()) rest = parser.app.remaining();
-    if (parser.explain->parsed()) {
+    if (parser.explain && parser.explain->parsed()) {
         out.command = Command::Explain;
         out.json = parser.json;
     }

@@ -29,9 +29,10 @@ struct ParseResult {
 
 // Parses argv (argv[0] is jvminit's own name). Setting flags work before and after `explain`. The
 // program starts at `--` or at the first argument that is not an option. A run without a program, an
-// unknown option or a missing value is an error. When argv holds no option and no subcommand at all
-// (`jvminit [--] PROGRAM...`), the result is built without CLI11 (same result; `allow_shortcut` = false
-// forces the CLI11 path, for tests that compare the two).
+// unknown option or a missing value is an error. Two shortcuts, each with the same result: when argv holds
+// no option and no subcommand at all (`jvminit [--] PROGRAM...`), the result is built without CLI11;
+// otherwise CLI11's parser has only the options and the subcommand argv names. `allow_shortcut` = false
+// forces CLI11 with every option, for tests that compare the two.
 ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_shortcut = true);
 
 // What a command line that parse_command_line refused still says of jvminit's settings, so that the report of

@@ -145,6 +145,58 @@ TEST(CommandLine, TheNoOptionShortcutGivesWhatCli11Gives) {
     }
 }
 
+// With options, CLI11's parser has only those the command line names (and `explain` when named): its result
+// must be that of the parser with every option, for every setting flag in each form, and for argvs where a
+// named option is a value, follows an unknown one, comes after `explain` or after PROGRAM.
+TEST(CommandLine, TheParserWithOnlyTheNamedOptionsGivesWhatTheWholeParserGives) {
+    std::vector<Args> cases = {
+        {"jvminit", "--bogus", "--debug-port", "5005", "--", "java"},
+        {"jvminit", "--debug-port", "5005", "--bogus", "--log-level=debug", "--", "java"},
+        {"jvminit", "--log-level", "--debug-port", "--", "java"},
+        {"jvminit", "--log-level", "-h", "--", "java"},
+        {"jvminit", "--log-level", "explain", "--", "java"},
+        {"jvminit", "--debug-port", "explain"},
+        {"jvminit", "explain", "--json", "--debug", "--", "java"},
+        {"jvminit", "--debug", "explain", "--json"},
+        {"jvminit", "--json", "--", "java"},
+        {"jvminit", "--bogus", "explain", "--json", "--", "java"},
+        {"jvminit", "--config", "/x.toml", "explain", "--config=/y.toml"},
+        {"jvminit", "--config=", "--", "java"},
+        {"jvminit", "--debug-port=", "--", "java"},
+        {"jvminit", "--debug=", "--", "java"},
+        {"jvminit", "--debug-port", "6000", "--debug-port=7000", "--", "java"},
+        {"jvminit", "--debug-port", "6000", "java", "--log-level", "debug"},
+        {"jvminit", "--debug", "sh", "explain", "--debug-port", "1"},
+        {"jvminit", "--debug", "--", "explain", "--json"},
+        {"jvminit", "--debug", "-", "x"},
+        {"jvminit", "--debug", "--version"},
+        {"jvminit", "--debug", "--help"},
+        {"jvminit", "--debug-port", "5005"},
+        {"jvminit", "-x", "--", "java"},
+        {"jvminit", "--debug", "-h"},
+    };
+    for (const auto& spec : config::setting_specs()) {
+        const std::string flag(spec.flag);
+        const std::string value = spec.type == config::ValueType::Bool ? "false" : "1";
+        cases.push_back({"jvminit", flag + "=" + value, "--", "java"});
+        cases.push_back({"jvminit", flag, value, "--", "java"});
+        cases.push_back({"jvminit", flag, "--", "java"});
+        cases.push_back({"jvminit", "explain", flag + "=" + value, "--json"});
+        cases.push_back({"jvminit", "--stop-timeout=5s", flag + "=" + value, "--stop-timeout", "6s", "app", flag});
+    }
+    for (const auto& argv : cases) {
+        ParseResult scoped = parse_command_line(argv);
+        ParseResult whole = parse_command_line(argv, /*allow_shortcut=*/false);
+        EXPECT_EQ(scoped.error, whole.error) << shown(argv);
+        EXPECT_EQ(scoped.program_missing, whole.program_missing) << shown(argv);
+        EXPECT_EQ(scoped.command_line.command, whole.command_line.command) << shown(argv);
+        EXPECT_EQ(scoped.command_line.program, whole.command_line.program) << shown(argv);
+        EXPECT_EQ(scoped.command_line.flags, whole.command_line.flags) << shown(argv);
+        EXPECT_EQ(scoped.command_line.config_path, whole.command_line.config_path) << shown(argv);
+        EXPECT_EQ(scoped.command_line.json, whole.command_line.json) << shown(argv);
+    }
+}
+
 TEST(CommandLine, EverySettingFlagIsAccepted) {
     for (const auto& spec : config::setting_specs()) {
         SCOPED_TRACE(std::string(spec.flag));
