@@ -291,9 +291,12 @@ RunDirState run_dir_state(const fs::path& run) {
 // and judged only when no JVM can still be writing it: in a run directory no running start holds, or, where that
 // cannot be known (the top level, a file system whose directory locks other hosts do not see: `locks_shared`
 // false), when none of its files changed for kDumpWriteQuiet. Then a dump with segments, or segments without their
-// dump, are incomplete, and a dump alone is judged by its bytes (file_is_incomplete_dump).
+// dump, are incomplete, and a dump alone is judged by its bytes (file_is_incomplete_dump). With `runs` (the top
+// level), the same listing gives the run-STAMP directories of the starts so far: directories themselves (a
+// symbolic link named run-x leads elsewhere) with jvminit's names only (a run-mine of the user's, and what is in
+// it, stays out).
 void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_shared, std::vector<DumpFile>& dumps,
-                  std::vector<DumpFile>* error_files) {
+                  std::vector<DumpFile>* error_files, std::vector<fs::path>* runs = nullptr) {
     struct Found {
         std::string name;  // in `dir`
         fs::file_time_type time;
@@ -309,8 +312,12 @@ void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_sha
         const auto& entry = *it;
         std::error_code type_ec;
         // The file itself, not what a symbolic link names: a link is not a dump jvminit's JVMs wrote.
-        if (entry.symlink_status(type_ec).type() != fs::file_type::regular) continue;
+        const fs::file_type type = entry.symlink_status(type_ec).type();
         std::string name = entry.path().filename().string();
+        if (runs && type == fs::file_type::directory && name.rfind("run-", 0) == 0 &&
+            is_start_stamp(std::string_view(name).substr(4)))
+            runs->push_back(entry.path());
+        if (type != fs::file_type::regular) continue;
         const bool is_dump = is_dump_name(name);
         std::optional<std::string> segment_of = is_dump ? std::nullopt : heap_dump_segment_of(name);
         const bool is_error = !is_dump && !segment_of && error_files && is_error_file(entry.path());
@@ -358,21 +365,6 @@ void add_files_in(const fs::path& dir, const std::string& prefix, bool locks_sha
     for (auto& orphaned : found_segments) add(nullptr, orphaned.second);  // their dump is gone
 }
 
-// The run-STAMP directories of the starts so far: directories themselves (a symbolic link named run-x
-// leads elsewhere) with jvminit's names only (a run-mine of the user's, and what is in it, stays out).
-std::vector<fs::path> run_dirs(const std::string& dir) {
-    std::vector<fs::path> runs;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        std::error_code type_ec;
-        const std::string name = it->path().filename().string();
-        if (it->symlink_status(type_ec).type() == fs::file_type::directory && name.rfind("run-", 0) == 0 &&
-            is_start_stamp(std::string_view(name).substr(4)))
-            runs.push_back(it->path());
-    }
-    return runs;
-}
-
 // Deletes DIR/RELATIVE, a file listed in DIR or in one of its run directories ("run-STAMP/name"), with
 // unlinkat(2) below an O_NOFOLLOW open of that run directory: one replaced by a symbolic link after the
 // listing cannot send the deletion out of DIR.
@@ -393,11 +385,11 @@ bool remove_listed(const std::string& dir, const std::string& relative, std::err
     return true;
 }
 
-// The heap dumps (is_dump_name) and their segments in the directory itself and in its run-STAMP directories `runs`
-// (run_dirs), and the hs_err files of those: one listing of each directory for both.
-void list_dumps(const std::string& dir, const std::vector<fs::path>& runs, bool locks_shared,
-                std::vector<DumpFile>& dumps, std::vector<DumpFile>& error_files) {
-    add_files_in(dir, "", locks_shared, dumps, nullptr);
+// The heap dumps (is_dump_name) and their segments in the directory itself and in its run-STAMP directories, found
+// into `runs`, and the hs_err files of those: one listing of each directory for all.
+void list_dumps(const std::string& dir, bool locks_shared, std::vector<DumpFile>& dumps,
+                std::vector<DumpFile>& error_files, std::vector<fs::path>& runs) {
+    add_files_in(dir, "", locks_shared, dumps, nullptr, &runs);
     for (const auto& run : runs) add_files_in(run, run.filename().string() + "/", locks_shared, dumps, &error_files);
 }
 
@@ -701,9 +693,8 @@ PreparedOutput claim_output(const std::string& heap_dump_dir, int keep, bool gc_
     if (!heap_dump_dir.empty()) {
         // One listing serves all: deleting dumps empties run directories but adds or removes none.
         pending.locks_shared = directory_locks_are_shared_at(heap_dump_dir);
-        pending.runs = run_dirs(heap_dump_dir);
         std::vector<DumpFile> dumps, error_files;
-        list_dumps(heap_dump_dir, pending.runs, pending.locks_shared, dumps, error_files);
+        list_dumps(heap_dump_dir, pending.locks_shared, dumps, error_files, pending.runs);
         for (const auto& dump : dumps)
             if (dump.incomplete) out.incomplete_dumps.push_back((fs::path(heap_dump_dir) / dump.name).string());
         pending.dumps = dumps_to_delete(dumps, keep);
@@ -746,7 +737,7 @@ void clean_up_output(PreparedOutput& out) {
         const std::string own_time = fs::path(out.files.heap_dump_path).filename().string().substr(4, kStampTimeWidth);
         for (const auto& run : pending.runs) {
             if (run == fs::path(out.files.heap_dump_path) || !fs::is_empty(run, ec) || ec) continue;
-            const std::string stamp = run.filename().string().substr(4);  // a start stamp (run_dirs)
+            const std::string stamp = run.filename().string().substr(4);  // a start stamp (add_files_in)
             if (!pending.dir_lock || !pending.locks_shared || stamp.substr(0, kStampTimeWidth) >= own_time) continue;
             sys::UniqueFd unused(::open(run.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!unused || ::flock(unused.get(), LOCK_EX | LOCK_NB) != 0) continue;
