@@ -239,6 +239,24 @@ ChildEnvironment child_environment(const Environment& environment,
     return out;
 }
 
+namespace {
+
+// The RAM (sysconf(3): _SC_PHYS_PAGES pages of _SC_PAGESIZE bytes); 0 when unknown.
+std::uint64_t physical_memory_bytes() {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) : 0;
+}
+
+// The MaxRAMPercentage jvminit adds, if it does (not when the user sizes the heap, nor on an old JDK 8); else 0.
+int added_max_ram_percentage(const Preparation& p) {
+    const bool adds_percentage = std::any_of(p.plan.added.begin(), p.plan.added.end(), [](const auto& added) {
+        return added.option.rfind("-XX:MaxRAMPercentage=", 0) == 0;
+    });
+    return adds_percentage ? p.settings.values.max_ram_percentage : 0;
+}
+
+}  // namespace
+
 LimitsCheck check_limits(const Preparation& p) {
     LimitsCheck check;
     check.limits = read_container_limits();
@@ -249,17 +267,8 @@ LimitsCheck check_limits(const Preparation& p) {
                                  " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError");
     // With container support off the JVM sizes its heap from the host's memory, not the limit's.
     std::uint64_t memory = jvm::container_support_off(p.user_options) ? 0 : memory_limit.value_or(0);
-    if (memory == 0) {
-        long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
-        if (pages > 0 && page_size > 0)
-            memory = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
-    }
-    // The MaxRAMPercentage jvminit adds, if it does (not when the user sizes the heap, nor on an old JDK 8).
-    const bool adds_percentage = std::any_of(p.plan.added.begin(), p.plan.added.end(), [](const auto& added) {
-        return added.option.rfind("-XX:MaxRAMPercentage=", 0) == 0;
-    });
-    check.expected_max_heap_bytes =
-        jvm::expected_max_heap(p.user_options, memory, adds_percentage ? p.settings.values.max_ram_percentage : 0);
+    if (memory == 0) memory = physical_memory_bytes();
+    check.expected_max_heap_bytes = jvm::expected_max_heap(p.user_options, memory, added_max_ram_percentage(p));
     // However it comes about (-Xms above the share, MaxRAM, a percentage of 100): a heap as large as the
     // container leaves no room for the rest of the JVM. A user's -Xmx above the limit was said above.
     const auto& expected = check.expected_max_heap_bytes;
@@ -325,8 +334,20 @@ LaunchFailure describe_launch_failure(const std::string& program, const std::str
             what + ": cannot be executed: " + std::strerror(error) + hint};
 }
 
+bool check_limits_before_start(const Preparation& p, std::uint64_t physical_memory_bytes,
+                               std::optional<std::uint64_t> dump_dir_free_bytes) {
+    if (jvm::user_sizes_heap(p.user_options)) return true;
+    if (p.settings.values.heap_dump_dir.empty() || !dump_dir_free_bytes) return false;
+    if (physical_memory_bytes == 0) return true;
+    const auto heap = jvm::expected_max_heap(p.user_options, physical_memory_bytes, added_max_ram_percentage(p));
+    return heap && *dump_dir_free_bytes + p.output.bytes_to_free < *heap;
+}
+
 bool check_limits_before_start(const Preparation& p) {
-    return !p.settings.values.heap_dump_dir.empty() || jvm::user_sizes_heap(p.user_options);
+    if (jvm::user_sizes_heap(p.user_options)) return true;  // no system call needed
+    if (p.settings.values.heap_dump_dir.empty()) return false;
+    return check_limits_before_start(p, physical_memory_bytes(),
+                                     jvm::free_bytes_for_dumps(p.settings.values.heap_dump_dir));
 }
 
 }  // namespace jvminit::app

@@ -770,12 +770,18 @@ PreparedOutput prepare_output(const std::string& heap_dump_dir, int keep, bool g
     return out;
 }
 
-std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes,
-                                              std::uint64_t bytes_to_free) {
+std::optional<std::uint64_t> free_bytes_for_dumps(const std::string& heap_dump_dir) {
     if (heap_dump_dir.empty()) return std::nullopt;
     struct statvfs vfs {};
     if (::statvfs(heap_dump_dir.c_str(), &vfs) != 0) return std::nullopt;
-    const std::uint64_t free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize + bytes_to_free;
+    return static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+}
+
+std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes,
+                                              std::uint64_t bytes_to_free) {
+    const auto available = free_bytes_for_dumps(heap_dump_dir);
+    if (!available) return std::nullopt;
+    const std::uint64_t free_bytes = *available + bytes_to_free;
     if (free_bytes >= max_heap_bytes) return std::nullopt;
     return "heap dump directory " + heap_dump_dir + " has " + std::to_string(free_bytes >> 20) + " MiB free" +
            (bytes_to_free ? std::string(" with the old dumps deleted") : std::string()) +

@@ -154,4 +154,8 @@ void give_back_output(PreparedOutput& out);
 std::optional<std::string> free_space_warning(const std::string& heap_dump_dir, std::uint64_t max_heap_bytes,
                                               std::uint64_t bytes_to_free = 0);
 
+// The bytes free for an unprivileged writer on the heap dump directory's file system (statvfs(3): f_bavail
+// blocks of f_frsize bytes), as free_space_warning counts them; nullopt for no directory or a failed statvfs.
+std::optional<std::uint64_t> free_bytes_for_dumps(const std::string& heap_dump_dir);
+
 }  // namespace jvminit::jvm

@@ -297,6 +297,27 @@ assert_absent "$gcs/gc-$first_stamp.lock" "the ended start's lock file"
 ok "$kept GC logs while it ran; then $(count "$gcs" 'gc-*.log') logs, $(count "$gcs" 'gc-*.lock') lock files"
 
 # ------------------------------------------------------------------------------------------------
+check "room for a heap of all the RAM in the dump directory: the cgroup files wait until the child runs"
+# No memory limit can make the JVM's heap larger than its share of the RAM, so with room for that no warning
+# about the dump directory can come of them: the limits line follows the start. With less room, it precedes it.
+roomy=$T/roomy
+mkdir -p "$roomy"
+_run "$RUN_TIMEOUT" "$JVMINIT" --heap-dump-dir "$roomy" -- java -cp "$APPS_DIR" Hello
+assert_rc 0 "exit status"
+ram=$(($(awk '/^MemTotal:/ {print $2}' /proc/meminfo) * 1024))
+avail=$(df --output=avail -B1 "$roomy" | tail -1 | tr -d ' ')
+l=$(grep -n 'container limits' "$ERR" | head -1 | cut -d: -f1)
+s=$(grep -n 'started java' "$ERR" | head -1 | cut -d: -f1)
+[[ -n $l && -n $s ]] || fail "no start or no limits line: $(cat "$ERR")"
+if ((avail >= ram / 4 * 3)); then
+  ((l > s)) || fail "$((avail >> 20)) MiB free, 75% of $((ram >> 20)) MiB RAM fits, but the limits were read before the start"
+  ok "$((avail >> 20)) MiB free for a heap of at most $((ram / 4 * 3 >> 20)) MiB: limits read after the start"
+else
+  ((l < s)) || fail "$((avail >> 20)) MiB free, less than 75% of $((ram >> 20)) MiB RAM, but the limits came after the start"
+  ok "$((avail >> 20)) MiB free, less than a heap of $((ram / 4 * 3 >> 20)) MiB: limits read before the start"
+fi
+
+# ------------------------------------------------------------------------------------------------
 check "free space in the dump directory below the maximum heap: a warning before start"
 small=$T/small
 mkdir -p "$small"
@@ -312,6 +333,15 @@ if timeout 10 unshare --mount sh -c "$TMPFS_MOUNT" sh "$small" true >/dev/null 2
   s=$(grep -n 'started java' "$ERR" | head -1 | cut -d: -f1)
   [[ -n $s && $w -lt $s ]] || fail "the free-space warning does not come before the start"
   ok "$(grep -F "$small" "$ERR" | grep free)"
+  # Without -Xmx the heap is a share of the memory limit or the RAM: 1 MiB is less than any, so the cgroup
+  # files are read before the start and the warning still comes first.
+  _run "$RUN_TIMEOUT" unshare --mount sh -c "$TMPFS_MOUNT" sh "$small" \
+    "$JVMINIT" --heap-dump-dir "$small" -- java -cp "$APPS_DIR" Hello
+  assert_rc 0 "exit status"
+  w=$(grep -n "^\[jvminit warn.*$small.*free" "$ERR" | head -1 | cut -d: -f1)
+  s=$(grep -n 'started java' "$ERR" | head -1 | cut -d: -f1)
+  [[ -n $w && -n $s && $w -lt $s ]] || fail "without -Xmx: no free-space warning before the start: $(cat "$ERR")"
+  ok "without -Xmx too: $(grep -F "$small" "$ERR" | grep free)"
 else
   skip_part "cannot mount a small tmpfs here (unshare --mount, mount -t tmpfs)"
 fi

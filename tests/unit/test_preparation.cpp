@@ -91,6 +91,82 @@ struct LaunchFailureCase {
     std::string says;  // a part of the message
 };
 
+// `run` reads the cgroup files before the start only when check_limits could warn about the start: a user who
+// sizes the heap, or a heap dump directory with less room than the heap the JVM would take of all the RAM (no
+// memory limit can make that heap larger: expected_max_heap grows with the memory, checked here too).
+TEST(LimitsBeforeStart, OnlyWhenAWarningCouldConcernTheStart) {
+    constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
+    struct Case {
+        const char* scenario;
+        std::string heap_dump_dir;
+        std::vector<std::string> user_options;
+        bool adds_percentage;         // jvminit adds -XX:MaxRAMPercentage=75
+        std::uint64_t bytes_to_free;  // old dumps the clean-up deletes
+        std::uint64_t physical_memory_bytes;
+        std::optional<std::uint64_t> free_bytes;  // on the heap dump directory's file system
+        bool before;
+    };
+    const std::vector<Case> cases = {
+        {"nothing to warn about: no heap dump directory, no heap sizing",
+         "",
+         {},
+         true,
+         0,
+         16 * kGiB,
+         std::nullopt,
+         false},
+        {"the user's -Xmx (above the limit?)", "", {"-Xmx2g"}, true, 0, 16 * kGiB, std::nullopt, true},
+        {"the user's -Xms", "", {"-Xms1g"}, true, 0, 16 * kGiB, std::nullopt, true},
+        {"the user's MaxRAMPercentage", "", {"-XX:MaxRAMPercentage=90"}, true, 0, 16 * kGiB, std::nullopt, true},
+        {"room for 75% of all the RAM: no limit can bring the warning",
+         "/dumps",
+         {},
+         true,
+         0,
+         16 * kGiB,
+         12 * kGiB,
+         false},
+        {"less room than 75% of the RAM: a limit decides", "/dumps", {}, true, 0, 16 * kGiB, 12 * kGiB - 1, true},
+        {"the old dumps deleted make the room", "/dumps", {}, true, 1, 16 * kGiB, 12 * kGiB - 1, false},
+        {"without the added percentage the JVM's 25%", "/dumps", {}, false, 0, 16 * kGiB, 4 * kGiB, false},
+        {"without the added percentage, less than 25%", "/dumps", {}, false, 0, 16 * kGiB, 4 * kGiB - 1, true},
+        {"the free space unknown: free_space_warning says nothing either",
+         "/dumps",
+         {},
+         true,
+         0,
+         16 * kGiB,
+         std::nullopt,
+         false},
+        {"the RAM unknown", "/dumps", {}, true, 0, 0, 100 * kGiB, true},
+        {"the user sizes the heap, room or not", "/dumps", {"-Xmx1g"}, true, 0, 16 * kGiB, 100 * kGiB, true},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        Preparation p;
+        p.settings.values.heap_dump_dir = c.heap_dump_dir;
+        p.user_options = c.user_options;
+        if (c.adds_percentage) p.plan.added.push_back({"-XX:MaxRAMPercentage=75", "jvm.max_ram_percentage"});
+        p.output.bytes_to_free = c.bytes_to_free;
+        EXPECT_EQ(check_limits_before_start(p, c.physical_memory_bytes, c.free_bytes), c.before);
+    }
+    // The rule's ground: over memory sizes from 1 MiB to 1 TiB, and with the user's shares, the expected heap
+    // never shrinks as the memory grows (a limit, always below the RAM, never gives a larger heap).
+    const std::vector<std::vector<std::string>> option_sets = {
+        {}, {"-XX:MinRAMPercentage=90"}, {"-XX:MaxRAMPercentage=10", "-XX:MinRAMPercentage=60"}, {"-Xms300m"}};
+    for (const auto& options : option_sets) {
+        for (int percentage : {0, 75}) {
+            std::uint64_t previous = 0;
+            for (std::uint64_t memory = std::uint64_t{1} << 20; memory <= std::uint64_t{1} << 40;
+                 memory += memory / 7) {
+                const std::uint64_t heap = jvm::expected_max_heap(options, memory, percentage).value_or(0);
+                EXPECT_GE(heap, previous) << "memory " << memory << ", percentage " << percentage;
+                previous = heap;
+            }
+        }
+    }
+}
+
 TEST(LaunchFailure, EachCauseHasItsExitCodeAndNamesItself) {
     const std::vector<LaunchFailureCase> cases = {
         {ENOENT, "#!/nonexistent/python3 -u", 127, "(its #! interpreter /nonexistent/python3 is missing)"},
