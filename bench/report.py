@@ -64,6 +64,11 @@ rows = ["bare"] + inits
 # JVM start only: a bare java given the options jvminit adds (bench/run), to tell their cost from jvminit's own.
 label["bare-options"] = "bare java + jvminit's options"
 JVM_OPTIONS = read(path("jvm-options.txt")).strip()
+# The configured start (bench/run): the static build with flags and a heap dump directory; shown, not judged.
+CONFIGURED_NOTE = (
+    " The last row, a start as an image's ENTRYPOINT gives it settings (`--heap-dump-dir DIR --stop-timeout 30s`: "
+    "the command-line parser, and the directory's run directory, locks and listing), has no target: the targets "
+    "are for the plain start." if "jvminit-static-configured" in inits else "")
 
 
 def fmt(v, nd=2, unit=""):
@@ -222,7 +227,8 @@ startup_like(
     "a warning). Wall time per run; the overhead is the difference of the medians. The page cache is dropped "
     "first (`/proc/sys/vm/drop_caches`), so that every binary is read back by readahead as from an image layer: "
     "a jvminit linked moments ago otherwise sits in the page cache as its writer left it (two builds a few "
-    "thousand instructions apart measured 70 µs apart, and 10 µs once the page cache had been dropped).",
+    "thousand instructions apart measured 70 µs apart, and 10 µs once the page cache had been dropped)."
+    + CONFIGURED_NOTE,
     3, "at most tini-static's overhead", judge_startup)
 startup_like(
     "Start-up overhead, all on one CPU", sorted(glob.glob(path("startpin-*.json"))),
@@ -324,7 +330,8 @@ if idle or timev:
     W("## Own memory\n")
     W("VmHWM (peak resident set) and VmRSS of the init itself, from `/proc/PID/status` in the idle run above "
       "(PID 1, supervising `sleep 1000`). `/usr/bin/time -v INIT /bin/true` (median of several runs, not PID 1) reports "
-      "the largest of the init and its waited-for descendants, so it is never below the bare `/bin/true`.\n")
+      "the largest of the init and its waited-for descendants, so it is never below the bare `/bin/true`."
+      + CONFIGURED_NOTE + "\n")
     body = []
     hwm_ref = idle.get(REF, (0, [None] * 5, [None] * 5))[2][2]
     for n in rows:
