@@ -69,8 +69,11 @@ void log_clean_up(const jvm::PreparedOutput& output, std::size_t warnings_before
         return std::find(incomplete.begin(), incomplete.end(), path) != incomplete.end();
     };
     for (const auto& path : output.deleted)
-        if (is_incomplete(path))
-            spdlog::info("deleted incomplete heap dump {} (heap dump keep limit; incomplete dumps go first)", path);
+        if (is_incomplete(path))  // a dump lost: said at warn, as one that stays is (the start may be its first)
+            spdlog::warn(
+                "deleted incomplete heap dump {} (heap dump keep limit; incomplete dumps go first): the JVM could not "
+                "finish writing it (was the volume full, or the JVM killed during the dump?)",
+                path);
         else if (jvm::heap_dump_segment_of(std::filesystem::path(path).filename().string()))
             spdlog::info("deleted {}, a segment of an unfinished parallel heap dump (it goes with its dump)", path);
         else

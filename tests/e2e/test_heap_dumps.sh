@@ -389,7 +389,7 @@ cd "$dir" && find . -name "*.hprof*" | sort >"$logs/${tag}left"'
   grep -E '^\[jvminit warn' "$T/${tag}keep3.out" | grep -F "$truncated" | grep -q 'incomplete' ||
     fail "the start with keep 3 gives no warning about the incomplete $truncated: $(cat "$T/${tag}keep3.out")"
   grep -F "$complete" "$T/${tag}keep3.out" && fail "the start with keep 3 names the complete dump $complete"
-  grep -E '^\[jvminit info' "$T/${tag}keep2.out" | grep -F "$truncated" | grep -q 'deleted incomplete heap dump' ||
+  grep -E '^\[jvminit warn' "$T/${tag}keep2.out" | grep -F "$truncated" | grep -q 'deleted incomplete heap dump' ||
     fail "the start with keep 2 did not delete the incomplete dump $truncated: $(cat "$T/${tag}keep2.out")"
   # run-STAMP/java_pid<pid>.hprof[.gz], as `find .` in the volume lists it.
   assert_eq "./$complete" "$(cat "$T/${tag}left")" "the dumps left after the start with keep 2"
@@ -470,7 +470,7 @@ grep -E '^\[jvminit warn' "$ERR" | grep -F "$seg/${left[0]} is incomplete" | gre
 for f in "${left[@]}"; do [[ -f $seg/$f ]] || fail "$f was deleted within the keep limit"; done
 JVMINIT_HEAP_DUMP_DIR=$seg JVMINIT_HEAP_DUMP_KEEP=1 run_pid1 -- true
 assert_rc 0 "exit status of the start with keep 1"
-grep -E '^\[jvminit info' "$ERR" | grep -qF "deleted incomplete heap dump $seg/${left[0]} " ||
+grep -E '^\[jvminit warn' "$ERR" | grep -qF "deleted incomplete heap dump $seg/${left[0]} " ||
   fail "keep 1 did not delete the incomplete dump: $(cat "$ERR")"
 for p in p0 p1; do
   grep -E '^\[jvminit info' "$ERR" | grep -qF "deleted $seg/${left[0]}.$p, a segment of an unfinished parallel heap dump" ||
