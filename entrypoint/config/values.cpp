@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <string>
+#include <variant>
 #include <vector>
 
 namespace jvminit::config {
@@ -138,53 +140,66 @@ std::optional<int> parse_signal(std::string_view text) {
 }
 
 std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text, std::string* why) {
-    auto refuse = [why](std::string reason) -> std::optional<std::vector<SignalRewrite>> {
-        if (why != nullptr) *why = std::move(reason);
-        return std::nullopt;
-    };
     std::vector<SignalRewrite> rules;
     std::vector<std::string_view> entries;  // as written, for messages
+    std::vector<std::string> problems;      // every bad entry, in order: one report for all
     if (text.empty()) return rules;
-    if (trim_spaces(text).empty()) return refuse("only spaces (leave it empty for no rule)");
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t comma = text.find(',', start);
-        if (comma == std::string_view::npos) comma = text.size();
-        const std::string_view entry = trim_spaces(text.substr(start, comma - start));
-        if (entry.empty()) return refuse("an empty entry (two commas in a row, or one at an end)");
+    // One entry: a rule, or the reason it is none.
+    const auto rule_of = [&](std::string_view entry) -> std::variant<SignalRewrite, std::string> {
+        if (entry.empty()) return std::string("an empty entry (two commas in a row, or one at an end)");
         const std::size_t colon = entry.find(':');
-        if (colon == std::string_view::npos) return refuse(quoted(entry) + " is not FROM:TO");
+        if (colon == std::string_view::npos) return quoted(entry) + " is not FROM:TO";
         const std::string_view from = trim_spaces(entry.substr(0, colon));
         const std::string_view to = trim_spaces(entry.substr(colon + 1));
         auto received = parse_signal(from);
-        if (!received && iequals(from, "drop"))
-            return refuse(quoted(entry) + ": drop is only a TO (FROM:drop, e.g. HUP:drop)");
-        if (!received) return refuse(quoted(entry) + ": " + not_a_signal(from, false));
+        if (!received && iequals(from, "drop")) return quoted(entry) + ": drop is only a TO (FROM:drop, e.g. HUP:drop)";
+        if (!received) return quoted(entry) + ": " + not_a_signal(from, false);
         if (*received == SIGKILL || *received == SIGSTOP || *received == SIGCHLD || *received == SIGPIPE)
-            return refuse(quoted(entry) + ": " + short_signal_name(*received) +
-                          " cannot be rewritten (KILL and STOP cannot be caught, CHLD is jvminit's own, PIPE is "
-                          "never forwarded)");
+            return quoted(entry) + ": " + short_signal_name(*received) +
+                   " cannot be rewritten (KILL and STOP cannot be caught, CHLD is jvminit's own, PIPE is never "
+                   "forwarded)";
         int forwarded = 0;
         if (!iequals(to, "drop")) {
             auto sig = parse_signal(to);
             if (!sig) {
                 for (std::string_view nothing : {"0", "none", "ignore", "nothing", "null"})
                     if (iequals(to, nothing))
-                        return refuse(quoted(entry) + ": write " + std::string(from) + ":drop to drop " +
-                                      std::string(from));
-                return refuse(quoted(entry) + ": " + not_a_signal(to, true));
+                        return quoted(entry) + ": write " + std::string(from) + ":drop to drop " + std::string(from);
+                return quoted(entry) + ": " + not_a_signal(to, true);
             }
             forwarded = *sig;
         }
         for (std::size_t i = 0; i < rules.size(); ++i)
             if (rules[i].received == *received)
-                return refuse(quoted(entries[i]) + " and " + quoted(entry) + " are two rules for " +
-                              short_signal_name(*received));
-        rules.push_back({*received, forwarded});
-        entries.push_back(entry);
-        start = comma + 1;
+                return quoted(entries[i]) + " and " + quoted(entry) + " are two rules for " +
+                       short_signal_name(*received);
+        return SignalRewrite{*received, forwarded};
+    };
+    bool empty_entry_said = false;  // "a,,b,": one line for the empty entries
+    const auto add = [&](std::string_view entry) {
+        auto rule = rule_of(entry);
+        if (auto* found = std::get_if<SignalRewrite>(&rule)) {
+            rules.push_back(*found);
+            entries.push_back(entry);
+        } else if (!entry.empty() || !empty_entry_said) {
+            problems.push_back(std::get<std::string>(std::move(rule)));
+            empty_entry_said = empty_entry_said || entry.empty();
+        }
+    };
+    if (trim_spaces(text).empty()) {
+        problems.emplace_back("only spaces (leave it empty for no rule)");
+    } else {
+        std::size_t start = 0;
+        for (std::size_t comma; (comma = text.find(',', start)) != std::string_view::npos; start = comma + 1)
+            add(trim_spaces(text.substr(start, comma - start)));
+        add(trim_spaces(text.substr(start)));
     }
-    return rules;
+    if (problems.empty()) return rules;
+    if (why != nullptr) {
+        why->clear();
+        for (const auto& problem : problems) *why += (why->empty() ? "" : "; ") + problem;
+    }
+    return std::nullopt;
 }
 
 std::string format_signal_rewrite(const std::vector<SignalRewrite>& rules) {

@@ -376,6 +376,21 @@ TEST(ParseSignalRewrite, SaysWhichEntryIsWrongAndWhy) {
     }
 }
 
+// Every bad entry at once, in order, the good ones between them taken (a run of empty entries is said once): a
+// user fixing the first should not meet the next only at the next start.
+TEST(ParseSignalRewrite, NamesEveryBadEntryNotOnlyTheFirst) {
+    std::string why;
+    EXPECT_FALSE(parse_signal_rewrite("FOO:drop, HUP:drop,TERM:x,,USR1:drop,,hup:INT", &why).has_value());
+    EXPECT_EQ(why,
+              "'FOO:drop': 'FOO' is not a signal name or number; 'TERM:x': 'x' is not a signal name or number, nor "
+              "drop; an empty entry (two commas in a row, or one at an end); 'HUP:drop' and 'hup:INT' are two rules "
+              "for HUP");
+    EXPECT_FALSE(parse_signal_rewrite("HUP:drop,", &why).has_value());
+    EXPECT_EQ(why, "an empty entry (two commas in a row, or one at an end)");
+    EXPECT_EQ(parse_signal_rewrite(" HUP : drop , USR2:TERM ", &why),
+              (std::vector<SignalRewrite>{{SIGHUP, 0}, {SIGUSR2, SIGTERM}}));
+}
+
 // Found by a fresh user: a distance of two on names of three or four letters is mostly noise.
 TEST(ParseSignalRewrite, HintsOnlyPlausibleTypos) {
     const std::vector<std::pair<std::string, std::optional<std::string>>> cases = {
