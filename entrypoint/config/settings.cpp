@@ -136,6 +136,10 @@ std::string why_signal_rewrite_refused(std::string_view text) {
 }
 
 bool apply_log_level(Settings& s, std::string_view text) {
+    if (iequals(text, "warning")) {  // spdlog's name of the level, as jvminit's own lines show it
+        s.log_level = LogLevel::Warn;
+        return true;
+    }
     for (LogLevel level :
          {LogLevel::Trace, LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error, LogLevel::Off}) {
         if (iequals(text, to_string(level))) {
@@ -148,6 +152,9 @@ bool apply_log_level(Settings& s, std::string_view text) {
 std::string show_log_level(const Settings& s) {
     return std::string(to_string(s.log_level));
 }
+
+constexpr std::string_view kOomActions[] = {"exit", "crash", "none"};
+constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
 
 // The one table of settings. A row is added together with the feature it controls.
 const std::array kSpecs = {
@@ -166,7 +173,7 @@ const std::array kSpecs = {
     SettingSpec{"oom", "action", "JVMINIT_ON_OOM", "--on-oom", ValueType::String, "exit, crash or none",
                 "on the first OutOfMemoryError: exit (-XX:+ExitOnOutOfMemoryError), crash "
                 "(-XX:+CrashOnOutOfMemoryError, hs_err file) or none",
-                &apply_on_oom, &show_on_oom},
+                &apply_on_oom, &show_on_oom, nullptr, kOomActions},
     SettingSpec{"heap_dump", "dir", "JVMINIT_HEAP_DUMP_DIR", "--heap-dump-dir", ValueType::String,
                 "an absolute directory path without %, :, \" or control characters, or empty for no heap dumps",
                 "directory for heap dumps on OutOfMemoryError (one unique file per JVM start) and hs_err files",
@@ -199,8 +206,8 @@ const std::array kSpecs = {
                 "signals forwarded as another signal or dropped (FROM:TO, TO drop), e.g. HUP:drop,USR2:drop",
                 &apply_signal_rewrite, &show_signal_rewrite, &why_signal_rewrite_refused},
     SettingSpec{"log", "level", "JVMINIT_LOG_LEVEL", "--log-level", ValueType::String,
-                "trace, debug, info, warn, error or off", "jvminit's own log level (stderr)", &apply_log_level,
-                &show_log_level},
+                "trace, debug, info, warn (or warning), error or off", "jvminit's own log level (stderr)",
+                &apply_log_level, &show_log_level, nullptr, kLogLevels},
 };
 
 // An alias's boolean as the image it comes from reads it, in the words `apply` takes.
@@ -238,15 +245,21 @@ const SettingSpec* find_by_name(std::string_view name) {
     return nullptr;
 }
 
-// ": expected FORM", with the reason first when the setting can tell which part is wrong.
-std::string expected_form(const SettingSpec& spec, std::string_view text) {
-    std::string why = spec.why_refused != nullptr ? spec.why_refused(text) : std::string();
-    return (why.empty() ? ": expected " : ": " + why + "; expected ") + std::string(spec.accepted);
-}
-
 std::string with_hint(std::string message, const std::optional<std::string>& hint) {
     if (hint) message += "; did you mean " + *hint + "?";
     return message;
+}
+
+// ": expected FORM", with the reason first when the setting can tell which part is wrong, and a "did you
+// mean" when the value is a misspelt one of the setting's words (closest_match's rule: `exitt`, `crahs`).
+std::string expected_form(const SettingSpec& spec, std::string_view text) {
+    std::string why = spec.why_refused != nullptr ? spec.why_refused(text) : std::string();
+    std::string message = (why.empty() ? ": expected " : ": " + why + "; expected ") + std::string(spec.accepted);
+    if (spec.choices.empty()) return message;
+    std::string lower(text);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return with_hint(std::move(message),
+                     closest_match(lower, std::vector<std::string>(spec.choices.begin(), spec.choices.end())));
 }
 
 std::string toml_position(const std::string& path, const toml::source_region& where) {

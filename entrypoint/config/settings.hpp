@@ -59,6 +59,9 @@ struct SettingSpec {
     // Why `apply` refused `text`, for a form with parts (a list): which part and what is wrong with it.
     // nullptr: the accepted form says enough.
     std::string (*why_refused)(std::string_view text) = nullptr;
+    // The words a value is one of (oom.action, log.level), for a "did you mean" on a misspelt one; empty
+    // for other forms.
+    std::span<const std::string_view> choices = {};
 
     std::string name() const;  // "debug.port"
     // Whether `dotted` is name(), without building it.

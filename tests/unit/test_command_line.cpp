@@ -355,7 +355,7 @@ TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
          "--debug-port: the value is missing: expected an integer from 1 to 65535"},
         {"missing value after explain",
          {"jvminit", "explain", "--log-level"},
-         "--log-level: the value is missing: expected trace, debug, info, warn, error or off"},
+         "--log-level: the value is missing: expected trace, debug, info, warn (or warning), error or off"},
         {"missing config path",
          {"jvminit", "--config", "--", "java"},
          "--config: the value is missing: expected the path"},
