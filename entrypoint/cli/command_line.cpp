@@ -52,15 +52,17 @@ constexpr const char* kDescription =
 
 // CLI11's parser for jvminit. Each option registered costs CLI11 a check against every option before it
 // (about 12,000 instructions apiece with its description; the whole parser about 300,000, more than the
-// rest of a start): a parse registers only the setting flags and the subcommand its command line names
-// (`Scope`), which gives the same result as the whole parser (tests/unit/test_command_line.cpp compares
-// them), since an option that is not named cannot take part in the parse. --help and the help text use the
-// whole parser.
+// rest of a start): a parse registers only the options and the subcommand that words of its command line
+// name (`Scope`, scope_of), whatever role the words have, which gives the same result as the whole parser
+// (tests/unit/test_command_line.cpp compares them): an option no word names cannot take part in the parse.
+// The help text uses the whole parser.
 struct Parser {
     // What to register; an empty optional: everything (the help text, and tests comparing the two).
     struct Scope {
-        std::vector<const config::SettingSpec*> settings;  // the setting flags named before PROGRAM
-        bool explain = false;                              // `explain` named
+        std::vector<const config::SettingSpec*> settings;  // setting flags some word names
+        bool explain = false;                              // a word `explain`
+        bool help = false;                                 // a word -h... (CLI11 reads -hx as -h -x) or --help...
+        bool version = false;                              // a word --version...
     };
 
 #ifdef JVMINIT_LAZY_IOS_INIT
@@ -76,12 +78,12 @@ struct Parser {
     std::vector<std::string> values;
 
     explicit Parser(const std::optional<Scope>& scope = std::nullopt) {
-        if (scope) {
-            app.set_help_flag();  // --help and -h never reach CLI11 in a parse (parse_command_line's pre-pass)
+        if (scope && !scope->help) {
+            app.set_help_flag();
         } else {
             app.set_help_flag("-h,--help", "Print this help and exit");
-            app.add_flag("--version", version, "Print jvminit's version and exit");
         }
+        if (!scope || scope->version) app.add_flag("--version", version, "Print jvminit's version and exit");
         app.add_option("--config", config_path,
                        "TOML configuration file (also JVMINIT_CONFIG; default " +
                            std::string(config::kDefaultConfigPath) + " if present)")
@@ -130,6 +132,22 @@ struct Parser {
             "Environment variables, flags and TOML keys: see README.md, section Settings.");
     }
 };
+
+// What the words CLI11 is given (after argv[0]) name: a setting flag as a whole word or before '=', `explain`,
+// and the words that begin -h (a group of short options: CLI11 reads -hx as -h then -x), --help or --version.
+Parser::Scope scope_of(const std::vector<const char*>& words) {
+    Parser::Scope scope;
+    for (std::size_t i = 1; i < words.size(); ++i) {
+        const std::string_view word = words[i];
+        scope.explain = scope.explain || is_subcommand(word);
+        scope.help = scope.help || word.starts_with("-h") || word.starts_with("--help");
+        scope.version = scope.version || word.starts_with("--version");
+        const config::SettingSpec* named = config::find_setting_by_flag(word.substr(0, word.find('=')));
+        if (named && std::find(scope.settings.begin(), scope.settings.end(), named) == scope.settings.end())
+            scope.settings.push_back(named);
+    }
+    return scope;
+}
 
 // `jvminit -- PROGRAM...` or `jvminit PROGRAM...` (the usual ENTRYPOINT): no option and no subcommand,
 // so CLI11 would have nothing to parse, and building its parser is a quarter of jvminit's start-up work
@@ -212,8 +230,6 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
     std::vector<const char*> before{argv.empty() ? "jvminit" : argv.front().c_str()};
     bool own = true;
     bool after_explain = false;
-    // What the pass finds named: all the parser needs to know.
-    Parser::Scope scope;
     std::optional<std::string> first_unknown;  // reported in its place, once the pass is over
     for (auto it = argv.begin() + (argv.empty() ? 0 : 1); it != separator; ++it) {
         const std::string& arg = *it;
@@ -224,7 +240,6 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         }
         if (!own || is_subcommand(arg)) {
             after_explain = after_explain || (own && is_subcommand(arg));
-            scope.explain = after_explain;
             before.push_back(arg.c_str());
             continue;
         }
@@ -250,10 +265,9 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
             }
             return result;
         }
-        const config::SettingSpec* named = config::find_setting_by_flag(flag);
-        if (named && std::find(scope.settings.begin(), scope.settings.end(), named) == scope.settings.end())
-            scope.settings.push_back(named);  // also after an unknown one: CLI11 reads on past it
-        if (!first_unknown && !named && flag != "--config" && !(flag == "--json" && after_explain)) first_unknown = arg;
+        if (!first_unknown && !config::find_setting_by_flag(flag) && flag != "--config" &&
+            !(flag == "--json" && after_explain))
+            first_unknown = arg;
         if (first_unknown) {  // in the way of nothing but --help and --version: CLI11 reports it below
             before.push_back(arg.c_str());
             continue;
@@ -286,7 +300,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
             return result;
         }
     }
-    Parser parser(allow_shortcut ? std::optional(scope) : std::nullopt);
+    Parser parser(allow_shortcut ? std::optional(scope_of(before)) : std::nullopt);
     try {
         parser.app.parse(static_cast<int>(before.size()), before.data());
     } catch (const CLI::CallForHelp&) {

@@ -174,6 +174,20 @@ TEST(CommandLine, TheParserWithOnlyTheNamedOptionsGivesWhatTheWholeParserGives) 
         {"jvminit", "--debug-port", "5005"},
         {"jvminit", "-x", "--", "java"},
         {"jvminit", "--debug", "-h"},
+        // found by a trial: CLI11 reads -hx as -h then -x; and it reads on past an unknown option, where the
+        // pre-pass takes the word after a flag's value for PROGRAM
+        {"jvminit", "-hx", "--", "/bin/true"},
+        {"jvminit", "-hh"},
+        {"jvminit", "explain", "-hfoo"},
+        {"jvminit", "--debug", "-hv", "--", "/bin/true"},
+        {"jvminit", "--he", "-hh"},
+        {"jvminit", "--bogus", "--log-level", "debug", "--version"},
+        {"jvminit", "--bogus", "--log-level", "debug", "-h", "--", "/bin/true"},
+        {"jvminit", "--bogus", "--log-level", "debug", "-h=1"},
+        {"jvminit", "--bogus", "--log-level", "debug", "--debug-port", "--", "/bin/true"},
+        {"jvminit", "--bogus", "--log-level", "debug", "explain", "--json=maybe", "--", "/bin/true"},
+        {"jvminit", "--bogus", "--version=1"},
+        {"jvminit", "--bogus", "--helpme"},
     };
     for (const auto& spec : config::setting_specs()) {
         const std::string flag(spec.flag);
