@@ -255,6 +255,12 @@ int added_max_ram_percentage(const Preparation& p) {
     return adds_percentage ? p.settings.values.max_ram_percentage : 0;
 }
 
+// Whether check_limits may find the JVM's heap at or above a memory limit (check_limits_before_start).
+bool heap_may_reach_the_limit(const Preparation& p) {
+    return jvm::user_sizes_heap(p.user_options) || jvm::container_support_off(p.user_options) ||
+           added_max_ram_percentage(p) >= 100;
+}
+
 }  // namespace
 
 LimitsCheck check_limits(const Preparation& p) {
@@ -336,7 +342,7 @@ LaunchFailure describe_launch_failure(const std::string& program, const std::str
 
 bool check_limits_before_start(const Preparation& p, std::uint64_t physical_memory_bytes,
                                std::optional<std::uint64_t> dump_dir_free_bytes) {
-    if (jvm::user_sizes_heap(p.user_options)) return true;
+    if (heap_may_reach_the_limit(p)) return true;
     if (p.settings.values.heap_dump_dir.empty() || !dump_dir_free_bytes) return false;
     if (physical_memory_bytes == 0) return true;
     const auto heap = jvm::expected_max_heap(p.user_options, physical_memory_bytes, added_max_ram_percentage(p));
@@ -344,7 +350,7 @@ bool check_limits_before_start(const Preparation& p, std::uint64_t physical_memo
 }
 
 bool check_limits_before_start(const Preparation& p) {
-    if (jvm::user_sizes_heap(p.user_options)) return true;  // no system call needed
+    if (heap_may_reach_the_limit(p)) return true;  // no system call needed
     if (p.settings.values.heap_dump_dir.empty()) return false;
     return check_limits_before_start(p, physical_memory_bytes(),
                                      jvm::free_bytes_for_dumps(p.settings.values.heap_dump_dir));

@@ -100,15 +100,19 @@ struct LimitsCheck {
 // calls it before printing; `run` before the start when check_limits_before_start, else once the child has started.
 LimitsCheck check_limits(const Preparation& p);
 
-// True when check_limits can warn about this start, so that `run` reads the cgroup files before it: the user
-// sizes the heap (jvm::user_sizes_heap: -Xmx, -Xms, MaxRAM...), or a heap dump may not fit in the heap dump
-// directory (said before the start, issue 3) whatever the memory limit is: `dump_dir_free_bytes` (statvfs(3),
-// jvm::free_bytes_for_dumps; nullopt: unknown, and free_space_warning then says nothing either) plus the
-// dumps the clean-up deletes is less than the heap the JVM would take of `physical_memory_bytes` (the RAM;
-// 0: unknown, and the answer is true). A memory limit only makes that heap smaller (jvm::expected_max_heap
-// grows with the memory, and a limit above the RAM counts as none), so when all of the RAM's heap fits, no
-// limit can bring the warning; otherwise nothing check_limits finds concerns the start, and reading the
-// cgroup files waits until the child runs. Pure.
+// True when check_limits can warn about this start, so that `run` reads the cgroup files before it:
+//  - a heap not below the memory limit: the user sizes the heap (jvm::user_sizes_heap: -Xmx, -Xms,
+//    MaxRAM...) or turns container support off (jvm::container_support_off: a heap of the host's memory), or
+//    jvminit adds a MaxRAMPercentage of 100 (below 100 the JVM's heap stays below any limit: a share of it
+//    under 100%, or at most half of a small one);
+//  - a heap dump that may not fit in the heap dump directory (said before the start, issue 3) whatever the
+//    memory limit is: `dump_dir_free_bytes` (statvfs(3), jvm::free_bytes_for_dumps; nullopt: unknown, and
+//    free_space_warning then says nothing either) plus the dumps the clean-up deletes is less than the heap
+//    the JVM would take of `physical_memory_bytes` (the RAM; 0: unknown, and the answer is true). A memory
+//    limit only makes that heap smaller (jvm::expected_max_heap grows with the memory, and a limit above the
+//    RAM counts as none), so when all of the RAM's heap fits, no limit can bring the warning.
+// Otherwise nothing check_limits finds concerns the start, and reading the cgroup files waits until the child
+// runs. Pure.
 bool check_limits_before_start(const Preparation& p, std::uint64_t physical_memory_bytes,
                                std::optional<std::uint64_t> dump_dir_free_bytes);
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "app/preparation.hpp"
@@ -140,6 +141,23 @@ TEST(LimitsBeforeStart, OnlyWhenAWarningCouldConcernTheStart) {
          false},
         {"the RAM unknown", "/dumps", {}, true, 0, 0, 100 * kGiB, true},
         {"the user sizes the heap, room or not", "/dumps", {"-Xmx1g"}, true, 0, 16 * kGiB, 100 * kGiB, true},
+        // found by a trial: warnings about a heap not below the limit that no option of the user's sizes
+        {"container support off: a heap of the host's memory",
+         "",
+         {"-XX:-UseContainerSupport"},
+         false,
+         0,
+         16 * kGiB,
+         std::nullopt,
+         true},
+        {"container support off, then on again",
+         "",
+         {"-XX:-UseContainerSupport", "-XX:+UseContainerSupport"},
+         true,
+         0,
+         16 * kGiB,
+         std::nullopt,
+         false},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.scenario);
@@ -149,6 +167,20 @@ TEST(LimitsBeforeStart, OnlyWhenAWarningCouldConcernTheStart) {
         if (c.adds_percentage) p.plan.added.push_back({"-XX:MaxRAMPercentage=75", "jvm.max_ram_percentage"});
         p.output.bytes_to_free = c.bytes_to_free;
         EXPECT_EQ(check_limits_before_start(p, c.physical_memory_bytes, c.free_bytes), c.before);
+    }
+    // The percentage jvminit adds: 100 gives a heap of the whole limit (found by a trial), 99 one below any.
+    for (const auto& [percentage, added, before] :
+         std::vector<std::tuple<int, bool, bool>>{{100, true, true}, {99, true, false}, {100, false, false}}) {
+        SCOPED_TRACE("max_ram_percentage " + std::to_string(percentage) + (added ? ", added" : ", not added"));
+        Preparation p;
+        p.settings.values.max_ram_percentage = percentage;
+        if (added)
+            p.plan.added.push_back({"-XX:MaxRAMPercentage=" + std::to_string(percentage), "jvm.max_ram_percentage"});
+        EXPECT_EQ(check_limits_before_start(p, 16 * kGiB, std::nullopt), before);
+        // and below 100 no memory gives a heap at or above it (the small ones: half of it)
+        for (std::uint64_t memory = std::uint64_t{1} << 20; !before && memory <= std::uint64_t{1} << 40;
+             memory += memory / 7)
+            EXPECT_LT(jvm::expected_max_heap({}, memory, added ? percentage : 0).value_or(0), memory) << memory;
     }
     // The rule's ground: over memory sizes from 1 MiB to 1 TiB, and with the user's shares, the expected heap
     // never shrinks as the memory grows (a limit, always below the RAM, never gives a larger heap).
