@@ -109,6 +109,20 @@ TEST(CommandLine, ProgramAndItsArgumentsAreKeptAsGiven) {
     }
 }
 
+// The parse with its shortcuts (no CLI11 without options, CLI11 with only the named options) gives what
+// CLI11 with every option gives.
+void expect_the_whole_parsers_result(const Args& argv) {
+    ParseResult fast = parse_command_line(argv);
+    ParseResult whole = parse_command_line(argv, /*allow_shortcut=*/false);
+    EXPECT_EQ(fast.error, whole.error) << shown(argv);
+    EXPECT_EQ(fast.program_missing, whole.program_missing) << shown(argv);
+    EXPECT_EQ(fast.command_line.command, whole.command_line.command) << shown(argv);
+    EXPECT_EQ(fast.command_line.program, whole.command_line.program) << shown(argv);
+    EXPECT_EQ(fast.command_line.flags, whole.command_line.flags) << shown(argv);
+    EXPECT_EQ(fast.command_line.config_path, whole.command_line.config_path) << shown(argv);
+    EXPECT_EQ(fast.command_line.json, whole.command_line.json) << shown(argv);
+}
+
 // Without options (`jvminit [--] PROGRAM...`) the parse skips CLI11; its result must be CLI11's for every
 // argv, including those that only look like the shortcut and must take the full path.
 TEST(CommandLine, TheNoOptionShortcutGivesWhatCli11Gives) {
@@ -133,16 +147,7 @@ TEST(CommandLine, TheNoOptionShortcutGivesWhatCli11Gives) {
         {"jvminit", "--debug", "--", "java"},
         {"jvminit", "java", "--", "--", "x"},
     };
-    for (const auto& argv : cases) {
-        ParseResult fast = parse_command_line(argv);
-        ParseResult full = parse_command_line(argv, /*allow_shortcut=*/false);
-        EXPECT_EQ(fast.error, full.error) << shown(argv);
-        EXPECT_EQ(fast.command_line.command, full.command_line.command) << shown(argv);
-        EXPECT_EQ(fast.command_line.program, full.command_line.program) << shown(argv);
-        EXPECT_EQ(fast.command_line.flags, full.command_line.flags) << shown(argv);
-        EXPECT_EQ(fast.command_line.config_path, full.command_line.config_path) << shown(argv);
-        EXPECT_EQ(fast.command_line.json, full.command_line.json) << shown(argv);
-    }
+    for (const auto& argv : cases) expect_the_whole_parsers_result(argv);
 }
 
 // With options, CLI11's parser has only those the command line names (and `explain` when named): its result
@@ -198,17 +203,7 @@ TEST(CommandLine, TheParserWithOnlyTheNamedOptionsGivesWhatTheWholeParserGives) 
         cases.push_back({"jvminit", "explain", flag + "=" + value, "--json"});
         cases.push_back({"jvminit", "--stop-timeout=5s", flag + "=" + value, "--stop-timeout", "6s", "app", flag});
     }
-    for (const auto& argv : cases) {
-        ParseResult scoped = parse_command_line(argv);
-        ParseResult whole = parse_command_line(argv, /*allow_shortcut=*/false);
-        EXPECT_EQ(scoped.error, whole.error) << shown(argv);
-        EXPECT_EQ(scoped.program_missing, whole.program_missing) << shown(argv);
-        EXPECT_EQ(scoped.command_line.command, whole.command_line.command) << shown(argv);
-        EXPECT_EQ(scoped.command_line.program, whole.command_line.program) << shown(argv);
-        EXPECT_EQ(scoped.command_line.flags, whole.command_line.flags) << shown(argv);
-        EXPECT_EQ(scoped.command_line.config_path, whole.command_line.config_path) << shown(argv);
-        EXPECT_EQ(scoped.command_line.json, whole.command_line.json) << shown(argv);
-    }
+    for (const auto& argv : cases) expect_the_whole_parsers_result(argv);
 }
 
 TEST(CommandLine, EverySettingFlagIsAccepted) {
