@@ -141,8 +141,10 @@ std::optional<int> parse_signal(std::string_view text) {
 
 std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view text, std::string* why) {
     std::vector<SignalRewrite> rules;
-    std::vector<std::string_view> entries;  // as written, for messages
-    std::vector<std::string> problems;      // every bad entry, in order: one report for all
+    // Every entry whose FROM is a signal, as written, with that signal: a FROM given twice is a problem also
+    // when one of the two has a bad TO (`HUP:x,HUP:drop` would otherwise fail again once `x` is fixed).
+    std::vector<std::pair<std::string_view, int>> froms;
+    std::vector<std::string> problems;  // every bad entry, in order: one report for all
     if (text.empty()) return rules;
     // One entry: a rule, or the reason it is none.
     const auto rule_of = [&](std::string_view entry) -> std::variant<SignalRewrite, std::string> {
@@ -158,6 +160,10 @@ std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view 
             return quoted(entry) + ": " + short_signal_name(*received) +
                    " cannot be rewritten (KILL and STOP cannot be caught, CHLD is jvminit's own, PIPE is never "
                    "forwarded)";
+        for (const auto& [earlier, signal] : froms)
+            if (signal == *received)
+                return quoted(earlier) + " and " + quoted(entry) + " are two rules for " + short_signal_name(signal);
+        froms.emplace_back(entry, *received);
         int forwarded = 0;
         if (!iequals(to, "drop")) {
             auto sig = parse_signal(to);
@@ -169,10 +175,6 @@ std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view 
             }
             forwarded = *sig;
         }
-        for (std::size_t i = 0; i < rules.size(); ++i)
-            if (rules[i].received == *received)
-                return quoted(entries[i]) + " and " + quoted(entry) + " are two rules for " +
-                       short_signal_name(*received);
         return SignalRewrite{*received, forwarded};
     };
     bool empty_entry_said = false;  // "a,,b,": one line for the empty entries
@@ -180,7 +182,6 @@ std::optional<std::vector<SignalRewrite>> parse_signal_rewrite(std::string_view 
         auto rule = rule_of(entry);
         if (auto* found = std::get_if<SignalRewrite>(&rule)) {
             rules.push_back(*found);
-            entries.push_back(entry);
         } else if (!entry.empty() || !empty_entry_said) {
             problems.push_back(std::get<std::string>(std::move(rule)));
             empty_entry_said = empty_entry_said || entry.empty();

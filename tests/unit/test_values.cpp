@@ -385,6 +385,10 @@ TEST(ParseSignalRewrite, NamesEveryBadEntryNotOnlyTheFirst) {
               "'FOO:drop': 'FOO' is not a signal name or number; 'TERM:x': 'x' is not a signal name or number, nor "
               "drop; an empty entry (two commas in a row, or one at an end); 'HUP:drop' and 'hup:INT' are two rules "
               "for HUP");
+    // a FROM twice, the first with a bad TO: both said now, not the second only once the first is fixed (review)
+    EXPECT_FALSE(parse_signal_rewrite("HUP:x,HUP:drop", &why).has_value());
+    EXPECT_EQ(why,
+              "'HUP:x': 'x' is not a signal name or number, nor drop; 'HUP:x' and 'HUP:drop' are two rules for HUP");
     EXPECT_FALSE(parse_signal_rewrite("HUP:drop,", &why).has_value());
     EXPECT_EQ(why, "an empty entry (two commas in a row, or one at an end)");
     EXPECT_EQ(parse_signal_rewrite(" HUP : drop , USR2:TERM ", &why),
