@@ -241,10 +241,9 @@ ChildEnvironment child_environment(const Environment& environment,
 
 namespace {
 
-// The RAM (sysconf(3): _SC_PHYS_PAGES pages of _SC_PAGESIZE bytes); 0 when unknown.
+// The RAM as read_container_limits reads it (a limit at or above it counts as none); 0 when unknown.
 std::uint64_t physical_memory_bytes() {
-    const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
-    return pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) : 0;
+    return sysconf_physical_memory().value_or(0);
 }
 
 // The MaxRAMPercentage jvminit adds, if it does (not when the user sizes the heap, nor on an old JDK 8); else 0.
@@ -284,9 +283,11 @@ LimitsCheck check_limits(const Preparation& p) {
                                  " MiB, not below the container memory limit (" + std::to_string(*memory_limit >> 20) +
                                  " MiB): the kernel will OOM-kill the JVM before it throws OutOfMemoryError "
                                  "(jvminit explain shows the options that size it)");
+    // The dumps the clean-up will delete count as free while it is pending; once it has run (a check after the
+    // start), statvfs counts their space already.
     if (check.expected_max_heap_bytes)
         if (auto warning = jvm::free_space_warning(p.settings.values.heap_dump_dir, *check.expected_max_heap_bytes,
-                                                   p.output.bytes_to_free))
+                                                   p.output.pending.active ? p.output.bytes_to_free : 0))
             check.warnings.push_back(*warning);
     return check;
 }

@@ -175,10 +175,15 @@ ContainerLimits resolve_container_limits(const CgroupFileReader& read,
 // (open(2), read(2) to end of file, close(2)). Nothing calls it yet (issue 5: no work at start that can wait).
 std::optional<std::uint64_t> oom_kill_count_of(const CgroupFileReader& read, const ContainerLimits& limits);
 
+// The machine's memory as HotSpot's os::physical_memory() reads it, in bytes: sysconf(3) _SC_PHYS_PAGES ×
+// _SC_PAGESIZE (glibc: sysinfo(2)); nullopt when sysconf fails. The physical memory read_container_limits
+// compares a limit with, and the one the JVM sizes its heap of without a limit. Defined in cgroup_reader.cpp.
+std::optional<std::uint64_t> sysconf_physical_memory();
+
 // resolve_container_limits with files read from `root_prefix` + path ("" = this machine, with the physical
-// memory from sysconf(3); a test passes a temporary directory holding proc/self/cgroup, proc/self/mountinfo,
-// proc/meminfo and the cgroup tree).
-// System calls: open(2), read(2), close(2) only. Defined in cgroup_reader.cpp.
+// memory from sysconf_physical_memory; a test passes a temporary directory holding proc/self/cgroup,
+// proc/self/mountinfo, proc/meminfo and the cgroup tree). System calls: open(2), read(2), close(2) only. Defined in
+// cgroup_reader.cpp.
 ContainerLimits read_container_limits(std::string_view root_prefix = "");
 
 // oom_kill_count_of with the file read from `root_prefix` + path. Defined in cgroup_reader.cpp.

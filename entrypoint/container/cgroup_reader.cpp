@@ -16,14 +16,13 @@ CgroupFileReader prefixed_reader(std::string_view root_prefix) {
         return sys::read_file(prefix + path, 64 * 1024 * 1024);
     };
 }
+}  // namespace
 
-// The machine's memory as HotSpot's os::physical_memory() reads it.
 std::optional<std::uint64_t> sysconf_physical_memory() {
     const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page_size <= 0) return std::nullopt;
     return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
 }
-}  // namespace
 
 ContainerLimits read_container_limits(std::string_view root_prefix) {
     return resolve_container_limits(prefixed_reader(root_prefix),

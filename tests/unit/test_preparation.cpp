@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/preparation.hpp"
+#include "temp_dir.hpp"
 
 namespace jvminit::app {
 namespace {
@@ -93,8 +94,9 @@ struct LaunchFailureCase {
 };
 
 // `run` reads the cgroup files before the start only when check_limits could warn about the start: a user who
-// sizes the heap, or a heap dump directory with less room than the heap the JVM would take of all the RAM (no
-// memory limit can make that heap larger: expected_max_heap grows with the memory, checked here too).
+// sizes the heap or turns container support off, a MaxRAMPercentage of 100 added, or a heap dump directory
+// with less room than the heap the JVM would take of all the RAM (no memory limit can make that heap larger:
+// expected_max_heap grows with the memory, checked here too).
 TEST(LimitsBeforeStart, OnlyWhenAWarningCouldConcernTheStart) {
     constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
     struct Case {
@@ -197,6 +199,26 @@ TEST(LimitsBeforeStart, OnlyWhenAWarningCouldConcernTheStart) {
             }
         }
     }
+}
+
+// The dumps a pending clean-up will delete count as free space; once the clean-up has run (a check after the
+// start), statvfs already counts them and they must not count twice (found by a review).
+TEST(LimitsCheck, DeletedDumpsCountAsFreeOnlyWhileTheCleanUpIsPending) {
+    testing::TempDir dumps("limits-free");
+    Preparation p;
+    p.settings.values.heap_dump_dir = dumps.path().string();
+    p.user_options = {"-Xmx1048576g"};                // 1 PiB: more than any file system here has free
+    p.output.bytes_to_free = std::uint64_t{1} << 51;  // 2 PiB of old dumps to delete
+    const auto free_space_warnings = [&] {
+        std::size_t n = 0;
+        for (const auto& warning : check_limits(p).warnings)
+            if (warning.find("a heap dump may not fit") != std::string::npos) ++n;
+        return n;
+    };
+    p.output.pending.active = true;
+    EXPECT_EQ(free_space_warnings(), 0u) << "the 2 PiB to delete make room for the 1 PiB heap";
+    p.output.pending.active = false;
+    EXPECT_EQ(free_space_warnings(), 1u) << "deleted already: only what statvfs says is free";
 }
 
 TEST(LaunchFailure, EachCauseHasItsExitCodeAndNamesItself) {
