@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -204,6 +205,58 @@ TEST(CommandLine, TheParserWithOnlyTheNamedOptionsGivesWhatTheWholeParserGives) 
         cases.push_back({"jvminit", "--stop-timeout=5s", flag + "=" + value, "--stop-timeout", "6s", "app", flag});
     }
     for (const auto& argv : cases) expect_the_whole_parsers_result(argv);
+}
+
+// The same over command lines drawn at random (a fixed seed: the same 5,000 at every run) from every setting
+// flag in each form, values that are flags, words, `explain`, `--json`, `--`, -h groups and unknown options.
+// A trial compared 700,000 such lines; this keeps a sample of them in the suite.
+TEST(CommandLine, TheParserWithOnlyTheNamedOptionsGivesWhatTheWholeParserGivesOnRandomLines) {
+    // scope_of finds short options only as -h: no setting flag may have a short form.
+    for (const auto& spec : config::setting_specs()) EXPECT_TRUE(spec.flag.starts_with("--")) << spec.flag;
+    std::vector<std::string> words = {"explain",
+                                      "--json",
+                                      "--json=true",
+                                      "--",
+                                      "-h",
+                                      "--help",
+                                      "--version",
+                                      "-hx",
+                                      "-h=1",
+                                      "--help=1",
+                                      "--version=",
+                                      "/bin/echo",
+                                      "--bogus",
+                                      "-x",
+                                      "-",
+                                      "",
+                                      "true",
+                                      "--config",
+                                      "--config=/nonexistent.toml",
+                                      "-hdebug",
+                                      "--=",
+                                      "---debug",
+                                      "--debug-port=5=6",
+                                      "Explain",
+                                      "--JSON",
+                                      "-5",
+                                      "\xff"};
+    const std::vector<std::string> values = {"1", "0", "true", "no", "x", "", "-h", "--debug", "explain", "--", "5s"};
+    for (const auto& spec : config::setting_specs()) {
+        words.emplace_back(spec.flag);
+        for (const auto& value : values) words.push_back(std::string(spec.flag) + "=" + value);
+    }
+    std::mt19937 random(20261130);
+    const auto pick = [&](const std::vector<std::string>& from) { return from[random() % from.size()]; };
+    for (int n = 0; n < 5000; ++n) {
+        Args argv{"jvminit"};
+        for (unsigned i = random() % 7; i > 0; --i) {
+            argv.push_back(pick(words));
+            if (random() % 3 == 0) argv.push_back(pick(values));
+        }
+        if (random() % 2) argv.insert(argv.end(), {"--", "/bin/echo", "-h"});
+        expect_the_whole_parsers_result(argv);
+        if (::testing::Test::HasFailure()) break;  // the first line that differs is enough to see
+    }
 }
 
 TEST(CommandLine, EverySettingFlagIsAccepted) {
