@@ -52,10 +52,10 @@ constexpr const char* kDescription =
 
 // CLI11's parser for jvminit. Each option registered costs CLI11 a check against every option before it
 // (about 12,000 instructions apiece with its description; the whole parser about 300,000, more than the
-// rest of a start): a parse registers only the options and the subcommand that words of its command line
-// name (`Scope`, scope_of), whatever role the words have, which gives the same result as the whole parser
-// (tests/unit/test_command_line.cpp compares them): an option no word names cannot take part in the parse.
-// The help text uses the whole parser.
+// rest of a start; counted with valgrind --tool=callgrind on the static build, bench/): a parse registers
+// only the options and the subcommand that words of its command line name (`Scope`, scope_of), whatever role
+// the words have, which gives the same result as the whole parser (tests/unit/test_command_line.cpp compares
+// them): an option no word names cannot take part in the parse. The help text uses the whole parser.
 struct Parser {
     // What to register; an empty optional: everything (the help text, and tests comparing the two).
     struct Scope {
