@@ -52,6 +52,8 @@ std::string explanation_text(const Preparation& p, const LimitsCheck& c) {
     out << "program:            ";
     if (p.program.empty())
         out << "(none given)\n";
+    else if (p.program_failure)
+        out << p.program_failure->lines.front() << " (a run exits " << p.program_failure->exit_code << ")\n";
     else
         out << p.executable << (p.program_is_java ? " (java)" : "") << "\n";
     out << "JDK:                " << jdk_line(p) << "\n";
@@ -101,7 +103,10 @@ nlohmann::json typed_value(const config::SettingSpec& spec, const std::string& t
 nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
     using nlohmann::json;
     json j;
-    j["program"] = p.program.empty() ? json(nullptr) : json(p.executable);
+    j["program"] = p.program.empty() || p.program_failure ? json(nullptr) : json(p.executable);
+    // PROGRAM given but not runnable here: the line a run would print and the status it would exit with.
+    j["program_error"] = p.program_failure ? json(p.program_failure->lines.front()) : json(nullptr);
+    j["program_exit_code"] = p.program_failure ? json(p.program_failure->exit_code) : json(nullptr);
     j["program_is_java"] = p.program_is_java;
     j["jdk"] = {{"home", p.jdk.home},
                 {"found_by", p.jdk.how_found},
@@ -152,11 +157,16 @@ int explain(const cli::CommandLine& command_line, const Environment& environment
     }
     const auto& p = std::get<Preparation>(prepared);
     const LimitsCheck check = check_limits(p);
+    // A PROGRAM that cannot run here (explain on another machine than the image, a typo): its line, as a run
+    // prints it, then the rest of the explanation, and the status a run would exit with.
+    if (p.program_failure)
+        for (const auto& line : p.program_failure->lines) print_error(line);
     // Paths and options are bytes, not always UTF-8: invalid sequences are shown as U+FFFD, not refused.
-    if (command_line.json)
-        return print_out(explanation_json(p, check).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-                         "\n");
-    return print_out(explanation_text(p, check));
+    const int printed =
+        command_line.json
+            ? print_out(explanation_json(p, check).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n")
+            : print_out(explanation_text(p, check));
+    return printed == 0 && p.program_failure ? p.program_failure->exit_code : printed;
 }
 
 }  // namespace jvminit::app

@@ -86,24 +86,27 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     const std::string path_env = path_env_set.value_or("/bin:/usr/bin");
 
     if (!program.empty()) {
-        if (program.front().empty()) return Failure{kExitNotFound, {"PROGRAM is an empty string"}};
-        auto found = sys::find_on_path(program.front(), path_env);
         const std::string_view name = program.front();
-        if (!found) {
+        auto found = name.empty() ? std::nullopt : sys::find_on_path(program.front(), path_env);
+        if (name.empty()) {
+            p.program_failure = Failure{kExitNotFound, {"PROGRAM is an empty string"}};
+        } else if (!found) {
             const bool has_slash = name.find('/') != std::string_view::npos;
             const std::string searched = path_env_set ? "PATH=" + path_env : "PATH unset, searched /bin:/usr/bin";
-            return Failure{kExitNotFound,
-                           {"PROGRAM '" + std::string(name) + "': not found" +
-                            (has_slash ? std::string() : " (" + searched + ")")}};
-        }
-        if (found->error != 0)
-            return Failure{
+            p.program_failure = Failure{kExitNotFound,
+                                        {"PROGRAM '" + std::string(name) + "': not found" +
+                                         (has_slash ? std::string() : " (" + searched + ")")}};
+        } else if (found->error != 0) {
+            p.program_failure = Failure{
                 kExitNotExecutable,
                 {"PROGRAM '" + std::string(name) + "': cannot be executed: " + found->path +
                  (found->unsearchable ? ": Permission denied (a directory on its path may not be searched by uid " +
                                             std::to_string(::geteuid()) + ")"
                                       : std::string(" is not an executable file"))}};
-        p.executable = found->path;
+        } else {
+            p.executable = found->path;
+        }
+        if (p.program_failure && !dry_run) return *p.program_failure;  // a run: nothing prepared, nothing changed
     }
 
     p.jdk = jvm::find_jdk(p.executable, get_env(environment, "JAVA_HOME"), path_env);

@@ -79,9 +79,13 @@ struct Preparation {
     std::vector<std::string> user_options;  // the user's own JVM options, in the JVM's order
     std::vector<std::string> warnings;      // for the log
     ChildEnvironment child_environment;     // JAVA_TOOL_OPTIONS as planned
+    // A dry run's PROGRAM that cannot run (not found: 127, not executable: 126): the line and status a run
+    // ends with at once; the rest is prepared without it (explain shows what it can). A run fails instead.
+    std::optional<Failure> program_failure;
 };
 
-// Resolves PROGRAM on PATH (127/126 when it cannot run), finds the JDK, prepares the heap dump and GC log
+// Resolves PROGRAM on PATH (127/126 when it cannot run; a dry run goes on without it, in program_failure),
+// finds the JDK, prepares the heap dump and GC log
 // directories (nothing created or deleted when `dry_run`) and plans JAVA_TOOL_OPTIONS. Never starts a
 // process; reads no cgroup file (check_limits does).
 std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, const std::vector<std::string>& program,

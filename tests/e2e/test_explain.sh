@@ -273,4 +273,33 @@ done
 ((warned > 0 && warned < agree)) || fail "the lengths tried should straddle the limit: $warned of $agree failed"
 ok "$agree lengths, $warned over the limit: explain and the launch agree on each"
 
+# ------------------------------------------------------------------------------------------------
+check "a PROGRAM that cannot run here: explain says so, as a run would, explains the rest, and exits as a run would"
+# It printed one error line and nothing else (a trial), so explain on a machine without the image's program
+# showed nothing of the settings.
+run_plain explain -- no-such-program-here x
+assert_rc 127 "exit status of explain, as a run's"
+grep -E '^\[jvminit error\] PROGRAM .no-such-program-here.: not found' "$ERR" >/dev/null ||
+  fail "no error line naming the program on stderr: $(cat "$ERR")"
+grep -E '^program: +PROGRAM .no-such-program-here.: not found .*\(a run exits 127\)$' "$OUT" >/dev/null ||
+  fail "the program line does not say it was not found: $(grep '^program:' "$OUT")"
+grep -qE '^JAVA_TOOL_OPTIONS=.*-XX:\+ExitOnOutOfMemoryError' "$OUT" || fail "no JAVA_TOOL_OPTIONS explained: $(cat "$OUT")"
+grep -qE '^  stop.timeout +=' "$OUT" || fail "no settings explained: $(cat "$OUT")"
+run_plain -- no-such-program-here x
+assert_rc 127 "exit status of the run"
+no_run
+printf 'not a program\n' >"$T/not-executable"
+chmod -x "$T/not-executable"
+run_plain explain --json -- "$T/not-executable"
+assert_rc 126 "exit status of explain for a file that is not executable"
+valid_json
+assert_eq "None" "$(json 'j["program"]')" "program"
+assert_eq "126" "$(json 'j["program_exit_code"]')" "program_exit_code"
+[[ $(json 'j["program_error"]') == *"cannot be executed: $T/not-executable is not an executable file"* ]] ||
+  fail "program_error: $(json 'j["program_error"]')"
+run_plain explain --json -- "$T/program"
+assert_rc 0 "exit status of explain for a runnable program"
+assert_eq "None" "$(json 'j["program_error"]')" "program_error of a runnable program"
+ok "127 and 126 with the rest explained; a runnable program has no program_error"
+
 say "pass"
