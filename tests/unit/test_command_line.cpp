@@ -249,7 +249,7 @@ TEST(CommandLine, TheParserWithOnlyTheNamedOptionsGivesWhatTheWholeParserGivesOn
     const auto pick = [&](const std::vector<std::string>& from) { return from[random() % from.size()]; };
     for (int n = 0; n < 5000; ++n) {
         Args argv{"jvminit"};
-        for (unsigned i = random() % 7; i > 0; --i) {
+        for (auto i = random() % 7; i > 0; --i) {
             argv.push_back(pick(words));
             if (random() % 3 == 0) argv.push_back(pick(values));
         }
