@@ -166,20 +166,26 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         return plan;
     };
     const auto& s = p.settings.values;
+    // Bad input: exit 2. A dry run's PROGRAM that cannot run is said with it, first: one report for both.
+    const auto bad_input = [&](const std::string& line) {
+        Failure failure{kExitBadInput, p.program_failure ? p.program_failure->lines : std::vector<std::string>()};
+        failure.lines.push_back(line);
+        return failure;
+    };
     // Bad input refuses the start before the output directories change (a run directory made, old dumps
     // and GC logs deleted): with files to write, the plan is checked first with the names a dry run gives.
     if (!dry_run && (!s.heap_dump_dir.empty() || s.gc_log)) {
         const jvm::PreparedOutput names =
             jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, /*dry_run=*/true);
-        if (names.error) return Failure{kExitBadInput, {*names.error}};
-        if (auto checked = plan_with(names.files); checked.error) return Failure{kExitBadInput, {*checked.error}};
+        if (names.error) return bad_input(*names.error);
+        if (auto checked = plan_with(names.files); checked.error) return bad_input(*checked.error);
     }
     // The clean-up (old dumps and GC logs deleted) waits for the launch (run.cpp): a start that cannot
     // launch its child deletes nothing.
     p.output = jvm::claim_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, dry_run);
-    if (p.output.error) return Failure{kExitBadInput, {*p.output.error}};
+    if (p.output.error) return bad_input(*p.output.error);
     p.plan = plan_with(p.output.files);
-    if (p.plan.error) return Failure{kExitBadInput, {*p.plan.error}};
+    if (p.plan.error) return bad_input(*p.plan.error);
 
     p.child_environment = child_environment(environment, p.plan.value);
     return p;

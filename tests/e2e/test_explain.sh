@@ -288,6 +288,14 @@ grep -qE '^  stop.timeout +=' "$OUT" || fail "no settings explained: $(cat "$OUT
 run_plain -- no-such-program-here x
 assert_rc 127 "exit status of the run"
 no_run
+# With bad input too: both lines at once, and the status of bad input (nothing is explained).
+RUN_ENV=("JAVA_TOOL_OPTIONS=-Dx='unclosed")
+run_plain explain -- no-such-program-here
+RUN_ENV=()
+assert_rc 2 "exit status of explain with a bad JAVA_TOOL_OPTIONS as well"
+grep -qF "PROGRAM 'no-such-program-here': not found" "$ERR" || fail "the program's line is missing: $(cat "$ERR")"
+grep -qF "JAVA_TOOL_OPTIONS:" "$ERR" || fail "the JAVA_TOOL_OPTIONS line is missing: $(cat "$ERR")"
+assert_eq 2 "$(grep -c '^\[jvminit error\]' "$ERR")" "error lines"
 printf 'not a program\n' >"$T/not-executable"
 chmod -x "$T/not-executable"
 run_plain explain --json -- "$T/not-executable"
