@@ -85,8 +85,8 @@ struct Preparation {
 };
 
 // Resolves PROGRAM on PATH (127/126 when it cannot run; a dry run goes on without it, in program_failure),
-// finds the JDK, prepares the heap dump and GC log
-// directories (nothing created or deleted when `dry_run`) and plans JAVA_TOOL_OPTIONS. Never starts a
+// finds the JDK, prepares the heap dump and GC log directories (nothing created or deleted when `dry_run`)
+// and plans JAVA_TOOL_OPTIONS. Bad input is exit 2, a dry run's program_failure lines first. Never starts a
 // process; reads no cgroup file (check_limits does).
 std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, const std::vector<std::string>& program,
                                            const Environment& environment, bool dry_run);
