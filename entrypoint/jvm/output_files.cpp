@@ -236,8 +236,8 @@ bool is_error_file(const fs::path& file) {
 std::size_t read_at(int fd, std::uint64_t offset, char* buffer, std::size_t length) {
     std::size_t done = 0;
     while (done < length) {
-        const ssize_t n = ::pread(fd, buffer + done, length - done, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR) continue;
+        const ssize_t n = sys::retry_on_eintr(
+            [&] { return ::pread(fd, buffer + done, length - done, static_cast<off_t>(offset + done)); });
         if (n < 0) sys::throw_errno("pread");
         if (n == 0) break;
         done += static_cast<std::size_t>(n);
