@@ -81,6 +81,17 @@ for setting in JVMINIT_DEBUG=maybe JVMINIT_DEBUG_PORT=abc JVMINIT_DEBUG_PORT=700
   expect_bad "${setting%%=*}" "${setting#*=}"
 done
 
+check "a misspelt word of a setting that takes one of a few: a did-you-mean; 'warning' is a log level"
+run_with_env run_pid1 JVMINIT_ON_OOM=crahs
+expect_bad JVMINIT_ON_OOM=crahs "expected exit, crash or none; did you mean crash?"
+run_with_env run_pid1 JVMINIT_LOG_LEVEL=DEBGU
+expect_bad JVMINIT_LOG_LEVEL=DEBGU "did you mean debug?"
+run_with_env run_pid1 JVMINIT_LOG_LEVEL=warning
+assert_rc 0 "exit status with JVMINIT_LOG_LEVEL=warning"
+assert_exists "$marker" "marker of the program"
+assert_file_not_contains "$ERR" "[jvminit info]" "stderr at level warning"
+ok "crahs and DEBGU refused with a hint; warning taken as warn"
+
 check "bad input is rejected the same way when jvminit is not PID 1"
 run_with_env run_plain JVMINIT_DEBUG_PORT=abc
 expect_bad JVMINIT_DEBUG_PORT abc

@@ -222,6 +222,13 @@ for bad in KILL:drop CHLD:drop PIPE:TERM HUP HUP:nothing HUP:drop,HUP:TERM 32:dr
   assert_eq 1 "$(nlines "$ERR")" "lines on stderr for '$bad'"
 done
 assert_file_contains "$ERR" "only spaces (leave it empty for no rule)" "stderr for a value of spaces only"
+# Every bad entry in the one line, a FROM given twice too when one of the two has a bad TO.
+marker=$T/started-several
+JVMINIT_SIGNAL_REWRITE='FOO:drop,HUP:x,USR1:drop,HUP:drop' run_pid1 -- touch "$marker"
+assert_rc 2 "exit status for several bad entries"
+assert_absent "$marker" "a file the child would have made"
+assert_eq 1 "$(nlines "$ERR")" "lines on stderr for several bad entries"
+assert_file_contains "$ERR" "'FOO:drop': 'FOO' is not a signal name or number; 'HUP:x': 'x' is not a signal name or number, nor drop; 'HUP:x' and 'HUP:drop' are two rules for HUP" "stderr"
 # Found by a fresh user: a value flag right before `--` (a shell variable left empty) gave a second line
 # that took `--` for the value.
 run_pid1 --signal-rewrite -- true
