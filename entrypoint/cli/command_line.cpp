@@ -207,8 +207,7 @@ CommandLine own_options_in(const std::vector<std::string>& argv) {
         if (name == "--config") {
             own.config_path = *value;
         } else if (spec) {
-            std::erase_if(own.flags, [&](const auto& flag) { return flag.first == spec->flag; });
-            own.flags.emplace_back(std::string(spec->flag), *value);
+            own.flags.emplace_back(std::string(spec->flag), *value);  // each time: the settings check every one
         }
     }
     return own;
@@ -315,22 +314,26 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
         out.command = Command::Version;
         return result;
     }
-    if (parser.app.get_option("--config")->count() > 0) {
-        if (parser.config_path.empty()) {
+    if (const CLI::Option* config = parser.app.get_option("--config"); config->count() > 0) {
+        const auto& given = config->results();  // every --config given: an empty one is refused where it stands
+        if (std::find(given.begin(), given.end(), std::string()) != given.end()) {
             result.error = "--config: expected the path of a TOML file, got an empty value";
             return result;
         }
         out.config_path = parser.config_path;
     }
-    // Setting flags in command-line order (CLI11 keeps the last value of a repeated flag).
+    // Setting flags in command-line order, each time one is given: the settings check every value, and the
+    // last one counts (a repeated flag's earlier bad value is bad input too). CLI11 keeps every value given in
+    // results(), one per entry of parse_order(), whatever value it reduces them to.
+    std::vector<std::size_t> taken(parser.setting_options.size(), 0);
     for (const CLI::Option* given : parser.app.parse_order()) {
         for (std::size_t i = 0; i < parser.setting_options.size(); ++i) {
             auto [spec, option] = parser.setting_options[i];
             if (option != given) continue;
-            auto already = std::find_if(out.flags.begin(), out.flags.end(),
-                                        [&](const auto& flag) { return flag.first == spec->flag; });
-            if (already != out.flags.end()) out.flags.erase(already);
-            out.flags.emplace_back(std::string(spec->flag), parser.values[i]);
+            const auto& results = option->results();
+            out.flags.emplace_back(std::string(spec->flag),
+                                   taken[i] < results.size() ? results[taken[i]] : parser.values[i]);
+            ++taken[i];
         }
     }
     // With prefix_command, CLI11 leaves the first argument it does not know, and all after it, unparsed.

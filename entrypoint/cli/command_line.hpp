@@ -15,7 +15,7 @@ struct CommandLine {
     Command command = Command::Run;
     bool json = false;                                       // explain --json
     std::optional<std::string> config_path;                  // --config PATH
-    std::vector<std::pair<std::string, std::string>> flags;  // setting flags in order: {"--debug-port", "6000"}
+    std::vector<std::pair<std::string, std::string>> flags;  // setting flags in order, each time given (see below)
     std::vector<std::string> program;                        // PROGRAM ARGS... (empty: none given)
 };
 
@@ -27,8 +27,9 @@ struct ParseResult {
     bool program_missing = false;
 };
 
-// Parses argv (argv[0] is jvminit's own name). Setting flags work before and after `explain`. The
-// program starts at `--` or at the first argument that is not an option. A run without a program, an
+// Parses argv (argv[0] is jvminit's own name). `flags` holds {"--debug-port", "6000"} each time a setting flag
+// is given, in order: the settings check every value and the last one counts. Setting flags work before and after
+// `explain`. The program starts at `--` or at the first argument that is not an option. A run without a program, an
 // unknown option or a missing value is an error. Two shortcuts, each with the same result: when argv holds
 // no option and no subcommand at all (`jvminit [--] PROGRAM...`), the result is built without CLI11;
 // otherwise CLI11's parser has only the options and the subcommand argv names. `allow_shortcut` = false
@@ -37,7 +38,7 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
 
 // What a command line that parse_command_line refused still says of jvminit's settings, so that the report of
 // bad input names every problem at once (the file's and the flags' values too): `config_path`, the last
-// `--config PATH` or `--config=PATH`, and `flags`, the known setting flags with their values in order
+// `--config PATH` or `--config=PATH`, and `flags`, the known setting flags with their values in order (each time)
 // (`--name=VALUE`, `--name VALUE`, a boolean `--name` alone is "true"), among jvminit's own arguments before
 // `--` and PROGRAM. Unknown options and empty values after '=' are left to parse_command_line's error.
 CommandLine own_options_in(const std::vector<std::string>& argv);

@@ -189,4 +189,9 @@ PY
 )
 assert_eq 2 "$got" "exit status of --bogus with stdout and stderr a pipe without reader"
 
+check "a flag given twice, its first value bad: bad input, though the last value is good"
+rm -f "$marker"
+run_pid1 --stop-timeout=10 --stop-timeout 30s -- "${program[@]}"
+expect_bad "--stop-timeout 10" "expected a whole number with a unit"
+
 say "pass"

@@ -77,10 +77,18 @@ TEST(CommandLine, ProgramAndItsArgumentsAreKeptAsGiven) {
          {"jvminit", "--gc-log=yes", "--", "java"},
          {"java"},
          {{"--gc-log", "yes"}}},
-        {"repeated flag: the last one counts",
+        {"repeated flag: each value in order (the settings check each, the last counts)",
          {"jvminit", "--debug-port", "6000", "--debug-port", "7000", "--", "java"},
          {"java"},
-         {{"--debug-port", "7000"}}},
+         {{"--debug-port", "6000"}, {"--debug-port", "7000"}}},
+        {"repeated flag around another, in both forms, a boolean too",
+         {"jvminit", "--stop-timeout=abc", "--debug", "--stop-timeout", "5s", "--debug=false", "--", "java"},
+         {"java"},
+         {{"--stop-timeout", "abc"}, {"--debug", "true"}, {"--stop-timeout", "5s"}, {"--debug", "false"}}},
+        {"repeated flag with an empty value first",
+         {"jvminit", "--log-level=", "--log-level", "info", "--", "java"},
+         {"java"},
+         {{"--log-level", ""}, {"--log-level", "info"}}},
         {"a value that looks like a program",
          {"jvminit", "--log-level", "debug", "java"},
          {"java"},
@@ -312,11 +320,11 @@ TEST(CommandLine, FlagsBeforeAndAfterExplainMeanTheSame) {
     }
 }
 
-TEST(CommandLine, RepeatedFlagAcrossExplainTheLastOneCounts) {
+TEST(CommandLine, RepeatedFlagAcrossExplainGivesEachValueInOrder) {
     ParseResult result =
         parse_command_line({"jvminit", "--debug-port", "6000", "explain", "--debug-port", "7000", "--", "java"});
     ASSERT_FALSE(result.error.has_value()) << *result.error;
-    EXPECT_EQ(result.command_line.flags, (Flags{{"--debug-port", "7000"}}));
+    EXPECT_EQ(result.command_line.flags, (Flags{{"--debug-port", "6000"}, {"--debug-port", "7000"}}));
 }
 
 // `--config` repeated: the last one counts, as for a repeated setting flag (CLI11 refused it with "At Most 1
@@ -483,6 +491,10 @@ TEST(CommandLine, AnEmptyValueAfterEqualsDoesNotTakeTheNextArgument) {
     ASSERT_TRUE(config.error.has_value());
     EXPECT_NE(config.error->find("--config"), std::string::npos) << *config.error;
     EXPECT_NE(config.command_line.config_path, std::optional<std::string>("java"));
+    // An empty --config followed by a good one is still an error (the last one no longer hides it).
+    ParseResult twice = parse_command_line({"jvminit", "--config=", "--config", "/x.toml", "--", "java"});
+    ASSERT_TRUE(twice.error.has_value());
+    EXPECT_NE(twice.error->find("--config: expected the path of a TOML file"), std::string::npos) << *twice.error;
 
     ParseResult dir = parse_command_line({"jvminit", "--heap-dump-dir=", "--gc-log", "--", "java"});
     if (!dir.error) {
@@ -649,7 +661,7 @@ TEST(CommandLine, TheSettingsOfARefusedCommandLineAreStillFound) {
         {{"jvminit", "--config", "--", "true"}, std::nullopt, {}},
         {{"jvminit", "--debug", "--debug-port", "7", "--debug-port", "8", "--bogus"},
          std::nullopt,
-         Flags{{"--debug", "true"}, {"--debug-port", "8"}}},
+         Flags{{"--debug", "true"}, {"--debug-port", "7"}, {"--debug-port", "8"}}},
         {{"jvminit", "--debug=", "--debug-port=", "--bogus"}, std::nullopt, {}},  // parse_command_line's errors
         {{"jvminit", "explain", "--config", "e.toml", "--bogus"}, "e.toml", {}},
         {{"jvminit", "--bogus", "--", "app", "--config", "app.toml"}, std::nullopt, {}},  // PROGRAM's own

@@ -679,6 +679,37 @@ TEST(Settings, AllErrorsOfAllLayersAreReportedAtOnce) {
     EXPECT_EQ(got, want) << joined(result.errors);
 }
 
+// A flag given twice: every value is checked, and the last good one counts (an earlier bad value was dropped
+// unseen, so an image with `--stop-timeout=10 --stop-timeout=30s` started with no word on the first one).
+TEST(Settings, EveryValueOfARepeatedFlagIsChecked) {
+    struct Case {
+        Pairs flags;
+        std::vector<std::string> errors;
+        std::string stop_timeout;  // as explain shows it, when valid
+    };
+    const std::vector<Case> cases = {
+        {{{"--stop-timeout", "10"}, {"--stop-timeout", "30s"}},
+         {"--stop-timeout 10: expected a whole number with a unit ms, s, m or h, at most 24h (e.g. 500ms, 10s, 2m)"},
+         ""},
+        {{{"--stop-timeout", "30s"}, {"--stop-timeout", "10"}},
+         {"--stop-timeout 10: expected a whole number with a unit ms, s, m or h, at most 24h (e.g. 500ms, 10s, 2m)"},
+         ""},
+        {{{"--stop-timeout", "30s"}, {"--stop-timeout", "2m"}}, {}, "2m"},
+        {{{"--stop-timeout", "2m"}, {"--stop-timeout", "30s"}}, {}, "30s"},
+        {{{"--debug", "maybe"}, {"--debug", "true"}}, {"--debug=maybe: expected true, false, 1, 0, yes or no"}, ""},
+    };
+    for (const auto& c : cases) {
+        SettingsResult result = resolve(std::nullopt, {}, c.flags);
+        EXPECT_EQ(result.errors, c.errors) << joined(result.errors);
+        if (c.errors.empty()) {
+            const SettingSpec* spec = find_setting_by_flag("--stop-timeout");
+            ASSERT_NE(spec, nullptr);
+            EXPECT_EQ(spec->show(result.settings.values), c.stop_timeout);
+            EXPECT_EQ(result.settings.sources["stop.timeout"].describe(), "flag --stop-timeout");
+        }
+    }
+}
+
 TEST(Settings, ValuesAtTheEdgesOfTheirRangesAreAccepted) {
     const std::vector<std::pair<std::string, std::string>> accepted = {
         {"JVMINIT_DEBUG_PORT", "1"},
