@@ -146,8 +146,9 @@ nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
 int explain(const cli::CommandLine& command_line, const Environment& environment) {
     auto loaded = load_settings(command_line, environment);
     if (auto* failure = std::get_if<Failure>(&loaded)) {
-        for (const auto& line : failure->lines) print_error(line);
-        return failure->exit_code;
+        const Failure report = with_program_line(std::move(*failure), command_line.program, environment);
+        for (const auto& line : report.lines) print_error(line);
+        return report.exit_code;
     }
     auto prepared = prepare(std::get<config::ResolvedSettings>(std::move(loaded)), command_line.program, environment,
                             /*dry_run=*/true);

@@ -76,6 +76,51 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
     return result.settings;
 }
 
+namespace {
+
+struct ProgramLookup {
+    std::string executable;                  // the resolved PROGRAM; empty when none or it cannot run
+    std::optional<Failure> program_failure;  // not found: 127, not executable: 126
+};
+
+// PROGRAM on `path_env` as execvp(3) finds it; `path_env_set`: whether PATH is set (for the line).
+ProgramLookup look_up_program(const std::vector<std::string>& program, const std::string& path_env, bool path_env_set) {
+    ProgramLookup lookup;
+    if (program.empty()) return lookup;
+    const std::string_view name = program.front();
+    auto found = name.empty() ? std::nullopt : sys::find_on_path(program.front(), path_env);
+    if (name.empty()) {
+        lookup.program_failure = Failure{kExitNotFound, {"PROGRAM is an empty string"}};
+    } else if (!found) {
+        const bool has_slash = name.find('/') != std::string_view::npos;
+        const std::string searched = path_env_set ? "PATH=" + path_env : "PATH unset, searched /bin:/usr/bin";
+        lookup.program_failure = Failure{
+            kExitNotFound,
+            {"PROGRAM '" + std::string(name) + "': not found" + (has_slash ? std::string() : " (" + searched + ")")}};
+    } else if (found->error != 0) {
+        lookup.program_failure =
+            Failure{kExitNotExecutable,
+                    {"PROGRAM '" + std::string(name) + "': cannot be executed: " + found->path +
+                     (found->unsearchable ? ": Permission denied (a directory on its path may not be searched by uid " +
+                                                std::to_string(::geteuid()) + ")"
+                                          : std::string(" is not an executable file"))}};
+    } else {
+        lookup.executable = found->path;
+    }
+    return lookup;
+}
+
+}  // namespace
+
+Failure with_program_line(Failure bad_input, const std::vector<std::string>& program, const Environment& environment) {
+    const auto path_env_set = get_env(environment, "PATH");
+    ProgramLookup lookup = look_up_program(program, path_env_set.value_or("/bin:/usr/bin"), path_env_set.has_value());
+    if (lookup.program_failure)
+        bad_input.lines.insert(bad_input.lines.begin(), lookup.program_failure->lines.begin(),
+                               lookup.program_failure->lines.end());
+    return bad_input;
+}
+
 std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, const std::vector<std::string>& program,
                                            const Environment& environment, bool dry_run) {
     Preparation p;
@@ -84,30 +129,13 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     // execvp(3) searches "/bin:/usr/bin" when PATH is unset; so does jvminit, for PROGRAM and for java.
     const auto path_env_set = get_env(environment, "PATH");
     const std::string path_env = path_env_set.value_or("/bin:/usr/bin");
-
-    if (!program.empty()) {
-        const std::string_view name = program.front();
-        auto found = name.empty() ? std::nullopt : sys::find_on_path(program.front(), path_env);
-        if (name.empty()) {
-            p.program_failure = Failure{kExitNotFound, {"PROGRAM is an empty string"}};
-        } else if (!found) {
-            const bool has_slash = name.find('/') != std::string_view::npos;
-            const std::string searched = path_env_set ? "PATH=" + path_env : "PATH unset, searched /bin:/usr/bin";
-            p.program_failure = Failure{kExitNotFound,
-                                        {"PROGRAM '" + std::string(name) + "': not found" +
-                                         (has_slash ? std::string() : " (" + searched + ")")}};
-        } else if (found->error != 0) {
-            p.program_failure = Failure{
-                kExitNotExecutable,
-                {"PROGRAM '" + std::string(name) + "': cannot be executed: " + found->path +
-                 (found->unsearchable ? ": Permission denied (a directory on its path may not be searched by uid " +
-                                            std::to_string(::geteuid()) + ")"
-                                      : std::string(" is not an executable file"))}};
-        } else {
-            p.executable = found->path;
-        }
-        if (p.program_failure && !dry_run) return *p.program_failure;  // a run: nothing prepared, nothing changed
-    }
+    ProgramLookup lookup = look_up_program(program, path_env, path_env_set.has_value());
+    p.executable = std::move(lookup.executable);
+    p.program_failure = std::move(lookup.program_failure);
+    // A run whose PROGRAM cannot run prepares nothing and changes nothing: the rest is only checked, as a dry
+    // run checks it, so that bad input elsewhere is said with the program's line (one report, exit 2).
+    const bool run_without_program = p.program_failure && !dry_run;
+    if (run_without_program) dry_run = true;
 
     p.jdk = jvm::find_jdk(p.executable, get_env(environment, "JAVA_HOME"), path_env);
     p.program_is_java = p.jdk.program_is_java;
@@ -166,7 +194,7 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         return plan;
     };
     const auto& s = p.settings.values;
-    // Bad input: exit 2. A dry run's PROGRAM that cannot run is said with it, first: one report for both.
+    // Bad input: exit 2. A PROGRAM that cannot run is said with it, first: one report for both.
     const auto bad_input = [&](const std::string& line) {
         Failure failure{kExitBadInput, p.program_failure ? p.program_failure->lines : std::vector<std::string>()};
         failure.lines.push_back(line);
@@ -186,6 +214,7 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     if (p.output.error) return bad_input(*p.output.error);
     p.plan = plan_with(p.output.files);
     if (p.plan.error) return bad_input(*p.plan.error);
+    if (run_without_program) return *p.program_failure;
 
     p.child_environment = child_environment(environment, p.plan.value);
     return p;

@@ -58,6 +58,10 @@ LaunchFailure describe_launch_failure(const std::string& program, const std::str
 std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
                                                               const Environment& environment);
 
+// `bad_input` (bad settings: load_settings's failure) with the line of a PROGRAM that cannot run first, as
+// prepare reports the two together: a user fixes both at once, not one after the other. Exit code unchanged.
+Failure with_program_line(Failure bad_input, const std::vector<std::string>& program, const Environment& environment);
+
 // The child's environment: NUL-terminated "NAME=value" strings for execve(2). An entry of jvminit's own
 // block is handed on as it is (no copy); what jvminit builds (JAVA_TOOL_OPTIONS, a variable given in parts
 // without its entry) is held here. Copies stay valid: a borrowed entry points into the process's environment.
@@ -80,14 +84,16 @@ struct Preparation {
     std::vector<std::string> warnings;      // for the log
     ChildEnvironment child_environment;     // JAVA_TOOL_OPTIONS as planned
     // A dry run's PROGRAM that cannot run (not found: 127, not executable: 126): the line and status a run
-    // ends with at once; the rest is prepared without it (explain shows what it can). A run fails instead.
+    // ends with; the rest is prepared without it (explain shows what it can). A run fails instead.
     std::optional<Failure> program_failure;
 };
 
 // Resolves PROGRAM on PATH (127/126 when it cannot run; a dry run goes on without it, in program_failure),
 // finds the JDK, prepares the heap dump and GC log directories (nothing created or deleted when `dry_run`)
-// and plans JAVA_TOOL_OPTIONS. Bad input is exit 2, a dry run's program_failure lines first. Never starts a
-// process; reads no cgroup file (check_limits does).
+// and plans JAVA_TOOL_OPTIONS. Bad input is exit 2, with the line of a PROGRAM that cannot run first. A run
+// whose PROGRAM cannot run checks the rest as a dry run does (nothing created or deleted) and fails with
+// the program's line and status unless there is bad input besides: one report for every problem. Never
+// starts a process; reads no cgroup file (check_limits does).
 std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, const std::vector<std::string>& program,
                                            const Environment& environment, bool dry_run);
 

@@ -117,7 +117,8 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     signals->keep_blocked_at_exit();
 
     auto loaded = load_settings(command_line, environment);
-    if (auto* failure = std::get_if<Failure>(&loaded)) return fail(*failure);
+    if (auto* failure = std::get_if<Failure>(&loaded))
+        return fail(with_program_line(std::move(*failure), command_line.program, environment));
     auto settings = std::get<config::ResolvedSettings>(std::move(loaded));
     setup_logging(settings.values.log_level);
     log_without_blocking();  // from here on jvminit supervises: a stuck log reader must not stop it

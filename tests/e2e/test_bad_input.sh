@@ -194,4 +194,37 @@ rm -f "$marker"
 run_pid1 --stop-timeout=10 --stop-timeout 30s -- "${program[@]}"
 expect_bad "--stop-timeout 10" "expected a whole number with a unit"
 
+check "a PROGRAM that cannot run and bad input besides: one report with both lines, exit 2, nothing created"
+# The run stopped at the program (127) and said the bad input only once the program was fixed: two rounds
+# for a user. Now the rest is checked as explain checks it, creating nothing, and both lines come at once.
+missing=jvminit-no-such-program-$$
+mkdir -p "$T/dumps-both"
+RUN_ENV=("JAVA_TOOL_OPTIONS=-Dx='unclosed" "JVMINIT_HEAP_DUMP_DIR=$T/dumps-both")
+run_pid1 -- "$missing"
+RUN_ENV=()
+assert_rc 2 "exit status (bad input wins over 127)"
+assert_eq 2 "$(nlines "$ERR")" "lines on stderr"
+assert_eq "PROGRAM '$missing': not found" "$(sed -n '1s/^\[jvminit error\] \(.*\) (PATH=.*$/\1/p' "$ERR")" "first line: the program's"
+sed -n 2p "$ERR" | grep -qF "JAVA_TOOL_OPTIONS" || fail "second line: not the JAVA_TOOL_OPTIONS one: $(cat "$ERR")"
+assert_eq "" "$(ls -A "$T/dumps-both")" "the heap dump directory (nothing may be created in it)"
+# Bad settings (a variable, a flag) with it: the program's line first as well, for a run and for explain.
+for cmd in run explain; do
+  sub=()
+  [[ $cmd == explain ]] && sub=(explain)
+  RUN_ENV=(JVMINIT_DEBUG_PORT=99999)
+  run_pid1 --stop-timeout=soon "${sub[@]}" -- "$missing"
+  RUN_ENV=()
+  assert_rc 2 "$cmd: exit status"
+  assert_eq 3 "$(nlines "$ERR")" "$cmd: lines on stderr"
+  sed -n 1p "$ERR" | grep -qF "PROGRAM '$missing': not found" || fail "$cmd: first line not the program's: $(cat "$ERR")"
+  grep -qF "JVMINIT_DEBUG_PORT=99999" "$ERR" || fail "$cmd: no line for the variable: $(cat "$ERR")"
+  grep -qF -- "--stop-timeout soon" "$ERR" || grep -qF -- "--stop-timeout=soon" "$ERR" ||
+    fail "$cmd: no line for the flag: $(cat "$ERR")"
+done
+# Without bad input, a PROGRAM not found is 127, one line, as before.
+run_pid1 -- "$missing"
+assert_rc 127 "a PROGRAM not found alone"
+assert_eq 1 "$(nlines "$ERR")" "lines on stderr for a PROGRAM not found alone"
+ok "the program's line, then the bad input's, exit 2; a PROGRAM not found alone: 127"
+
 say "pass"
