@@ -36,7 +36,7 @@ std::chrono::milliseconds last_lines_wait(std::optional<std::chrono::steady_cloc
                                           std::chrono::steady_clock::time_point now);
 
 // Prints one error line "[jvminit error] <message>" on stderr whatever the log level: for bad input,
-// which must always be reported. Control characters in the message are escaped (\n, \xNN).
+// which must always be reported. Control characters and bytes that are not UTF-8 are escaped (config::one_line).
 // Sets SIGPIPE to ignored first, like print_out: call it only for errors that end the run.
 void print_error(std::string_view message);
 

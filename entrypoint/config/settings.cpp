@@ -608,22 +608,71 @@ SettingsResult resolve_settings(const SettingsInput& input) {
     return result;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at the start of `text` (RFC 3629 section 4: no overlong
+// form, no surrogate, nothing above U+10FFFF), 0 when it does not start with one. `text` is not empty.
+std::size_t utf8_sequence_length(std::string_view text) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(0);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) low = 0xA0;   // overlong below U+0800
+        if (lead == 0xED) high = 0x9F;  // surrogates U+D800-U+DFFF
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) low = 0x90;   // overlong below U+10000
+        if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+    for (std::size_t i = 2; i < length; ++i)
+        if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+    return length;
+}
+
+void append_escaped(std::string& out, unsigned char u) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02X", u);
+    out += hex;
+}
+
+}  // namespace
+
 std::string one_line(std::string_view text) {
     std::string out;
-    for (char c : text) {
-        unsigned char u = static_cast<unsigned char>(c);
-        if (c == '\n')
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char u = static_cast<unsigned char>(text[i]);
+        if (u >= 0x80) {
+            const std::size_t length = utf8_sequence_length(text.substr(i));
+            // C1 controls (U+0080-U+009F, 0xC2 0x80-0x9F: a terminal takes 0x9B as CSI) are escaped as bytes.
+            const bool c1_control = length == 2 && u == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+            if (length == 0 || c1_control) {
+                append_escaped(out, u);  // one byte that is not UTF-8: a path's Latin-1 byte, say
+                ++i;
+            } else {
+                out.append(text.substr(i, length));
+                i += length;
+            }
+            continue;
+        }
+        if (u == '\n')
             out += "\\n";
-        else if (c == '\r')
+        else if (u == '\r')
             out += "\\r";
-        else if (c == '\t')
+        else if (u == '\t')
             out += "\\t";
-        else if (u < 0x20 || u == 0x7F) {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\x%02X", u);
-            out += hex;
-        } else
-            out += c;
+        else if (u < 0x20 || u == 0x7F)
+            append_escaped(out, u);
+        else
+            out += static_cast<char>(u);
+        ++i;
     }
     return out;
 }

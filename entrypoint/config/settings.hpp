@@ -149,7 +149,10 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
 // (JVMINIT_OOM_ACTION or --oom-action for [oom] action: JVMINIT_ON_OOM, --on-oom); nullopt otherwise.
 std::optional<std::string> name_from_toml_key(std::string_view word);
 
-// `text` with control characters written as \n, \t, \xNN: user input quoted in a message stays one line.
+// `text` with control characters written as \n, \r, \t, \xNN (C0, DEL, and the C1 controls U+0080-U+009F as
+// their two bytes) and every byte that is not part of well-formed UTF-8 (RFC 3629) as \xNN: user input quoted
+// in a message stays one line, and a path in another encoding shows its bytes instead of what a terminal or a
+// log collector (which replaces them with U+FFFD) makes of them. Well-formed UTF-8 is kept as it is.
 std::string one_line(std::string_view text);
 
 std::string_view to_string(OomAction action);

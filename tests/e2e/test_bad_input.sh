@@ -227,4 +227,11 @@ assert_rc 127 "a PROGRAM not found alone"
 assert_eq 1 "$(nlines "$ERR")" "lines on stderr for a PROGRAM not found alone"
 ok "the program's line, then the bad input's, exit 2; a PROGRAM not found alone: 127"
 
+check "a PROGRAM name that is not UTF-8: its bytes escaped in the line (printed raw before), UTF-8 kept"
+run_pid1 -- $'no-such-caf\xe9-\xc3\xa9'
+assert_rc 127 "exit status"
+grep -qF "PROGRAM 'no-such-caf\\xE9-"$'\xc3\xa9'"': not found" "$ERR" || fail "not escaped as expected: $(cat -v "$ERR")"
+python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$ERR" || fail "stderr is not UTF-8"
+ok "$(cat "$ERR")"
+
 say "pass"

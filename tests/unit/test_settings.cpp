@@ -679,6 +679,36 @@ TEST(Settings, AllErrorsOfAllLayersAreReportedAtOnce) {
     EXPECT_EQ(got, want) << joined(result.errors);
 }
 
+// one_line: what quotes user input in an error line. Well-formed UTF-8 stays; control characters and bytes that
+// are not UTF-8 are escaped (an invalid byte was printed raw: a terminal showed garbage, a log collector U+FFFD).
+TEST(Settings, OneLineEscapesControlsAndWhatIsNotUtf8) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"plain /app/dumps", "plain /app/dumps"},
+        {"a\nb\rc\td", "a\\nb\\rc\\td"},
+        {std::string("nul\0x", 5), "nul\\x00x"},
+        {"esc\x1b[31m del\x7f", "esc\\x1B[31m del\\x7F"},
+        {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},  // é € 😀 kept
+        {"caf\xe9", "caf\\xE9"},                                                                     // Latin-1 é
+        {"\xc3", "\\xC3"},                                                 // cut short at the end
+        {"\xc3(", "\\xC3("},                                               // cut short before ASCII
+        {"\xe2\x82", "\\xE2\\x82"},                                        // cut short, three bytes
+        {"\x80\xbf", "\\x80\\xBF"},                                        // lone continuation bytes
+        {"\xc0\xaf \xc1\xbf", "\\xC0\\xAF \\xC1\\xBF"},                    // overlong two-byte forms
+        {"\xe0\x80\xaf", "\\xE0\\x80\\xAF"},                               // overlong three-byte form
+        {"\xf0\x80\x80\xaf", "\\xF0\\x80\\x80\\xAF"},                      // overlong four-byte form
+        {"\xed\xa0\x80", "\\xED\\xA0\\x80"},                               // a surrogate, U+D800
+        {"\xed\x9f\xbf", "\xed\x9f\xbf"},                                  // U+D7FF, just below: kept
+        {"\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"},                          // U+10FFFF: kept
+        {"\xf4\x90\x80\x80", "\\xF4\\x90\\x80\\x80"},                      // above U+10FFFF
+        {"\xf5\x80\x80\x80 \xff\xfe", "\\xF5\\x80\\x80\\x80 \\xFF\\xFE"},  // bytes never in UTF-8
+        {"csi\xc2\x9b"
+         "31m \xc2\x80",
+         "csi\\xC2\\x9B31m \\xC2\\x80"},   // C1 controls as bytes
+        {"\xc2\xa0nbsp", "\xc2\xa0nbsp"},  // U+00A0, just above C1: kept
+    };
+    for (const auto& [text, expected] : cases) EXPECT_EQ(one_line(text), expected) << expected;
+}
+
 // A flag given twice: every value is checked, and the last good one counts (an earlier bad value was dropped
 // unseen, so an image with `--stop-timeout=10 --stop-timeout=30s` started with no word on the first one).
 TEST(Settings, EveryValueOfARepeatedFlagIsChecked) {
