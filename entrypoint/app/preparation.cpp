@@ -271,7 +271,10 @@ ChildEnvironment child_environment(const Environment& environment,
         const std::size_t from = taken_from.empty() ? i : taken_from[i];
         if (from == kNone) continue;  // a later place of a repeated name
         const config::EnvironmentVariable& variable = environment[from];
-        out.push_back(variable.entry ? ChildEntry{variable.entry, {}} : built(name, variable.value));
+        if (variable.entry)
+            out.emplace_back().borrowed = variable.entry;  // built in place: no string moved (one per variable)
+        else
+            out.push_back(built(name, variable.value));
     }
     if (java_tool_options) out.push_back(built("JAVA_TOOL_OPTIONS", *java_tool_options));
     return out;
