@@ -139,12 +139,19 @@ check "a SIGTERM read together with the main child's end: a remaining process ge
 # signalfd hands out SIGTERM (15) before SIGCHLD (17): the reap before forwarding found the main child ended
 # and sent the rest SIGTERM, then the SIGTERM was passed on to them again (found by a trial: a shell's trap
 # could run twice). jvminit is stopped while the main child ends and the SIGTERM comes, so both are pending.
+# The main child ends only once jvminit is stopped (it waits for the file $go), so that no timing decides the
+# order (a fixed 0.5 s main child ended before the stop on a loaded machine, and the test failed).
 terms=$T/terms
+go=$T/main-child-may-end
 # shellcheck disable=SC2016
-JVMINIT_LOG_LEVEL=debug start_plain -- sh -c "sh -c 'trap \"echo TERM >> $terms\" TERM; echo up; i=0; while [ \$i -lt 100 ]; do sleep .05; i=\$((i+1)); [ -s $terms ] && { sleep .5; exit 0; }; done' & sleep .5; exit 0"
+JVMINIT_LOG_LEVEL=debug start_plain -- sh -c "sh -c 'trap \"echo TERM >> $terms\" TERM; echo up; i=0; while [ \$i -lt 400 ]; do sleep .05; i=\$((i+1)); [ -s $terms ] && { sleep .5; exit 0; }; done' & while [ ! -e $go ]; do sleep .02; done; exit 0"
 wait_for_line "$OUT" 'up' 10
+main_child=$(child_pids "$INIT_PID" | head -1)
+[[ -n $main_child ]] || fail "no main child under jvminit"
 kill -STOP "$INIT_PID"
-sleep 1 # the main child ends meanwhile
+touch "$go"
+main_child_ended() { [[ $(proc_state "$main_child") == Z ]]; } # a zombie: jvminit, stopped, has not reaped it
+wait_until 10 main_child_ended || fail "the main child did not end while jvminit was stopped"
 kill -TERM "$INIT_PID"
 kill -CONT "$INIT_PID"
 wait_done
