@@ -277,6 +277,13 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
             result.error = arg + ": expected " + std::string(config::kBoolForm) + " after '='";
             return result;
         }
+        // CLI11 reads a flag's value "{}" as no value, which a boolean flag turns into true (a trial): the
+        // settings never see it, so it is refused here as the settings refuse any other word.
+        if (const config::SettingSpec* given = config::find_setting_by_flag(flag);
+            given && given->type == config::ValueType::Bool && std::string_view(arg).substr(flag.size()) == "={}") {
+            result.error = arg + ": expected " + std::string(config::kBoolForm);
+            return result;
+        }
         if (empty_value && takes_value) {
             before.push_back(spec ? spec->flag.data() : "--config");
             before.push_back(kEmpty.c_str());

@@ -527,7 +527,9 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
             // An empty value as it was written, `--debug-port=`, not "--debug-port : ...".
             // As it was written: a boolean's value only follows '='.
             const bool with_equals = value.empty() || spec->type == ValueType::Bool;
-            errors.push_back((with_equals ? flag + "=" + value : flag + " " + value) + expected_form(*spec, value));
+            std::string error = (with_equals ? flag + "=" + value : flag + " " + value) + expected_form(*spec, value);
+            // The same bad value given twice is one line.
+            if (std::find(errors.begin(), errors.end(), error) == errors.end()) errors.push_back(std::move(error));
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Flag, flag};

@@ -416,6 +416,9 @@ TEST(CommandLine, BadArgumentsAreOneLineErrorsNamingThem) {
         {"misspelt setting flag", {"jvminit", "--debug-prot", "6000", "--", "java"}, "--debug-prot"},
         {"unknown short option", {"jvminit", "-x", "--", "java"}, "-x"},
         {"unknown option after explain", {"jvminit", "explain", "--bogus"}, "--bogus"},
+        // CLI11 reads "{}" as no value, which a boolean flag made true (a trial).
+        {"a boolean flag ={}", {"jvminit", "--debug={}", "--", "java"}, "--debug={}: expected true, false, 1, 0"},
+        {"a boolean flag ={} after explain", {"jvminit", "explain", "--gc-log={}"}, "--gc-log={}: expected true"},
         // A missing value names what the flag takes (CLI11 said "1 required VALUE missing"; a trial).
         {"missing value at the end",
          {"jvminit", "--debug-port"},

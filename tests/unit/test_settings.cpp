@@ -727,6 +727,10 @@ TEST(Settings, EveryValueOfARepeatedFlagIsChecked) {
         {{{"--stop-timeout", "30s"}, {"--stop-timeout", "2m"}}, {}, "2m"},
         {{{"--stop-timeout", "2m"}, {"--stop-timeout", "30s"}}, {}, "30s"},
         {{{"--debug", "maybe"}, {"--debug", "true"}}, {"--debug=maybe: expected true, false, 1, 0, yes or no"}, ""},
+        // The same bad value twice: one line.
+        {{{"--stop-timeout", "10"}, {"--stop-timeout", "10"}, {"--stop-timeout", "5s"}},
+         {"--stop-timeout 10: expected a whole number with a unit ms, s, m or h, at most 24h (e.g. 500ms, 10s, 2m)"},
+         ""},
     };
     for (const auto& c : cases) {
         SettingsResult result = resolve(std::nullopt, {}, c.flags);
