@@ -37,12 +37,39 @@ spdlog::level::level_enum to_spdlog(config::LogLevel level) {
 }
 }  // namespace
 
+namespace {
+// "[jvminit LEVEL] message\n". A line quotes what the user wrote (PROGRAM, paths): control characters and bytes
+// that are not UTF-8 are escaped as in error lines (config::one_line), so that a name with a newline stays one
+// line and the log stays UTF-8; only a message with such a byte is copied. Also spares the start the parse of
+// a pattern (set_pattern).
+class LineFormatter final : public spdlog::formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        const auto append = [&](std::string_view text) { dest.append(text.data(), text.data() + text.size()); };
+        const auto level = spdlog::level::to_string_view(msg.level);
+        append("[jvminit ");
+        append(std::string_view(level.data(), level.size()));
+        append("] ");
+        const std::string_view payload(msg.payload.data(), msg.payload.size());
+        if (std::any_of(payload.begin(), payload.end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return u < 0x20 || u >= 0x7F;
+            }))
+            append(config::one_line(payload));
+        else
+            append(payload);
+        dest.push_back('\n');
+    }
+    std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<LineFormatter>(); }
+};
+}  // namespace
+
 void setup_logging(config::LogLevel level) {
     static bool installed = false;
     if (!installed) {
         // The single-threaded stderr sink writes and flushes each line; jvminit has one thread.
         auto logger = spdlog::stderr_logger_st("jvminit");
-        logger->set_pattern("[jvminit %l] %v");
+        logger->set_formatter(std::make_unique<LineFormatter>());
         spdlog::set_default_logger(logger);
         installed = true;
     }
@@ -134,7 +161,7 @@ void log_without_blocking() {
     auto sink = std::make_shared<NonBlockingSink>(std::move(fd));
     non_blocking_sink = sink.get();
     auto logger = std::make_shared<spdlog::logger>("jvminit", std::move(sink));
-    logger->set_pattern("[jvminit %l] %v");
+    logger->set_formatter(std::make_unique<LineFormatter>());
     logger->set_level(spdlog::default_logger()->level());
     spdlog::set_default_logger(logger);
 }

@@ -225,17 +225,28 @@ int main(const std::vector<std::string>& argv, char** envp) {
         cli::ParseResult parsed = cli::parse_command_line(argv);
         Environment environment = read_environment(envp);
         if (parsed.error) {
-            // Every problem at once: the environment's, the file's (the one the command line names) and the
-            // values of the setting flags it gives. A missing PROGRAM is left out when a flag's value is bad:
+            // Every problem at once: the environment's, the file's (the one the command line names), the
+            // values of the setting flags it gives, and a PROGRAM after `--` that cannot run (its line first).
+            // A missing PROGRAM is left out when the last word, without a `--`, is the bad value of a flag:
             // that flag took the word meant to follow it (`--debug-port explain`), and its line says so.
             const cli::CommandLine own = cli::own_options_in(argv);
-            config::SettingsInput flags_only;
-            flags_only.flags = own.flags;
-            if (!parsed.program_missing || config::resolve_settings(flags_only).errors.empty())
-                print_error(*parsed.error);
+            const auto separator = std::find(argv.begin() + (argv.empty() ? 0 : 1), argv.end(), std::string("--"));
+            bool took_program = false;
+            if (parsed.program_missing && separator == argv.end() && !own.flags.empty() && argv.size() > 2 &&
+                own.flags.back().second == argv.back() && own.flags.back().first == argv[argv.size() - 2]) {
+                config::SettingsInput last_flag;
+                last_flag.flags = {own.flags.back()};
+                took_program = !config::resolve_settings(last_flag).errors.empty();
+            }
+            Failure report{kExitBadInput, {}};
+            if (!took_program) report.lines.push_back(*parsed.error);
             auto loaded = load_settings(own, environment);
             if (auto* failure = std::get_if<Failure>(&loaded))
-                for (const auto& line : failure->lines) print_error(line);
+                for (auto& line : failure->lines)  // the parser's line may be a flag's own (`--debug={}`): once
+                    if (std::find(report.lines.begin(), report.lines.end(), line) == report.lines.end())
+                        report.lines.push_back(std::move(line));
+            const std::vector<std::string> program(separator == argv.end() ? argv.end() : separator + 1, argv.end());
+            for (const auto& line : with_program_line(std::move(report), program, environment).lines) print_error(line);
             return kExitBadInput;
         }
         const cli::CommandLine& command_line = parsed.command_line;

@@ -221,6 +221,18 @@ for cmd in run explain; do
   grep -qF -- "--stop-timeout soon" "$ERR" || grep -qF -- "--stop-timeout=soon" "$ERR" ||
     fail "$cmd: no line for the flag: $(cat "$ERR")"
 done
+# A bad command line (an unknown option) with a PROGRAM after `--` that cannot run: the
+# program's line first as well (a trial: only the option's line came, then 127 once it was fixed).
+run_pid1 --bogus -- "$missing"
+assert_rc 2 "an unknown option with a PROGRAM not found"
+assert_eq 2 "$(nlines "$ERR")" "lines on stderr (the program's, --bogus's)"
+sed -n 1p "$ERR" | grep -qF "PROGRAM '$missing': not found" || fail "first line not the program's: $(cat "$ERR")"
+sed -n 2p "$ERR" | grep -qF -- "--bogus" || fail "second line not --bogus's: $(cat "$ERR")"
+# `--debug-port 0 --`: nothing after `--`, so PROGRAM is missing, not taken by the flag: both lines (a trial).
+run_pid1 --debug-port 0 --
+assert_rc 2 "a bad port and no PROGRAM after --"
+assert_eq 2 "$(nlines "$ERR")" "lines on stderr (no PROGRAM, the port)"
+grep -qF "no PROGRAM given" "$ERR" || fail "no 'no PROGRAM given' line: $(cat "$ERR")"
 # Without bad input, a PROGRAM not found is 127, one line, as before.
 run_pid1 -- "$missing"
 assert_rc 127 "a PROGRAM not found alone"
@@ -233,5 +245,16 @@ assert_rc 127 "exit status"
 grep -qF "PROGRAM 'no-such-caf\\xE9-"$'\xc3\xa9'"': not found" "$ERR" || fail "not escaped as expected: $(cat -v "$ERR")"
 python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$ERR" || fail "stderr is not UTF-8"
 ok "$(cat "$ERR")"
+# The log lines of a run escape them too (a trial: the start and end lines held the raw bytes, and a newline
+# in the name split each in two).
+odd=$T/$'prog\xff\xc2\x9b\nend'
+printf '#!/bin/sh\nexit 0\n' >"$odd"
+chmod +x "$odd"
+run_pid1 -- "$odd"
+assert_rc 0 "exit status of the oddly named program"
+assert_eq 3 "$(nlines "$ERR")" "log lines (started, limits, exited: one line each)"
+grep -qF 'prog\xFF\xC2\x9B\nend (pid' "$ERR" || fail "the name is not escaped in the log: $(cat -v "$ERR")"
+python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$ERR" || fail "the log is not UTF-8"
+ok "$(head -1 "$ERR")"
 
 say "pass"
