@@ -146,7 +146,7 @@ nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
 int explain(const cli::CommandLine& command_line, const Environment& environment) {
     auto loaded = load_settings(command_line, environment);
     if (auto* failure = std::get_if<Failure>(&loaded)) {
-        const Failure report = with_program_line(std::move(*failure), command_line.program, environment);
+        const Failure report = with_the_rest(std::move(*failure), command_line, environment);
         for (const auto& line : report.lines) print_error(line);
         return report.exit_code;
     }

@@ -38,8 +38,10 @@ std::optional<std::string> get_env(const Environment& environment, std::string_v
     return std::nullopt;
 }
 
-std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
-                                                              const Environment& environment) {
+namespace {
+
+// load_settings's work: every setting resolved, and every problem (the file's first).
+config::SettingsResult resolve_all(const cli::CommandLine& command_line, const Environment& environment) {
     config::SettingsInput input;
     input.environment = environment;
     input.flags = command_line.flags;
@@ -72,8 +74,16 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
     }
     config::SettingsResult result = config::resolve_settings(input);
     if (file_error) result.errors.insert(result.errors.begin(), std::move(*file_error));
+    return result;
+}
+
+}  // namespace
+
+std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
+                                                              const Environment& environment) {
+    config::SettingsResult result = resolve_all(command_line, environment);
     if (!result.errors.empty()) return Failure{kExitBadInput, std::move(result.errors)};
-    return result.settings;
+    return std::move(result.settings);
 }
 
 namespace {
@@ -112,13 +122,29 @@ ProgramLookup look_up_program(const std::vector<std::string>& program, const std
 
 }  // namespace
 
-Failure with_program_line(Failure bad_input, const std::vector<std::string>& program, const Environment& environment) {
+Failure with_the_rest(Failure bad_input, const cli::CommandLine& command_line, const Environment& environment) {
     const auto path_env_set = get_env(environment, "PATH");
-    ProgramLookup lookup = look_up_program(program, path_env_set.value_or("/bin:/usr/bin"), path_env_set.has_value());
-    if (lookup.program_failure)
-        bad_input.lines.insert(bad_input.lines.begin(), lookup.program_failure->lines.begin(),
-                               lookup.program_failure->lines.end());
-    return bad_input;
+    const ProgramLookup lookup =
+        look_up_program(command_line.program, path_env_set.value_or("/bin:/usr/bin"), path_env_set.has_value());
+    std::vector<std::string> lines =
+        lookup.program_failure ? lookup.program_failure->lines : std::vector<std::string>();
+    const std::size_t program_lines = lines.size();
+    const auto add = [&](std::string& line) {
+        if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(std::move(line));
+    };
+    for (auto& line : bad_input.lines) add(line);
+    config::SettingsResult settings = resolve_all(command_line, environment);
+    for (auto& line : settings.errors) add(line);  // when bad_input is a bad command line's
+    // What prepare finds with the settings that are good, as a dry run (nothing created or deleted): its
+    // bad input comes after the program's line, which it gives first too.
+    try {
+        auto prepared = prepare(std::move(settings.settings), command_line.program, environment, /*dry_run=*/true);
+        if (auto* failure = std::get_if<Failure>(&prepared))
+            for (std::size_t i = program_lines; i < failure->lines.size(); ++i) add(failure->lines[i]);
+    } catch (const std::exception&) {
+        // What could not be checked is left out: the report of what was found must not turn into an internal error.
+    }
+    return Failure{kExitBadInput, std::move(lines)};
 }
 
 std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, const std::vector<std::string>& program,
@@ -194,10 +220,14 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
         return plan;
     };
     const auto& s = p.settings.values;
-    // Bad input: exit 2. A PROGRAM that cannot run is said with it, first: one report for both.
-    const auto bad_input = [&](const std::string& line) {
-        Failure failure{kExitBadInput, p.program_failure ? p.program_failure->lines : std::vector<std::string>()};
-        failure.lines.push_back(line);
+    // Bad input: exit 2, the directories' problem and the plan's at once. A PROGRAM that cannot run is said
+    // with them, first: one report for all.
+    const auto bad_input = [&](const jvm::PreparedOutput& output, const jvm::JavaToolOptionsPlan& plan) {
+        std::optional<Failure> failure;
+        if (!output.error && !plan.error) return failure;
+        failure = Failure{kExitBadInput, p.program_failure ? p.program_failure->lines : std::vector<std::string>()};
+        if (output.error) failure->lines.push_back(*output.error);
+        if (plan.error) failure->lines.push_back(*plan.error);
         return failure;
     };
     // Bad input refuses the start before the output directories change (a run directory made, old dumps
@@ -205,15 +235,13 @@ std::variant<Preparation, Failure> prepare(config::ResolvedSettings settings, co
     if (!dry_run && (!s.heap_dump_dir.empty() || s.gc_log)) {
         const jvm::PreparedOutput names =
             jvm::prepare_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, /*dry_run=*/true);
-        if (names.error) return bad_input(*names.error);
-        if (auto checked = plan_with(names.files); checked.error) return bad_input(*checked.error);
+        if (auto failure = bad_input(names, plan_with(names.files))) return *failure;
     }
     // The clean-up (old dumps and GC logs deleted) waits for the launch (run.cpp): a start that cannot
     // launch its child deletes nothing.
     p.output = jvm::claim_output(s.heap_dump_dir, s.heap_dump_keep, s.gc_log, s.gc_log_dir, dry_run);
-    if (p.output.error) return bad_input(*p.output.error);
     p.plan = plan_with(p.output.files);
-    if (p.plan.error) return bad_input(*p.plan.error);
+    if (auto failure = bad_input(p.output, p.plan)) return *failure;
     if (run_without_program) return *p.program_failure;
 
     p.child_environment = child_environment(environment, p.plan.value);

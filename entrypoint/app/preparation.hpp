@@ -58,9 +58,13 @@ LaunchFailure describe_launch_failure(const std::string& program, const std::str
 std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
                                                               const Environment& environment);
 
-// `bad_input` (bad settings: load_settings's failure) with the line of a PROGRAM that cannot run first, as
-// prepare reports the two together: a user fixes both at once, not one after the other. Exit code unchanged.
-Failure with_program_line(Failure bad_input, const std::vector<std::string>& program, const Environment& environment);
+// The whole report of bad input, when settings are bad (`bad_input`: load_settings's failure, or a bad command
+// line's lines): the line of a PROGRAM that cannot run first, then `bad_input`'s lines and the settings' own
+// (the file's, the environment's, the flags' of `command_line`), then what prepare
+// finds with the settings that are good (a JAVA_TOOL_OPTIONS the JVM refuses, a heap dump or GC log directory
+// that cannot be used), checked as a dry run: nothing created or deleted. A line is said once. Exit 2. A user
+// fixes everything at once, not one layer after the other.
+Failure with_the_rest(Failure bad_input, const cli::CommandLine& command_line, const Environment& environment);
 
 // The child's environment: NUL-terminated "NAME=value" strings for execve(2). An entry of jvminit's own
 // block is handed on as it is (no copy); what jvminit builds (JAVA_TOOL_OPTIONS, a variable given in parts

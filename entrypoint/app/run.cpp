@@ -118,7 +118,7 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
 
     auto loaded = load_settings(command_line, environment);
     if (auto* failure = std::get_if<Failure>(&loaded))
-        return fail(with_program_line(std::move(*failure), command_line.program, environment));
+        return fail(with_the_rest(std::move(*failure), command_line, environment));
     auto settings = std::get<config::ResolvedSettings>(std::move(loaded));
     setup_logging(settings.values.log_level);
     log_without_blocking();  // from here on jvminit supervises: a stuck log reader must not stop it
@@ -240,14 +240,10 @@ int main(const std::vector<std::string>& argv, char** envp) {
             }
             Failure report{kExitBadInput, {}};
             if (!took_program) report.lines.push_back(*parsed.error);
-            auto loaded = load_settings(own, environment);
-            if (auto* failure = std::get_if<Failure>(&loaded))
-                for (auto& line : failure->lines)  // the parser's line may be a flag's own (`--debug={}`): once
-                    if (std::find(report.lines.begin(), report.lines.end(), line) == report.lines.end())
-                        report.lines.push_back(std::move(line));
-            const std::vector<std::string> program(separator == argv.end() ? argv.end() : separator + 1, argv.end());
-            for (const auto& line : with_program_line(std::move(report), program, environment).lines) print_error(line);
-            return kExitBadInput;
+            // With the settings' lines and the rest (a line the parser gives too, `--debug={}`, is said once).
+            cli::CommandLine own_with_program = own;
+            own_with_program.program.assign(separator == argv.end() ? argv.end() : separator + 1, argv.end());
+            return fail(with_the_rest(std::move(report), own_with_program, environment));
         }
         const cli::CommandLine& command_line = parsed.command_line;
         switch (command_line.command) {

@@ -233,6 +233,31 @@ run_pid1 --debug-port 0 --
 assert_rc 2 "a bad port and no PROGRAM after --"
 assert_eq 2 "$(nlines "$ERR")" "lines on stderr (no PROGRAM, the port)"
 grep -qF "no PROGRAM given" "$ERR" || fail "no 'no PROGRAM given' line: $(cat "$ERR")"
+# Bad settings with a JAVA_TOOL_OPTIONS the JVM refuses and a heap dump directory that cannot be made: all at once
+# (a trial: prepare ran only once the settings were good, and stopped at its first problem), for a run, for
+# explain and for a bad command line, and nothing made.
+touch "$T/a-file"
+RUN_ENV=(JVMINIT_DEBUG_PORT=x "JAVA_TOOL_OPTIONS=-Dx='unclosed" "JVMINIT_HEAP_DUMP_DIR=$T/a-file/dumps")
+for args in "-- $missing" "explain -- $missing" "--bogus -- $missing"; do
+  # shellcheck disable=SC2086
+  run_pid1 $args
+  assert_rc 2 "$args: exit status"
+  sed -n 1p "$ERR" | grep -qF "PROGRAM '$missing': not found" || fail "$args: first line not the program's: $(cat "$ERR")"
+  for needle in "JVMINIT_DEBUG_PORT=x" "heap dump directory $T/a-file/dumps" "JAVA_TOOL_OPTIONS: unmatched single quote"; do
+    grep -qF -- "$needle" "$ERR" || fail "$args: no line with '$needle': $(cat "$ERR")"
+  done
+  [[ $args != --bogus* ]] || grep -qF -- "--bogus" "$ERR" || fail "$args: no line for --bogus: $(cat "$ERR")"
+  assert_eq "$(sort "$ERR" | uniq -d)" "" "$args: repeated lines"
+done
+RUN_ENV=()
+# Settings good: the directory's problem and the JAVA_TOOL_OPTIONS' together (prepare said the first only).
+rm -f "$marker"
+RUN_ENV=("JAVA_TOOL_OPTIONS=-Dx='unclosed" "JVMINIT_HEAP_DUMP_DIR=$T/a-file/dumps")
+run_pid1 -- "${program[@]}"
+RUN_ENV=()
+assert_rc 2 "a directory that cannot be made and a bad JAVA_TOOL_OPTIONS"
+assert_eq 2 "$(nlines "$ERR")" "lines on stderr (the directory's, JAVA_TOOL_OPTIONS')"
+assert_absent "$marker" "marker of the program (it was started)"
 # Without bad input, a PROGRAM not found is 127, one line, as before.
 run_pid1 -- "$missing"
 assert_rc 127 "a PROGRAM not found alone"
