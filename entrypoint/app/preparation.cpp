@@ -135,6 +135,13 @@ Failure with_the_rest(Failure bad_input, const cli::CommandLine& command_line, c
     for (auto& line : bad_input.lines) add(line);
     config::SettingsResult settings = resolve_all(command_line, environment);
     for (auto& line : settings.errors) add(line);  // when bad_input is a bad command line's
+    // A refused value leaves the one before it, which the user replaced: the directory it names is not checked.
+    const auto refused = [&](std::string_view table) {
+        return std::any_of(settings.refused.begin(), settings.refused.end(),
+                           [&](const std::string& name) { return name.starts_with(std::string(table) + "."); });
+    };
+    if (refused("heap_dump")) settings.settings.values.heap_dump_dir.clear();
+    if (refused("gc_log")) settings.settings.values.gc_log = false;
     // What prepare finds with the settings that are good, as a dry run (nothing created or deleted): its
     // bad input comes after the program's line, which it gives first too.
     try {

@@ -61,9 +61,10 @@ std::variant<config::ResolvedSettings, Failure> load_settings(const cli::Command
 // The whole report of bad input, when settings are bad (`bad_input`: load_settings's failure, or a bad command
 // line's lines): the line of a PROGRAM that cannot run first, then `bad_input`'s lines and the settings' own
 // (the file's, the environment's, the flags' of `command_line`), then what prepare finds with the settings
-// that are good (a JAVA_TOOL_OPTIONS the JVM refuses, a heap dump or GC log directory that cannot be used),
-// checked as a dry run: nothing created or deleted. A line is said once. Exit 2. A user fixes everything at
-// once, not one layer after the other.
+// that are good (a JAVA_TOOL_OPTIONS the JVM refuses, a heap dump or GC log directory that cannot be used; not
+// the directory of a setting whose last value was refused, which the user replaced), checked as a dry run:
+// nothing created or deleted. A line is said once. Exit 2. A user fixes everything at once, not one layer
+// after the other.
 Failure with_the_rest(Failure bad_input, const cli::CommandLine& command_line, const Environment& environment);
 
 // The child's environment: NUL-terminated "NAME=value" strings for execve(2). An entry of jvminit's own

@@ -240,10 +240,9 @@ int main(const std::vector<std::string>& argv, char** envp) {
             }
             Failure report{kExitBadInput, {}};
             if (!took_program) report.lines.push_back(*parsed.error);
-            // With the settings' lines and the rest (a line the parser gives too, `--debug={}`, is said once).
-            cli::CommandLine own_with_program = own;
-            own_with_program.program.assign(separator == argv.end() ? argv.end() : separator + 1, argv.end());
-            return fail(with_the_rest(std::move(report), own_with_program, environment));
+            // With the settings' lines and the rest (a line the parser gives too, `--debug={}`, is said once),
+            // the PROGRAM after a `--` that ends jvminit's own arguments (own_options_in) included.
+            return fail(with_the_rest(std::move(report), own, environment));
         }
         const cli::CommandLine& command_line = parsed.command_line;
         switch (command_line.command) {

@@ -192,7 +192,9 @@ CommandLine own_options_in(const std::vector<std::string>& argv) {
         const std::string& arg = argv[i];
         if (arg == "--" || arg.empty() || arg.front() != '-' || arg == "-") {
             if (is_subcommand(arg)) continue;  // `explain` is jvminit's: options may follow it
-            break;                             // PROGRAM (or `--` before it): the rest is PROGRAM's
+            // PROGRAM (or `--` before it): the rest is PROGRAM's. Only a `--` says for sure where it begins.
+            if (arg == "--") own.program.assign(argv.begin() + static_cast<std::ptrdiff_t>(i) + 1, argv.end());
+            break;
         }
         const std::size_t equals = arg.find('=');
         const std::string name = arg.substr(0, equals);

@@ -38,9 +38,11 @@ ParseResult parse_command_line(const std::vector<std::string>& argv, bool allow_
 
 // What a command line that parse_command_line refused still says of jvminit's settings, so that the report of
 // bad input names every problem at once (the file's and the flags' values too): `config_path`, the last
-// `--config PATH` or `--config=PATH`, and `flags`, the known setting flags with their values in order (each time)
-// (`--name=VALUE`, `--name VALUE`, a boolean `--name` alone is "true"), among jvminit's own arguments before
-// `--` and PROGRAM. Unknown options and empty values after '=' are left to parse_command_line's error.
+// non-empty `--config PATH` or `--config=PATH`, and `flags`, the known setting flags with their values in order
+// (each time; `--name=VALUE`, `--name VALUE`, a boolean `--name` alone is "true"), among jvminit's own arguments
+// before `--` and PROGRAM; `program`, the words after `--` when jvminit's own arguments end at it (empty when
+// they end at a word: where PROGRAM begins is then unclear). Unknown options and empty values after '=' are left
+// to parse_command_line's error.
 CommandLine own_options_in(const std::vector<std::string>& argv);
 
 // The text of --help: usage, subcommands, every setting flag with its variable and default, exit codes.

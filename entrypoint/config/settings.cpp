@@ -363,7 +363,8 @@ std::optional<std::string> table_of_key(std::string_view key) {
 
 // The TOML layer: every key must be known and of the right TOML type; its text then takes the same parser
 // as the environment and the flags.
-void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::string>& errors) {
+void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::string>& errors,
+                std::vector<std::string>& refused) {
     ConfigFile without_bom = file;
     if (without_bom.content.rfind("\xEF\xBB\xBF", 0) == 0) without_bom.content.erase(0, 3);  // a UTF-8 BOM
     if (auto invalid = find_invalid_byte(without_bom)) {
@@ -420,10 +421,12 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
             std::string setting = "[" + table_name + "] " + key_name;
             if (!text) {
                 errors.push_back(key_where + ": " + setting + " must be " + file_form(*spec));
+                refused.push_back(spec->name());
                 continue;
             }
             if (!spec->apply(out.values, *text)) {
                 errors.push_back(key_where + ": " + setting + " = " + *text + expected_form(*spec, *text));
+                refused.push_back(spec->name());
                 continue;
             }
             out.sources[spec->name()] = Source{SourceKind::File, key_where};
@@ -432,7 +435,7 @@ void apply_file(const ConfigFile& file, ResolvedSettings& out, std::vector<std::
 }
 
 void apply_environment(std::span<const EnvironmentVariable> environment, ResolvedSettings& out,
-                       std::vector<std::string>& errors) {
+                       std::vector<std::string>& errors, std::vector<std::string>& refused) {
     auto known_names = [] {  // for a "did you mean" hint: only built for an unknown name
         std::vector<std::string> known{std::string(kConfigEnv)};
         for (const auto& spec : kSpecs) known.emplace_back(spec.env);
@@ -472,6 +475,7 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
                                          : expected_form(*spec, value);
             errors.push_back(std::string(alias.alias) + "=" + std::string(it->value) + form + " (alias of " +
                              std::string(spec->env) + ")");
+            refused.push_back(spec->name());
             continue;
         }
         std::string shown = spec->show(out.values);
@@ -509,6 +513,7 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
         }
         if (!spec->apply(out.values, value)) {
             errors.push_back(std::string(name) + "=" + std::string(value) + expected_form(*spec, value));
+            refused.push_back(spec->name());
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Environment, std::string(name)};
@@ -516,7 +521,7 @@ void apply_environment(std::span<const EnvironmentVariable> environment, Resolve
 }
 
 void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, ResolvedSettings& out,
-                 std::vector<std::string>& errors) {
+                 std::vector<std::string>& errors, std::vector<std::string>& refused) {
     for (const auto& [flag, value] : flags) {
         const SettingSpec* spec = find_setting_by_flag(flag);
         if (!spec) {
@@ -530,6 +535,7 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
             std::string error = (with_equals ? flag + "=" + value : flag + " " + value) + expected_form(*spec, value);
             // The same bad value given twice is one line.
             if (std::find(errors.begin(), errors.end(), error) == errors.end()) errors.push_back(std::move(error));
+            refused.push_back(spec->name());
             continue;
         }
         out.sources[spec->name()] = Source{SourceKind::Flag, flag};
@@ -575,7 +581,7 @@ SettingsResult resolve_settings(const SettingsInput& input) {
     SettingsResult result;
     for (const auto& spec : kSpecs) result.settings.sources[spec.name()] = Source{};
     if (input.file) {
-        apply_file(*input.file, result.settings, result.errors);
+        apply_file(*input.file, result.settings, result.errors, result.refused);
         // toml++ iterates keys in name order; report in file order ("PATH:LINE:COLUMN: ...").
         const std::size_t prefix = input.file->path.size() + 1;
         auto position = [&](const std::string& error) {
@@ -586,8 +592,8 @@ SettingsResult resolve_settings(const SettingsInput& input) {
         std::stable_sort(result.errors.begin(), result.errors.end(),
                          [&](const std::string& a, const std::string& b) { return position(a) < position(b); });
     }
-    apply_environment(input.environment, result.settings, result.errors);
-    apply_flags(input.flags, result.settings, result.errors);
+    apply_environment(input.environment, result.settings, result.errors, result.refused);
+    apply_flags(input.flags, result.settings, result.errors, result.refused);
     ResolvedSettings& settings = result.settings;
     // Settings given a value that depends on one that is off.
     const auto note_without_effect = [&](std::string_view setting, std::string_view needs, bool needed_on) {

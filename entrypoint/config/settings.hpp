@@ -132,6 +132,9 @@ struct ResolvedSettings {
 struct SettingsResult {
     ResolvedSettings settings;
     std::vector<std::string> errors;  // one line each; empty when valid
+    // SettingSpec::name() of each setting given a value it refused (a wrong TOML type too), once per value: such a
+    // setting keeps the value before it (an earlier layer's, or the default), not the one the user meant.
+    std::vector<std::string> refused;
 };
 
 // Applies the defaults, then the file, the environment and the flags. Every problem of every layer is

@@ -682,5 +682,22 @@ TEST(CommandLine, TheSettingsOfARefusedCommandLineAreStillFound) {
     }
 }
 
+// own_options_in's PROGRAM: only what follows a `--` that ends jvminit's own arguments (a review: the first
+// `--` anywhere was taken, so `--debug={} sh -c x -- y` reported a PROGRAM 'y' not found).
+TEST(CommandLine, TheProgramOfARefusedCommandLineIsWhatFollowsItsSeparator) {
+    const std::vector<std::pair<Args, Args>> cases = {
+        {{"jvminit", "--bogus", "--", "app", "x"}, {"app", "x"}},
+        {{"jvminit", "--debug={}", "--", "java", "--", "y"}, {"java", "--", "y"}},
+        {{"jvminit", "--debug={}", "sh", "-c", "echo hi", "--", "y"}, {}},  // PROGRAM sh, after no `--`
+        {{"jvminit", "--bogus", "app", "--", "y"}, {}},
+        {{"jvminit", "--config", "--", "app"}, {"app"}},  // a value never takes the `--`
+        {{"jvminit", "--debug-port", "1", "--", "app"}, {"app"}},
+        {{"jvminit", "explain", "--bogus", "--", "app"}, {"app"}},
+        {{"jvminit", "--bogus", "--"}, {}},
+        {{"jvminit", "--bogus"}, {}},
+    };
+    for (const auto& [argv, program] : cases) EXPECT_EQ(own_options_in(argv).program, program) << argv.back();
+}
+
 }  // namespace
 }  // namespace jvminit::cli

@@ -679,6 +679,21 @@ TEST(Settings, AllErrorsOfAllLayersAreReportedAtOnce) {
     EXPECT_EQ(got, want) << joined(result.errors);
 }
 
+// The settings given a refused value, from every layer, so that a report of bad input does not check the value
+// the refused one left in place (the user replaced it; a review).
+TEST(Settings, RefusedSettingsAreNamed) {
+    SettingsResult result =
+        resolve("[gc_log]\ndir = \"relative\"\n[debug]\nport = \"5005\"\n",
+                {{"JVMINIT_HEAP_DUMP_DIR", "/ok"}, {"JVMINIT_STOP_TIMEOUT", "soon"}},
+                {{"--heap-dump-dir", "/ok2"}, {"--heap-dump-dir", "rel"}, {"--debug-port", "6000"}});
+    std::vector<std::string> refused = result.refused;
+    std::sort(refused.begin(), refused.end());
+    EXPECT_EQ(refused, (std::vector<std::string>{"debug.port", "gc_log.dir", "heap_dump.dir", "stop.timeout"}));
+    EXPECT_EQ(result.settings.values.heap_dump_dir, "/ok2");  // the value before the refused one
+    EXPECT_EQ(result.settings.values.debug_port, 6000);
+    EXPECT_TRUE(resolve(std::nullopt, {{"JVMINIT_HEAP_DUMP_DIR", "/ok"}}).refused.empty());
+}
+
 // one_line: what quotes user input in an error line. Well-formed UTF-8 stays; control characters and bytes that
 // are not UTF-8 are escaped (an invalid byte was printed raw: a terminal showed garbage, a log collector U+FFFD).
 TEST(Settings, OneLineEscapesControlsAndWhatIsNotUtf8) {
@@ -735,6 +750,7 @@ TEST(Settings, EveryValueOfARepeatedFlagIsChecked) {
     for (const auto& c : cases) {
         SettingsResult result = resolve(std::nullopt, {}, c.flags);
         EXPECT_EQ(result.errors, c.errors) << joined(result.errors);
+        EXPECT_EQ(result.refused.empty(), c.errors.empty()) << joined(result.refused);
         if (c.errors.empty()) {
             const SettingSpec* spec = find_setting_by_flag("--stop-timeout");
             ASSERT_NE(spec, nullptr);
