@@ -144,14 +144,13 @@ nlohmann::json explanation_json(const Preparation& p, const LimitsCheck& c) {
 }
 
 int explain(const cli::CommandLine& command_line, const Environment& environment) {
-    auto loaded = load_settings(command_line, environment);
-    if (auto* failure = std::get_if<Failure>(&loaded)) {
-        const Failure report = with_the_rest(std::move(*failure), command_line, environment);
+    config::SettingsResult loaded = load_settings(command_line, environment);
+    if (!loaded.errors.empty()) {
+        const Failure report = with_the_rest({}, std::move(loaded), command_line.program, environment);
         for (const auto& line : report.lines) print_error(line);
         return report.exit_code;
     }
-    auto prepared = prepare(std::get<config::ResolvedSettings>(std::move(loaded)), command_line.program, environment,
-                            /*dry_run=*/true);
+    auto prepared = prepare(std::move(loaded.settings), command_line.program, environment, /*dry_run=*/true);
     if (auto* failure = std::get_if<Failure>(&prepared)) {
         for (const auto& line : failure->lines) print_error(line);
         return failure->exit_code;

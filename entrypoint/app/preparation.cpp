@@ -38,10 +38,7 @@ std::optional<std::string> get_env(const Environment& environment, std::string_v
     return std::nullopt;
 }
 
-namespace {
-
-// load_settings's work: every setting resolved, and every problem (the file's first).
-config::SettingsResult resolve_all(const cli::CommandLine& command_line, const Environment& environment) {
+config::SettingsResult load_settings(const cli::CommandLine& command_line, const Environment& environment) {
     config::SettingsInput input;
     input.environment = environment;
     input.flags = command_line.flags;
@@ -75,15 +72,6 @@ config::SettingsResult resolve_all(const cli::CommandLine& command_line, const E
     config::SettingsResult result = config::resolve_settings(input);
     if (file_error) result.errors.insert(result.errors.begin(), std::move(*file_error));
     return result;
-}
-
-}  // namespace
-
-std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
-                                                              const Environment& environment) {
-    config::SettingsResult result = resolve_all(command_line, environment);
-    if (!result.errors.empty()) return Failure{kExitBadInput, std::move(result.errors)};
-    return std::move(result.settings);
 }
 
 namespace {
@@ -122,19 +110,19 @@ ProgramLookup look_up_program(const std::vector<std::string>& program, const std
 
 }  // namespace
 
-Failure with_the_rest(Failure bad_input, const cli::CommandLine& command_line, const Environment& environment) {
+Failure with_the_rest(std::vector<std::string> command_line_lines, config::SettingsResult settings,
+                      const std::vector<std::string>& program, const Environment& environment) {
     const auto path_env_set = get_env(environment, "PATH");
     const ProgramLookup lookup =
-        look_up_program(command_line.program, path_env_set.value_or("/bin:/usr/bin"), path_env_set.has_value());
+        look_up_program(program, path_env_set.value_or("/bin:/usr/bin"), path_env_set.has_value());
     std::vector<std::string> lines =
         lookup.program_failure ? lookup.program_failure->lines : std::vector<std::string>();
     const std::size_t program_lines = lines.size();
     const auto add = [&](std::string& line) {
         if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(std::move(line));
     };
-    for (auto& line : bad_input.lines) add(line);
-    config::SettingsResult settings = resolve_all(command_line, environment);
-    for (auto& line : settings.errors) add(line);  // when bad_input is a bad command line's
+    for (auto& line : command_line_lines) add(line);
+    for (auto& line : settings.errors) add(line);
     // A refused value leaves the one before it, which the user replaced: the directory it names is not checked.
     const auto refused = [&](std::string_view table) {
         return std::any_of(settings.refused.begin(), settings.refused.end(),
@@ -145,7 +133,7 @@ Failure with_the_rest(Failure bad_input, const cli::CommandLine& command_line, c
     // What prepare finds with the settings that are good, as a dry run (nothing created or deleted): its
     // bad input comes after the program's line, which it gives first too.
     try {
-        auto prepared = prepare(std::move(settings.settings), command_line.program, environment, /*dry_run=*/true);
+        auto prepared = prepare(std::move(settings.settings), program, environment, /*dry_run=*/true);
         if (auto* failure = std::get_if<Failure>(&prepared))
             for (std::size_t i = program_lines; i < failure->lines.size(); ++i) add(failure->lines[i]);
     } catch (const std::exception&) {

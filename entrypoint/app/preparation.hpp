@@ -54,18 +54,18 @@ LaunchFailure describe_launch_failure(const std::string& program, const std::str
                                       const std::vector<const char*>& environment);
 
 // Reads the TOML file (--config, JVMINIT_CONFIG or /etc/jvminit/jvminit.toml if it exists) and resolves
-// every setting. A failure holds every problem found.
-std::variant<config::ResolvedSettings, Failure> load_settings(const cli::CommandLine& command_line,
-                                                              const Environment& environment);
+// every setting. Valid when `errors` is empty; otherwise it holds every problem found (the file's first), and
+// with_the_rest makes the report of it.
+config::SettingsResult load_settings(const cli::CommandLine& command_line, const Environment& environment);
 
-// The whole report of bad input, when settings are bad (`bad_input`: load_settings's failure, or a bad command
-// line's lines): the line of a PROGRAM that cannot run first, then `bad_input`'s lines and the settings' own
-// (the file's, the environment's, the flags' of `command_line`), then what prepare finds with the settings
-// that are good (a JAVA_TOOL_OPTIONS the JVM refuses, a heap dump or GC log directory that cannot be used; not
-// the directory of a setting whose last value was refused, which the user replaced), checked as a dry run:
-// nothing created or deleted. A line is said once. Exit 2. A user fixes everything at once, not one layer
-// after the other.
-Failure with_the_rest(Failure bad_input, const cli::CommandLine& command_line, const Environment& environment);
+// The whole report of bad input (exit 2): the line of a PROGRAM that cannot run first, then
+// `command_line_lines` (a bad command line's; none for a run or explain), the settings' errors (load_settings's),
+// then what prepare finds with the settings that are good (a JAVA_TOOL_OPTIONS the JVM refuses, a heap dump or
+// GC log directory that cannot be used; not the directory of a setting whose last value was refused, which
+// the user replaced), checked as a dry run: nothing created or deleted. A line is said once. A user fixes
+// everything at once, not one layer after the other.
+Failure with_the_rest(std::vector<std::string> command_line_lines, config::SettingsResult settings,
+                      const std::vector<std::string>& program, const Environment& environment);
 
 // The child's environment: NUL-terminated "NAME=value" strings for execve(2). An entry of jvminit's own
 // block is handed on as it is (no copy); what jvminit builds (JAVA_TOOL_OPTIONS, a variable given in parts

@@ -116,10 +116,9 @@ int run_program(const cli::CommandLine& command_line, const Environment& environ
     // exit status (the child's, or jvminit's own) away on the way out.
     signals->keep_blocked_at_exit();
 
-    auto loaded = load_settings(command_line, environment);
-    if (auto* failure = std::get_if<Failure>(&loaded))
-        return fail(with_the_rest(std::move(*failure), command_line, environment));
-    auto settings = std::get<config::ResolvedSettings>(std::move(loaded));
+    config::SettingsResult loaded = load_settings(command_line, environment);
+    if (!loaded.errors.empty()) return fail(with_the_rest({}, std::move(loaded), command_line.program, environment));
+    config::ResolvedSettings settings = std::move(loaded.settings);
     setup_logging(settings.values.log_level);
     log_without_blocking();  // from here on jvminit supervises: a stuck log reader must not stop it
 
@@ -238,11 +237,12 @@ int main(const std::vector<std::string>& argv, char** envp) {
                 last_flag.flags = {own.flags.back()};
                 took_program = !config::resolve_settings(last_flag).errors.empty();
             }
-            Failure report{kExitBadInput, {}};
-            if (!took_program) report.lines.push_back(*parsed.error);
+            std::vector<std::string> command_line_lines;
+            if (!took_program) command_line_lines.push_back(*parsed.error);
             // With the settings' lines and the rest (a line the parser gives too, `--debug={}`, is said once),
             // the PROGRAM after a `--` that ends jvminit's own arguments (own_options_in) included.
-            return fail(with_the_rest(std::move(report), own, environment));
+            return fail(with_the_rest(std::move(command_line_lines), load_settings(own, environment), own.program,
+                                      environment));
         }
         const cli::CommandLine& command_line = parsed.command_line;
         switch (command_line.command) {
